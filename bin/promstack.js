@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Entry point for `npx promstack`: runs the compiled CLI (run `make build` first).
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const cli = fileURLToPath(new URL("../dist/generator/src/cli.js", import.meta.url));
+if (!existsSync(cli)) {
+  console.error("promstack: the CLI is not built yet; run `make build` (or `npm ci && npx tsc`) first");
+  process.exit(2);
+}
+const { main } = await import(cli);
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,112 @@
+{{/*
+Helpers shared by every promstack subchart. The generator copies this file into each
+subchart, so the definitions are identical wherever Helm loads them.
+*/}}
+
+{{/* <release>-<name>, cut to the 63 characters Kubernetes allows in a name. */}}
+{{- define "promstack.fullname" -}}
+{{- $name := default .Chart.Name .name -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Labels on every object: call with (dict "ctx" $ "component" "x") */}}
+{{- define "promstack.labels" -}}
+app.kubernetes.io/name: {{ .component }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+app.kubernetes.io/part-of: promstack
+app.kubernetes.io/managed-by: {{ .ctx.Release.Service }}
+app.kubernetes.io/version: {{ .ctx.Chart.AppVersion | default .ctx.Chart.Version | quote }}
+helm.sh/chart: {{ printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version }}
+{{- with (.ctx.Values.global).commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* Selector labels: the stable subset of promstack.labels. */}}
+{{- define "promstack.selectorLabels" -}}
+app.kubernetes.io/name: {{ .component }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+{{- end -}}
+
+{{/* An image reference from an Image value; global.imageRegistry replaces the registry host. */}}
+{{- define "promstack.image" -}}
+{{- $image := .image -}}
+{{- $repository := $image.repository -}}
+{{- with (.ctx.Values.global).imageRegistry -}}
+{{- $parts := splitList "/" $repository -}}
+{{- if and (gt (len $parts) 1) (or (contains "." (first $parts)) (contains ":" (first $parts))) -}}
+{{- $repository = join "/" (prepend (rest $parts) .) -}}
+{{- else -}}
+{{- $repository = printf "%s/%s" . $repository -}}
+{{- end -}}
+{{- end -}}
+{{- if $image.digest -}}
+{{- printf "%s@%s" $repository $image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $repository $image.tag -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Pod-level settings every promstack pod shares: pull secrets and the architecture constraint. */}}
+{{- define "promstack.podCommon" -}}
+{{- with (.Values.global).imagePullSecrets }}
+imagePullSecrets:
+  {{- range . }}
+  - name: {{ . }}
+  {{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* Node affinity to the profile's CPU architectures (global.architectures). */}}
+{{- define "promstack.archAffinity" -}}
+nodeAffinity:
+  requiredDuringSchedulingIgnoredDuringExecution:
+    nodeSelectorTerms:
+      - matchExpressions:
+          - key: kubernetes.io/arch
+            operator: In
+            values: {{ toJson ((.Values.global).architectures | default (list "amd64" "arm64")) }}
+          - key: kubernetes.io/os
+            operator: In
+            values: ["linux"]
+{{- end -}}
+
+{{/* Pod security context of the restricted Pod Security Standard. */}}
+{{- define "promstack.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .uid | default 65534 }}
+runAsGroup: {{ .uid | default 65534 }}
+fsGroup: {{ .uid | default 65534 }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Container security context of the restricted Pod Security Standard. */}}
+{{- define "promstack.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop: ["ALL"]
+{{- end -}}
+
+{{/* Command-line flags from an ExtraArgs map, sorted by name: --name=value, or --name when empty. */}}
+{{- define "promstack.extraArgs" -}}
+{{- range $name, $value := . }}
+- {{ if $value }}{{ printf "--%s=%s" $name $value | quote }}{{ else }}{{ printf "--%s" $name | quote }}{{ end }}
+{{- end }}
+{{- end -}}
+
+{{/* nodeSelector, tolerations and priorityClassName from a PodScheduling value. */}}
+{{- define "promstack.scheduling" -}}
+{{- with .nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+{{- end -}}

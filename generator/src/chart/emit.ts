@@ -1,0 +1,133 @@
+// Assembles every file of charts/promstack in memory (path → content), so the writer can
+// put them in place in one step and tests can inspect them without touching the disk.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join, relative } from "node:path";
+import type { Catalogue } from "../catalogue.js";
+import { components } from "../components.js";
+import { paths } from "../paths.js";
+import type { Contract } from "../schema/contract.js";
+import type { ValidatedProfile } from "../validate/index.js";
+import { GENERATED_NOTICE, withHeader } from "./header.js";
+import { renderReadme } from "./readme.js";
+import { toSortedJson, toYaml } from "./serialize.js";
+import { valuesYaml } from "./values-yaml.js";
+
+export type ChartFiles = Map<string, string>;
+
+export interface ChartMetadata {
+  version: string;
+  home: string;
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => !name.startsWith(".")) // .keep files hold empty asset folders in git
+    .sort()
+    .flatMap((name) => {
+      const full = join(dir, name);
+      return statSync(full).isDirectory() ? listFiles(full) : [full];
+    });
+}
+
+/** Helm template assets, copied as files: their {{ }} never pass through our own templating. */
+function addAssets(files: ChartFiles, assetDir: string, targetDir: string): void {
+  for (const file of listFiles(assetDir)) {
+    const target = join(targetDir, relative(assetDir, file));
+    files.set(target, withHeader(target, readFileSync(file, "utf8")));
+  }
+}
+
+function schemaJson(schema: object): string {
+  return toSortedJson({ $comment: GENERATED_NOTICE, ...schema });
+}
+
+function imageReference(catalogue: Catalogue, key: string): string {
+  const image = catalogue.images[key]!;
+  return `${image.repository}:${image.tag}`;
+}
+
+function umbrellaChartYaml(catalogue: Catalogue, meta: ChartMetadata): object {
+  const images = Object.keys(catalogue.images).sort().map((key) => ({ name: key, image: imageReference(catalogue, key) }));
+  return {
+    apiVersion: "v2",
+    name: "promstack",
+    description: "A complete, hardened Prometheus monitoring stack with a typed values contract",
+    type: "application",
+    version: meta.version,
+    appVersion: catalogue.images.prometheus!.tag.replace(/^v/, ""),
+    kubeVersion: catalogue.kubernetes.chartKubeVersion,
+    home: meta.home,
+    keywords: ["prometheus", "alertmanager", "monitoring", "grafana", "node-exporter"],
+    maintainers: [{ name: "promstack maintainers" }],
+    annotations: {
+      "artifacthub.io/license": "Apache-2.0",
+      "artifacthub.io/prerelease": "false",
+      "artifacthub.io/images": toYaml(images),
+      "artifacthub.io/links": toYaml([{ name: "source", url: meta.home }]),
+    },
+    dependencies: components.map((component) => ({
+      name: component.name,
+      version: meta.version,
+      condition: `${component.name}.enabled`,
+    })),
+  };
+}
+
+function subchartYaml(component: (typeof components)[number], catalogue: Catalogue, meta: ChartMetadata): object {
+  const appImage = component.appImage ? catalogue.images[component.appImage] : undefined;
+  return {
+    apiVersion: "v2",
+    name: component.name,
+    description: component.description,
+    type: "application",
+    version: meta.version,
+    ...(appImage ? { appVersion: appImage.tag.replace(/^v/, "") } : {}),
+    kubeVersion: catalogue.kubernetes.chartKubeVersion,
+    home: meta.home,
+    maintainers: [{ name: "promstack maintainers" }],
+  };
+}
+
+export function emitChart(contract: Contract, catalogue: Catalogue, profiles: ValidatedProfile[], meta: ChartMetadata): ChartFiles {
+  const files: ChartFiles = new Map();
+  const put = (path: string, content: string) => files.set(path, withHeader(path, content));
+
+  put("Chart.yaml", toYaml(umbrellaChartYaml(catalogue, meta)));
+  put("values.yaml", valuesYaml(contract.umbrella));
+  files.set("values.schema.json", schemaJson(contract.umbrella));
+  put(".helmignore", "ci/\n*.tgz\n");
+  addAssets(files, join(paths.assets, "charts", "promstack"), "");
+  put(
+    "README.md",
+    renderReadme({
+      chart: {
+        name: "promstack",
+        version: meta.version,
+        appVersion: catalogue.images.prometheus!.tag,
+        kubeVersion: catalogue.kubernetes.chartKubeVersion,
+        description: "A complete, hardened Prometheus monitoring stack with a typed values contract.",
+      },
+      subcharts: components.map(({ name, description }) => ({ name, description })),
+      images: Object.entries(catalogue.images).map(([name, image]) => ({ name, reference: `${image.repository}:${image.tag}`, platforms: image.platforms.join(", ") })),
+      root: contract.umbrella,
+    }),
+  );
+
+  for (const component of components) {
+    const dir = join("charts", component.name);
+    const schema = contract.subcharts.get(component.name)!;
+    put(join(dir, "Chart.yaml"), toYaml(subchartYaml(component, catalogue, meta)));
+    // Globals come from the parent chart; a subchart's own values.yaml leaves them out.
+    put(join(dir, "values.yaml"), valuesYaml(schema, { omit: ["global"] }));
+    files.set(join(dir, "values.schema.json"), schemaJson(schema));
+    addAssets(files, join(paths.assets, "common"), join(dir, "templates"));
+    addAssets(files, join(paths.assets, "charts", component.name), dir);
+  }
+
+  // Every profile is a chart-testing case: ci/<profile>-values.yaml.
+  for (const profile of profiles) {
+    const name = basename(profile.source.file).replace(/\.ya?ml$/, "");
+    put(join("ci", `${name}-values.yaml`), `# from values/${basename(profile.source.file)}\n${profile.source.document.toString({ lineWidth: 0 })}`);
+  }
+  return files;
+}

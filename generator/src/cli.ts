@@ -1,0 +1,151 @@
+// The promstack command line: generate the chart, validate profiles.
+import { readFileSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { loadCatalogue } from "./catalogue.js";
+import { emitChart } from "./chart/emit.js";
+import { paths } from "./paths.js";
+import { buildContract } from "./schema/contract.js";
+import { createValidator, type ValidationReport } from "./validate/index.js";
+import { formatProblem } from "./validate/problem.js";
+import { writeTreeAtomically } from "./write/atomic.js";
+
+interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const defaultIo: Io = { out: (line) => console.log(line), err: (line) => console.error(line) };
+
+const usage = {
+  main: `Usage: promstack <command> [options]
+
+Turns typed monitoring profiles into the promstack umbrella Helm chart.
+
+Commands:
+  generate    write charts/promstack from the schemas, templates and profiles
+  validate    check profile values files against the contract and semantic rules
+
+Options:
+  -h, --help     show help (also: promstack <command> --help)
+  -v, --version  print the promstack version`,
+  generate: `Usage: promstack generate [--output <dir>] [--profiles <dir>]
+
+Writes the umbrella chart: Chart.yaml, values.yaml and values.schema.json from schemas/,
+templates from generator/assets/, README.md, one subchart per component, and
+ci/<profile>-values.yaml for every profile. Every profile is validated first; on any
+error nothing is written and the previous chart stays exactly as it was.
+
+Options:
+  --output <dir>    chart directory to write (default: charts/promstack)
+  --profiles <dir>  directory of profile values files (default: values/)
+  -h, --help        show this help`,
+  validate: `Usage: promstack validate <profile.yaml>...
+
+Validates each profile against the values contract (JSON Schema) and semantic rules
+(routes naming missing receivers, images lacking the profile's CPU architectures, ...).
+Prints every problem as file:line:col: path: message. Exits 1 when any error is found,
+0 otherwise (warnings alone do not fail).
+
+Options:
+  -h, --help  show this help`,
+};
+
+function version(): string {
+  return (JSON.parse(readFileSync(paths.packageJson, "utf8")) as { version: string }).version;
+}
+
+class UsageError extends Error {}
+
+function parseOptions(args: string[], known: string[]): { options: Map<string, string>; positional: string[]; help: boolean } {
+  const options = new Map<string, string>();
+  const positional: string[] = [];
+  let help = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "-h" || arg === "--help") help = true;
+    else if (arg.startsWith("--")) {
+      const [name, inline] = arg.slice(2).split("=", 2) as [string, string | undefined];
+      if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
+      const value = inline ?? args[++i];
+      if (value === undefined) throw new UsageError(`option --${name} needs a value`);
+      options.set(name, value);
+    } else positional.push(arg);
+  }
+  return { options, positional, help };
+}
+
+function report(result: ValidationReport, io: Io): void {
+  for (const problem of result.problems) (problem.severity === "error" ? io.err : io.out)(formatProblem(problem));
+}
+
+function profileFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+function runValidate(args: string[], io: Io): number {
+  const { positional, help } = parseOptions(args, []);
+  if (help) return io.out(usage.validate), 0;
+  if (positional.length === 0) throw new UsageError("validate needs at least one profile file");
+  const catalogue = loadCatalogue();
+  const validateFiles = createValidator(buildContract(catalogue).umbrella, catalogue);
+  const result = validateFiles(positional);
+  report(result, io);
+  const warnings = result.problems.length - result.errorCount;
+  const summary = `${positional.length} profile(s): ${result.errorCount} error(s), ${warnings} warning(s)`;
+  (result.errorCount > 0 ? io.err : io.out)(summary);
+  return result.errorCount > 0 ? 1 : 0;
+}
+
+function runGenerate(args: string[], io: Io): number {
+  const { options, positional, help } = parseOptions(args, ["output", "profiles"]);
+  if (help) return io.out(usage.generate), 0;
+  if (positional.length > 0) throw new UsageError(`generate takes no arguments (got ${positional.join(" ")})`);
+  const output = resolve(options.get("output") ?? paths.chart);
+  const profilesDir = resolve(options.get("profiles") ?? paths.values);
+  const catalogue = loadCatalogue();
+  const contract = buildContract(catalogue);
+  const result = createValidator(contract.umbrella, catalogue)(profileFiles(profilesDir));
+  report(result, io);
+  if (result.errorCount > 0) {
+    io.err(`generate: ${result.errorCount} error(s) in profiles; nothing written`);
+    return 1;
+  }
+  const files = emitChart(contract, catalogue, result.profiles, { version: version(), home: "https://github.com/promstack/promstack" });
+  writeTreeAtomically(output, files);
+  io.out(`generate: wrote ${files.size} files to ${output}`);
+  return 0;
+}
+
+export async function main(args: string[], io: Io = defaultIo): Promise<number> {
+  const [command, ...rest] = args;
+  try {
+    switch (command) {
+      case undefined:
+      case "-h":
+      case "--help":
+      case "help":
+        io.out(usage.main);
+        return command === undefined ? 2 : 0;
+      case "-v":
+      case "--version":
+        io.out(version());
+        return 0;
+      case "generate":
+        return runGenerate(rest, io);
+      case "validate":
+        return runValidate(rest, io);
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`promstack: ${error.message}\n\n${usage.main}`);
+      return 2;
+    }
+    io.err(`promstack: ${(error as Error).message}`);
+    return 1;
+  }
+}

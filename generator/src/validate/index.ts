@@ -1,0 +1,54 @@
+// promstack validate: the contract (ajv) first, then semantic checks on the values merged
+// over the chart defaults. Every problem of every file is reported, not just the first.
+import type { Catalogue } from "../catalogue.js";
+import type { JsonSchema } from "../schema/bundle.js";
+import { deepMerge, defaultsOf } from "../schema/defaults.js";
+import type { PromstackValues } from "../types/values.js";
+import { sortProblems, type Problem } from "./problem.js";
+import { compileContract, schemaProblems } from "./schema-errors.js";
+import { semanticProblems } from "./semantics.js";
+import { loadProfile, type ProfileSource } from "./source.js";
+
+export interface ValidatedProfile {
+  source: ProfileSource;
+  /** The profile merged over the chart defaults. */
+  values: PromstackValues;
+}
+
+export interface ValidationReport {
+  problems: Problem[];
+  profiles: ValidatedProfile[];
+  errorCount: number;
+}
+
+export function createValidator(contract: JsonSchema, catalogue: Catalogue) {
+  const validate = compileContract(contract);
+  const defaults = (defaultsOf(contract, contract) ?? {}) as Parameters<typeof deepMerge>[0];
+
+  return function validateFiles(files: string[]): ValidationReport {
+    const problems: Problem[] = [];
+    const profiles: ValidatedProfile[] = [];
+    for (const file of files) {
+      const loaded = loadProfile(file);
+      if (!loaded.ok) {
+        problems.push(...loaded.problems);
+        continue;
+      }
+      const { source } = loaded;
+      if (source.values === null || typeof source.values !== "object" || Array.isArray(source.values)) {
+        problems.push({ file, line: 1, col: 1, path: "", message: "a profile must be a YAML mapping of values", severity: "error" });
+        continue;
+      }
+      const contractProblems = schemaProblems(validate, contract, source);
+      problems.push(...contractProblems);
+      // Semantic checks assume well-typed values; they run only on profiles the contract accepts.
+      if (contractProblems.length > 0) continue;
+      const values = deepMerge(defaults, source.values as Parameters<typeof deepMerge>[1]) as PromstackValues;
+      const semantic = semanticProblems(values, catalogue, source);
+      problems.push(...semantic);
+      profiles.push({ source, values });
+    }
+    const sorted = sortProblems(problems);
+    return { problems: sorted, profiles, errorCount: sorted.filter((p) => p.severity === "error").length };
+  };
+}

@@ -1,0 +1,103 @@
+// Checks the schema cannot express: routes that name missing receivers, images that lack
+// the profile's CPU architecture, timings that contradict each other.
+import { platformServesArchitecture, type Catalogue } from "../catalogue.js";
+import { components } from "../components.js";
+import type { AlertmanagerValues, Image, PromstackValues, Route } from "../types/values.js";
+import { dottedPath, type Problem, type Severity } from "./problem.js";
+import { positionOf, hasPath, type ProfileSource } from "./source.js";
+
+type Segments = Array<string | number>;
+
+class Findings {
+  readonly problems: Problem[] = [];
+  constructor(private readonly source: ProfileSource) {}
+
+  add(severity: Severity, segments: Segments, message: string, anchor: Segments = segments): void {
+    // Point at the value in the profile, or at the nearest part of the profile that exists.
+    const { line, col } = positionOf(this.source, anchor);
+    this.problems.push({ file: this.source.file, line, col, path: dottedPath(segments), message, severity });
+  }
+}
+
+function* walkRoutes(route: Route, segments: Segments): Generator<{ route: Route; segments: Segments }> {
+  yield { route, segments };
+  for (const [index, child] of (route.routes ?? []).entries()) yield* walkRoutes(child, [...segments, "routes", index]);
+}
+
+function checkRouting(alertmanager: AlertmanagerValues, findings: Findings): void {
+  const receivers = Object.keys(alertmanager.receivers ?? {});
+  const used = new Set<string>();
+  const root = alertmanager.route;
+  if (!root) return;
+  if (!root.receiver) findings.add("error", ["alertmanager", "route", "receiver"], "the root route must name a receiver");
+  for (const { route, segments } of walkRoutes(root, ["alertmanager", "route"])) {
+    if (route.receiver === undefined) continue;
+    used.add(route.receiver);
+    if (!receivers.includes(route.receiver)) {
+      findings.add("error", [...segments, "receiver"], `route names receiver "${route.receiver}", which is not defined in alertmanager.receivers (defined: ${receivers.join(", ") || "none"})`);
+    }
+  }
+  for (const name of receivers) {
+    if (!used.has(name)) findings.add("warning", ["alertmanager", "receivers", name], `receiver "${name}" is defined but no route sends to it`);
+  }
+}
+
+function valueAt(values: unknown, dotted: string): unknown {
+  return dotted.split(".").reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), values);
+}
+
+function checkArchitectures(values: PromstackValues, catalogue: Catalogue, findings: Findings): void {
+  const architectures = values.global?.architectures ?? [];
+  for (const component of components) {
+    const componentValues = (values as Record<string, unknown>)[component.name] as Record<string, unknown> | undefined;
+    if (!componentValues?.enabled) continue;
+    for (const [imagePath, catalogueKey] of Object.entries(component.images)) {
+      // An image inside a switchable part (exporters.nodeExporter.image) only counts when that part is on.
+      const owner = imagePath.split(".").slice(0, -1).join(".");
+      if (owner && valueAt(componentValues, `${owner}.enabled`) === false) continue;
+      const image = valueAt(componentValues, imagePath) as Image;
+      const pinned = catalogue.images[catalogueKey]!;
+      const isPinned = image.repository === pinned.repository && image.tag === pinned.tag;
+      const platforms = isPinned ? pinned.platforms : image.platforms ?? [];
+      const segments: Segments = [component.name, ...imagePath.split(".")];
+      const reference = `${image.repository}:${image.tag}`;
+      if (!isPinned && platforms.length === 0) {
+        findings.add("error", [...segments, "platforms"], `${reference} is not the pinned image; list the platforms it is published for (e.g. linux/arm64) so the architecture check can run`, segments);
+        continue;
+      }
+      for (const [index, architecture] of architectures.entries()) {
+        if (platforms.some((platform) => platformServesArchitecture(platform, architecture))) continue;
+        const anchor = hasPath(findings["source"], segments) ? segments : ["global", "architectures", index];
+        findings.add("error", segments, `${reference} is not published for ${architecture} (platforms: ${platforms.join(", ")}), but global.architectures includes it`, anchor);
+      }
+    }
+  }
+}
+
+function seconds(duration: string): number {
+  const units: Record<string, number> = { y: 31536000, w: 604800, d: 86400, h: 3600, m: 60, s: 1, ms: 0.001 };
+  let total = 0;
+  for (const match of duration.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g)) total += Number(match[1]) * units[match[2]!]!;
+  return total;
+}
+
+function checkTimings(values: PromstackValues, findings: Findings): void {
+  const prometheus = values.prometheus;
+  if (prometheus?.scrapeTimeout && prometheus.scrapeInterval && seconds(prometheus.scrapeTimeout) > seconds(prometheus.scrapeInterval)) {
+    findings.add("error", ["prometheus", "scrapeTimeout"], `scrapeTimeout ${prometheus.scrapeTimeout} exceeds scrapeInterval ${prometheus.scrapeInterval}; Prometheus refuses such a config`);
+  }
+  const alertmanager = values.alertmanager;
+  const pdb = alertmanager?.podDisruptionBudget;
+  if (alertmanager?.enabled && pdb?.enabled && (alertmanager.replicas ?? 1) > 1 && (pdb.minAvailable ?? 0) >= (alertmanager.replicas ?? 1)) {
+    findings.add("warning", ["alertmanager", "podDisruptionBudget", "minAvailable"], `minAvailable ${pdb.minAvailable} with ${alertmanager.replicas} replicas blocks every voluntary eviction (node drains will hang)`);
+  }
+}
+
+/** Semantic problems of a profile, judged on its values merged over the chart defaults. */
+export function semanticProblems(values: PromstackValues, catalogue: Catalogue, source: ProfileSource): Problem[] {
+  const findings = new Findings(source);
+  if (values.alertmanager?.enabled) checkRouting(values.alertmanager, findings);
+  checkArchitectures(values, catalogue, findings);
+  checkTimings(values, findings);
+  return findings.problems;
+}
