@@ -2,6 +2,7 @@
 // put them in place in one step and tests can inspect them without touching the disk.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
+import { visit, type Document } from "yaml";
 import type { Catalogue } from "../catalogue.js";
 import { components } from "../components.js";
 import { paths } from "../paths.js";
@@ -88,6 +89,16 @@ function subchartYaml(component: (typeof components)[number], catalogue: Catalog
   };
 }
 
+/** The profile with its comments, in block style: chart-testing's yamllint rejects "{ a: 1 }". */
+function blockStyle(document: Document): string {
+  const copy = document.clone();
+  visit(copy, {
+    Map: (_, node) => void (node.flow = false),
+    Seq: (_, node) => void (node.flow = false),
+  });
+  return copy.toString({ lineWidth: 0, indentSeq: true });
+}
+
 export function emitChart(contract: Contract, catalogue: Catalogue, profiles: ValidatedProfile[], meta: ChartMetadata): ChartFiles {
   const files: ChartFiles = new Map();
   const put = (path: string, content: string) => files.set(path, withHeader(path, content));
@@ -127,7 +138,7 @@ export function emitChart(contract: Contract, catalogue: Catalogue, profiles: Va
   // Every profile is a chart-testing case: ci/<profile>-values.yaml.
   for (const profile of profiles) {
     const name = basename(profile.source.file).replace(/\.ya?ml$/, "");
-    put(join("ci", `${name}-values.yaml`), `# from values/${basename(profile.source.file)}\n${profile.source.document.toString({ lineWidth: 0 })}`);
+    put(join("ci", `${name}-values.yaml`), `# from values/${basename(profile.source.file)}\n${blockStyle(profile.source.document)}`);
   }
   return files;
 }

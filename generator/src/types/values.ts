@@ -109,15 +109,15 @@ export interface PrometheusValues {
   }[];
 }
 /**
- * A container image. Leave repository and tag empty to use the pinned image from the catalogue; set them to use your own build, and list its platforms so architecture checks still work.
+ * A container image. Defaults to the pinned image of versions.json; to use your own build, set repository and tag and list its platforms so the architecture check still works.
  */
 export interface Image {
   /**
-   * Image repository; empty means the pinned catalogue image.
+   * Image repository, e.g. quay.io/prometheus/prometheus.
    */
   repository?: string;
   /**
-   * Image tag; empty means the pinned catalogue tag.
+   * Image tag.
    */
   tag?: string;
   /**

@@ -12,9 +12,9 @@ class Findings {
   readonly problems: Problem[] = [];
   constructor(private readonly source: ProfileSource) {}
 
-  add(severity: Severity, segments: Segments, message: string, anchor: Segments = segments): void {
-    // Point at the value in the profile, or at the nearest part of the profile that exists.
-    const { line, col } = positionOf(this.source, anchor);
+  /** Points at the value in the profile (or its key), or the nearest part of the profile that exists. */
+  add(severity: Severity, segments: Segments, message: string, anchor: Segments = segments, atKey = false): void {
+    const { line, col } = positionOf(this.source, anchor, atKey);
     this.problems.push({ file: this.source.file, line, col, path: dottedPath(segments), message, severity });
   }
 }
@@ -38,7 +38,7 @@ function checkRouting(alertmanager: AlertmanagerValues, findings: Findings): voi
     }
   }
   for (const name of receivers) {
-    if (!used.has(name)) findings.add("warning", ["alertmanager", "receivers", name], `receiver "${name}" is defined but no route sends to it`);
+    if (!used.has(name)) findings.add("warning", ["alertmanager", "receivers", name], `receiver "${name}" is defined but no route sends to it`, undefined, true);
   }
 }
 
@@ -46,7 +46,7 @@ function valueAt(values: unknown, dotted: string): unknown {
   return dotted.split(".").reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), values);
 }
 
-function checkArchitectures(values: PromstackValues, catalogue: Catalogue, findings: Findings): void {
+function checkArchitectures(values: PromstackValues, catalogue: Catalogue, source: ProfileSource, findings: Findings): void {
   const architectures = values.global?.architectures ?? [];
   for (const component of components) {
     const componentValues = (values as Record<string, unknown>)[component.name] as Record<string, unknown> | undefined;
@@ -62,13 +62,13 @@ function checkArchitectures(values: PromstackValues, catalogue: Catalogue, findi
       const segments: Segments = [component.name, ...imagePath.split(".")];
       const reference = `${image.repository}:${image.tag}`;
       if (!isPinned && platforms.length === 0) {
-        findings.add("error", [...segments, "platforms"], `${reference} is not the pinned image; list the platforms it is published for (e.g. linux/arm64) so the architecture check can run`, segments);
+        findings.add("error", [...segments, "platforms"], `${reference} is not the pinned image; list the platforms it is published for (e.g. linux/arm64) so the architecture check can run`, segments, true);
         continue;
       }
       for (const [index, architecture] of architectures.entries()) {
         if (platforms.some((platform) => platformServesArchitecture(platform, architecture))) continue;
-        const anchor = hasPath(findings["source"], segments) ? segments : ["global", "architectures", index];
-        findings.add("error", segments, `${reference} is not published for ${architecture} (platforms: ${platforms.join(", ")}), but global.architectures includes it`, anchor);
+        const anchor = hasPath(source, segments) ? segments : ["global", "architectures", index];
+        findings.add("error", segments, `${reference} is not published for ${architecture} (platforms: ${platforms.join(", ")}), but global.architectures includes it`, anchor, anchor === segments);
       }
     }
   }
@@ -97,7 +97,7 @@ function checkTimings(values: PromstackValues, findings: Findings): void {
 export function semanticProblems(values: PromstackValues, catalogue: Catalogue, source: ProfileSource): Problem[] {
   const findings = new Findings(source);
   if (values.alertmanager?.enabled) checkRouting(values.alertmanager, findings);
-  checkArchitectures(values, catalogue, findings);
+  checkArchitectures(values, catalogue, source, findings);
   checkTimings(values, findings);
   return findings.problems;
 }

@@ -1,0 +1,151 @@
+# promstack: every step a developer or CI needs, each installing what it uses into
+# git-ignored, project-local folders (.tools/, node_modules/, dist/) and skipping what exists.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+TOOLS := $(CURDIR)/.tools
+BIN := $(TOOLS)/bin
+VENV := $(TOOLS)/venv
+WORK := $(CURDIR)/.work
+export PATH := $(BIN):$(VENV)/bin:$(PATH)
+
+# Versions come from versions.json, the one place that pins them.
+version = $(shell node -p 'require("./versions.json").$(1)')
+K8S_MINOR := $(call version,kubernetes.minor)
+HELM_VERSION := $(call version,tools.helm.version)
+CT_VERSION := $(call version,tools.chartTesting.version)
+PROMTOOL_VERSION := $(call version,tools.promtool.version)
+AMTOOL_VERSION := $(call version,tools.amtool.version)
+PROMETHEUS_TAG := $(call version,images.prometheus.tag)
+ALERTMANAGER_TAG := $(call version,images.alertmanager.tag)
+PY_PINS := $(shell node -p 'Object.entries(require("./versions.json").tools.python).map(([n, v]) => n + "==" + v).join(" ")')
+
+HELM := $(BIN)/helm-$(HELM_VERSION)
+CT := $(BIN)/ct-$(CT_VERSION)
+PROMTOOL := $(BIN)/promtool-$(PROMTOOL_VERSION)
+AMTOOL := $(BIN)/amtool-$(AMTOOL_VERSION)
+PY_STAMP := $(VENV)/.installed-$(shell echo '$(PY_PINS)' | sha256sum | cut -c1-12)
+CT_CONFIG := $(TOOLS)/ct-$(CT_VERSION)
+PROMSTACK := node bin/promstack.js
+PROFILES := $(sort $(wildcard values/*.yaml))
+MOCHA := npx mocha --reporter dot
+
+.PHONY: help
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+# --- Node ------------------------------------------------------------------------------
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: build
+build: node_modules/.package-lock.json ## compile the TypeScript (generator, receiver, tests)
+	npx tsc -p tsconfig.json
+
+# --- Tools -----------------------------------------------------------------------------
+$(HELM):
+	scripts/go-tool.sh helm helm.sh/helm/v3 $(HELM_VERSION) helm.sh/helm/v3/cmd/helm \
+	  "-X helm.sh/helm/v3/internal/version.version=$(HELM_VERSION) -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$(K8S_MINOR) -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$(K8S_MINOR)"
+
+$(CT):
+	scripts/go-tool.sh ct github.com/helm/chart-testing/v3 $(CT_VERSION) github.com/helm/chart-testing/v3/ct \
+	  "-X github.com/helm/chart-testing/v3/ct/cmd.Version=$(CT_VERSION)"
+
+# promtool and amtool are built at the versions of the images the chart deploys.
+$(PROMTOOL):
+	scripts/go-tool.sh promtool github.com/prometheus/prometheus $(PROMTOOL_VERSION) github.com/prometheus/prometheus/cmd/promtool \
+	  "-X github.com/prometheus/common/version.Version=$(PROMETHEUS_TAG:v%=%)"
+
+$(AMTOOL):
+	scripts/go-tool.sh amtool github.com/prometheus/alertmanager $(AMTOOL_VERSION) github.com/prometheus/alertmanager/cmd/amtool \
+	  "-X github.com/prometheus/common/version.Version=$(ALERTMANAGER_TAG:v%=%)"
+
+# ct reads its lint configuration from files that live in its module, not its binary.
+$(CT_CONFIG)/chart_schema.yaml: $(CT)
+	@mkdir -p $(CT_CONFIG)
+	cp "$$(go env GOMODCACHE)/github.com/helm/chart-testing/v3@$(CT_VERSION)/etc/chart_schema.yaml" \
+	   "$$(go env GOMODCACHE)/github.com/helm/chart-testing/v3@$(CT_VERSION)/etc/lintconf.yaml" $(CT_CONFIG)/
+	@chmod u+w $(CT_CONFIG)/*.yaml
+
+$(PY_STAMP):
+	@echo "tools: python venv with $(PY_PINS)"
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(PY_PINS)
+	@rm -f $(VENV)/.installed-* && touch $@
+
+.PHONY: tools
+tools: $(HELM) $(CT) $(CT_CONFIG)/chart_schema.yaml $(PROMTOOL) $(AMTOOL) $(PY_STAMP) ## build the pinned toolchain into .tools/
+	@echo "tools: helm $(HELM_VERSION), ct $(CT_VERSION), promtool $(PROMTOOL_VERSION), amtool $(AMTOOL_VERSION), $(PY_PINS)"
+
+# --- Generate --------------------------------------------------------------------------
+.PHONY: types
+types: build ## regenerate generator/src/types from schemas/
+	node dist/generator/src/gen-types.js
+	npx tsc -p tsconfig.json
+
+.PHONY: generate
+generate: types ## regenerate charts/promstack (deterministic)
+	$(PROMSTACK) generate
+
+.PHONY: check-generated
+check-generated: generate ## fail when the committed chart or types differ from a regeneration
+	@if [ -n "$$(git status --porcelain -- charts generator/src/types)" ]; then \
+	  git status --short -- charts generator/src/types; git diff --stat -- charts generator/src/types; \
+	  echo "generated files differ from what is committed: run 'make generate' and commit"; exit 1; fi
+	@echo "check-generated: committed chart and types match a regeneration"
+
+.PHONY: validate
+validate: build ## promstack validate on every profile
+	$(PROMSTACK) validate $(PROFILES)
+
+# --- Demo ------------------------------------------------------------------------------
+DEMO_PROFILE ?= raspberry-pi
+.PHONY: demo
+demo: $(HELM) generate ## generate the chart, validate and render one profile
+	$(PROMSTACK) validate values/$(DEMO_PROFILE).yaml
+	@mkdir -p $(WORK)/demo
+	$(HELM) template monitoring charts/promstack --namespace monitoring -f values/$(DEMO_PROFILE).yaml > $(WORK)/demo/$(DEMO_PROFILE).yaml
+	@echo
+	@echo "demo: chart in charts/promstack; profile values/$(DEMO_PROFILE).yaml rendered to .work/demo/$(DEMO_PROFILE).yaml ($$(grep -c '^kind:' $(WORK)/demo/$(DEMO_PROFILE).yaml) objects)"
+
+# --- Tests: one target per validation layer ---------------------------------------------
+TEST_ENV := HELM=$(HELM) CT=$(CT) CT_CONFIG_DIR=$(CT_CONFIG) PROMTOOL=$(PROMTOOL) AMTOOL=$(AMTOOL) KUBERNETES_VALIDATE=$(VENV)/bin/kubernetes-validate K8S_MINOR=$(K8S_MINOR)
+
+.PHONY: test-unit
+test-unit: build ## generator functions
+	$(MOCHA) 'dist/test/unit/**/*.test.js'
+
+.PHONY: test-schema
+test-schema: build $(HELM) ## profiles valid, broken profiles rejected (ajv and helm)
+	$(TEST_ENV) $(MOCHA) 'dist/test/schema/**/*.test.js'
+
+.PHONY: test-render
+test-render: build tools ## helm lint, helm template, ct lint, strict Kubernetes schemas
+	$(TEST_ENV) $(MOCHA) --timeout 300000 'dist/test/render/**/*.test.js'
+
+.PHONY: test-semantics
+test-semantics: build tools ## promtool and amtool on the rendered configs
+	$(TEST_ENV) $(MOCHA) --timeout 120000 'dist/test/semantics/**/*.test.js'
+
+.PHONY: test-receiver
+test-receiver: build ## the alert receiver over real HTTP
+	$(MOCHA) --timeout 60000 'dist/test/receiver/**/*.test.js'
+
+.PHONY: test
+test: tools check-generated ## every test layer, after checking the committed output is current
+	@start=$$(date +%s); \
+	$(MAKE) test-unit test-schema test-render test-semantics test-receiver; \
+	echo "test: all layers passed in $$(( $$(date +%s) - start ))s"
+
+# --- Bench -----------------------------------------------------------------------------
+.PHONY: bench
+bench: build $(HELM) ## print figures, one "name value unit" per line
+	HELM=$(HELM) node dist/bench/generate.js
+	node dist/bench/receiver/load.js
+
+.PHONY: clean
+clean: ## remove build output (keeps the toolchain in .tools/)
+	rm -rf dist .work

@@ -1,0 +1,105 @@
+// The schema layer: every profile satisfies the contract, and each broken profile is
+// rejected with its own precise file:line:col message, by ajv (promstack validate) and by
+// Helm's own values.schema.json check.
+import { expect } from "chai";
+import { basename, join } from "node:path";
+import { chartDir, profileFiles, promstack, repoRoot, run, tools } from "../helpers/tools.js";
+
+const broken = (name: string) => join(repoRoot, "test", "fixtures", "broken", name);
+
+describe("schema: profiles", () => {
+  for (const file of profileFiles()) {
+    it(`${basename(file)} passes promstack validate`, () => {
+      const result = promstack(["validate", file]);
+      expect(result.stderr, result.stderr).to.equal("");
+      expect(result.status).to.equal(0);
+    });
+  }
+});
+
+// Each case: the fixture, then the exact location and the message the user must see.
+const cases: Array<{ fixture: string; expected: string[] }> = [
+  { fixture: "wrong-type.yaml", expected: ['2:13: prometheus.replicas: must be integer, got string "two"'] },
+  { fixture: "unknown-key.yaml", expected: ['2:3: alertmanager.relicas: unknown key "relicas"; did you mean "replicas"?'] },
+  { fixture: "bad-duration.yaml", expected: ['3:23: prometheus.evaluationInterval: "5 min" is not a valid Duration'] },
+  { fixture: "missing-required.yaml", expected: ['3:5: grafana.adminSecret: missing required key "key"'] },
+  {
+    fixture: "syntax-error.yaml",
+    expected: ["2:13: (root): YAML syntax: Nested mappings are not allowed in compact mappings", "2:13: (root): YAML syntax: Implicit keys need to be on a single line"],
+  },
+  {
+    fixture: "missing-receiver.yaml",
+    expected: ['6:19: alertmanager.route.routes[0].receiver: route names receiver "pagerduty", which is not defined in alertmanager.receivers (defined: default)'],
+  },
+  {
+    fixture: "wrong-architecture.yaml",
+    expected: ["5:5: exporters.kubeStateMetrics.image: example.org/kube-state-metrics:v2.17.0-custom is not published for arm (platforms: linux/amd64)"],
+  },
+  {
+    fixture: "several-problems.yaml",
+    expected: [
+      '2:9: prometheus.mode: "standlone" is not one of standalone, operator; did you mean "standalone"?',
+      '4:11: prometheus.retention.time: "15 days" is not a valid Duration',
+      '6:17: alertmanager.antiAffinity: "always" is not one of soft, hard, none',
+    ],
+  },
+];
+
+describe("schema: broken profiles are rejected with position and message", () => {
+  for (const { fixture, expected } of cases) {
+    it(fixture, () => {
+      const file = broken(fixture);
+      const result = promstack(["validate", file]);
+      expect(result.status).to.equal(1);
+      expect(result.stderr).not.to.match(/\n\s+at .*\.js:\d+/, "no stack trace");
+      const lines = result.stderr.split("\n").filter((line) => line.startsWith(`${file}:`));
+      expect(lines, result.stderr).to.have.length(expected.length);
+      expected.forEach((message, index) => expect(lines[index]).to.contain(`${file}:${message}`));
+    });
+  }
+
+  it("a file that does not exist", () => {
+    const result = promstack(["validate", "values/no-such-profile.yaml"]);
+    expect(result.status).to.equal(1);
+    expect(result.stderr).to.contain("values/no-such-profile.yaml:0:0: (root): cannot read profile: no such file");
+  });
+
+  it("reports every problem of every file in one run", () => {
+    const result = promstack(["validate", broken("wrong-type.yaml"), broken("unknown-key.yaml")]);
+    expect(result.status).to.equal(1);
+    expect(result.stderr).to.contain("wrong-type.yaml:2:13");
+    expect(result.stderr).to.contain("unknown-key.yaml:2:3");
+    expect(result.stderr).to.contain("2 profile(s): 2 error(s)");
+  });
+
+  it("warns, without failing, about a receiver nothing routes to", () => {
+    const file = join(repoRoot, "test", "fixtures", "unused-receiver.yaml");
+    const result = promstack(["validate", file]);
+    expect(result.status).to.equal(0);
+    expect(result.stdout).to.contain(`${file}:7:5: alertmanager.receivers.spare: warning: receiver "spare" is defined but no route sends to it`);
+  });
+});
+
+describe("schema: Helm enforces the same contract through values.schema.json", () => {
+  const helmRejects: Array<[string, RegExp]> = [
+    ["wrong-type.yaml", /prometheus[\s\S]*replicas[\s\S]*(integer|type)/],
+    ["unknown-key.yaml", /relicas/],
+    ["bad-duration.yaml", /evaluationInterval/],
+    ["missing-required.yaml", /key/],
+  ];
+  for (const [fixture, pattern] of helmRejects) {
+    it(`helm template rejects ${fixture}`, () => {
+      const result = run(tools.helm, ["template", "mon", chartDir, "-f", broken(fixture)]);
+      expect(result.status).to.not.equal(0);
+      expect(result.stderr).to.match(/values don't meet the specifications of the schema/);
+      expect(result.stderr).to.match(pattern);
+    });
+  }
+
+  it("helm template accepts every profile", () => {
+    for (const file of profileFiles()) {
+      const result = run(tools.helm, ["template", "mon", chartDir, "-f", file]);
+      expect(result.status, `${file}: ${result.stderr}`).to.equal(0);
+    }
+  });
+});

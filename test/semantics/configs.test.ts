@@ -1,0 +1,81 @@
+// The semantics layer: the configuration files the chart renders are judged by
+// Prometheus' and Alertmanager's own tools, at the versions the chart deploys.
+import { expect } from "chai";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { configMapData, helmTemplate, parseObjects, RELEASE } from "../helpers/render.js";
+import { profileFiles, repoRoot, run, tools } from "../helpers/tools.js";
+
+const cases = [...profileFiles(), join(repoRoot, "test", "fixtures", "all-enabled.yaml")];
+
+describe("semantics: tool versions match the deployed images", () => {
+  it("promtool and amtool report the versions of the pinned images", () => {
+    const catalogue = (JSON.parse(run("cat", [join(repoRoot, "versions.json")]).stdout) as { images: Record<string, { tag: string }> }).images;
+    expect(run(tools.promtool, ["--version"]).stdout).to.contain(`version ${catalogue.prometheus!.tag.slice(1)}`);
+    expect(run(tools.amtool, ["--version"]).stdout).to.contain(`version ${catalogue.alertmanager!.tag.slice(1)}`);
+  });
+});
+
+describe("semantics: promtool and amtool accept every rendered config", () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), "promstack-semantics-"))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const file of cases) {
+    const name = basename(file, ".yaml");
+    it(`${name}: promtool check config`, () => {
+      const objects = parseObjects(helmTemplate([file]));
+      const config = join(dir, `${name}-prometheus.yml`);
+      writeFileSync(config, configMapData(objects, `${RELEASE}-prometheus`, "prometheus.yml"));
+      const result = run(tools.promtool, ["check", "config", "--syntax-only", config]);
+      expect(result.status, result.stdout + result.stderr).to.equal(0);
+      expect(result.stdout).to.contain("SUCCESS");
+    });
+
+    it(`${name}: amtool check-config`, () => {
+      const objects = parseObjects(helmTemplate([file]));
+      const config = join(dir, `${name}-alertmanager.yml`);
+      writeFileSync(config, configMapData(objects, `${RELEASE}-alertmanager`, "alertmanager.yml"));
+      const result = run(tools.amtool, ["check-config", config]);
+      expect(result.status, result.stdout + result.stderr).to.equal(0);
+      expect(result.stdout).to.contain("SUCCESS");
+    });
+  }
+
+  it("promtool rejects a config it should reject (the check can fail)", () => {
+    const config = join(dir, "bad-prometheus.yml");
+    writeFileSync(config, "global:\n  scrape_interval: 10s\n  scrape_timeout: 20s\n");
+    expect(run(tools.promtool, ["check", "config", "--syntax-only", config]).status).to.not.equal(0);
+  });
+});
+
+describe("semantics: routing of the raspberry-pi profile (amtool config routes test)", () => {
+  let config: string;
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "promstack-routes-"));
+    config = join(dir, "alertmanager.yml");
+    const objects = parseObjects(helmTemplate([join(repoRoot, "values", "raspberry-pi.yaml")]));
+    writeFileSync(config, configMapData(objects, `${RELEASE}-alertmanager`, "alertmanager.yml"));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const routes: Array<[string[], string]> = [
+    [["alertname=NodeDown", "severity=critical"], "critical"],
+    [["alertname=HighTemperature", "severity=warning", "component=infrastructure"], "infrastructure"],
+    [["alertname=HighErrorRate", "severity=warning"], "default"],
+  ];
+  for (const [labels, receiver] of routes) {
+    it(`${labels.join(" ")} → ${receiver}`, () => {
+      const result = run(tools.amtool, ["config", "routes", "test", `--config.file=${config}`, `--verify.receivers=${receiver}`, ...labels]);
+      expect(result.status, result.stdout + result.stderr).to.equal(0);
+      expect(result.stdout.trim()).to.equal(receiver);
+    });
+  }
+
+  it("a wrong expectation fails (the check can fail)", () => {
+    const result = run(tools.amtool, ["config", "routes", "test", `--config.file=${config}`, "--verify.receivers=default", "severity=critical"]);
+    expect(result.status).to.not.equal(0);
+  });
+});
