@@ -1,6 +1,7 @@
 // The promstack command line: generate the chart, validate profiles.
 import { readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { bundleReceiver } from "../../receiver/src/bundle.js";
 import { loadCatalogue } from "./catalogue.js";
 import { emitChart } from "./chart/emit.js";
 import { paths } from "./paths.js";
@@ -99,7 +100,7 @@ function runValidate(args: string[], io: Io): number {
   return result.errorCount > 0 ? 1 : 0;
 }
 
-function runGenerate(args: string[], io: Io): number {
+async function runGenerate(args: string[], io: Io): Promise<number> {
   const { options, positional, help } = parseOptions(args, ["output", "profiles"]);
   if (help) return io.out(usage.generate), 0;
   if (positional.length > 0) throw new UsageError(`generate takes no arguments (got ${positional.join(" ")})`);
@@ -113,7 +114,8 @@ function runGenerate(args: string[], io: Io): number {
     io.err(`generate: ${result.errorCount} error(s) in profiles; nothing written`);
     return 1;
   }
-  const files = emitChart(contract, catalogue, result.profiles, { version: version(), home: "https://github.com/promstack/promstack" });
+  const meta = { version: version(), home: "https://github.com/promstack/promstack" };
+  const files = emitChart(contract, catalogue, result.profiles, meta, await bundleReceiver());
   writeTreeAtomically(output, files);
   io.out(`generate: wrote ${files.size} files to ${output}`);
   return 0;
@@ -134,7 +136,7 @@ export async function main(args: string[], io: Io = defaultIo): Promise<number> 
         io.out(version());
         return 0;
       case "generate":
-        return runGenerate(rest, io);
+        return await runGenerate(rest, io);
       case "validate":
         return runValidate(rest, io);
       default:

@@ -77,18 +77,26 @@ describe("render: hardened pods", () => {
 });
 
 describe("render: ct lint (chart-testing, offline)", () => {
+  let copy: string;
+  // ct runs `helm dependency build`, which writes Chart.lock: lint a copy, not the committed chart.
+  before(() => {
+    copy = join(mkdtempSync(join(tmpdir(), "promstack-ct-")), "promstack");
+    cpSync(chartDir, copy, { recursive: true });
+  });
+  after(() => rmSync(join(copy, ".."), { recursive: true, force: true }));
+
   it("lints the chart with every ci/*-values.yaml", function () {
     this.timeout(600_000);
     const ciValues = readdirSync(join(chartDir, "ci"));
     expect(ciValues.length, "one ci values file per profile").to.equal(profileFiles().length);
     const result = run(tools.ct, [
       "lint",
-      "--charts", chartDir,
+      "--charts", copy,
       "--validate-maintainers=false",
       "--check-version-increment=false",
       "--validate-chart-schema=true",
       "--validate-yaml=true",
-    ], { env: { CT_CONFIG_DIR: process.env.CT_CONFIG_DIR, PATH: `${join(tools.helm, "..")}:${process.env.PATH}` } });
+    ], { cwd: join(copy, ".."), env: { CT_CONFIG_DIR: process.env.CT_CONFIG_DIR, PATH: `${join(tools.helm, "..")}:${process.env.PATH}` } });
     expect(result.status, result.stdout + result.stderr).to.equal(0);
     expect(result.stdout + result.stderr).to.contain("All charts linted successfully");
     for (const file of ciValues) expect(result.stdout + result.stderr).to.contain(file);

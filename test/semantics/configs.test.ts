@@ -1,7 +1,8 @@
 // The semantics layer: the configuration files the chart renders are judged by
 // Prometheus' and Alertmanager's own tools, at the versions the chart deploys.
 import { expect } from "chai";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { parse } from "yaml";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { configMapData, helmTemplate, parseObjects, RELEASE } from "../helpers/render.js";
@@ -24,8 +25,13 @@ describe("semantics: promtool and amtool accept every rendered config", () => {
 
   for (const file of cases) {
     const name = basename(file, ".yaml");
-    it(`${name}: promtool check config`, () => {
+    it(`${name}: promtool check config (or, in operator mode, no Prometheus deployed)`, () => {
       const objects = parseObjects(helmTemplate([file]));
+      const mode = (parse(readFileSync(file, "utf8")) as { prometheus?: { mode?: string } } | null)?.prometheus?.mode;
+      if (mode === "operator") {
+        expect(objects.filter((o) => o.metadata.name === `${RELEASE}-prometheus`)).to.deep.equal([]);
+        return;
+      }
       const config = join(dir, `${name}-prometheus.yml`);
       writeFileSync(config, configMapData(objects, `${RELEASE}-prometheus`, "prometheus.yml"));
       const result = run(tools.promtool, ["check", "config", "--syntax-only", config]);
@@ -77,5 +83,39 @@ describe("semantics: routing of the raspberry-pi profile (amtool config routes t
   it("a wrong expectation fails (the check can fail)", () => {
     const result = run(tools.amtool, ["config", "routes", "test", `--config.file=${config}`, "--verify.receivers=default", "severity=critical"]);
     expect(result.status).to.not.equal(0);
+  });
+});
+
+describe("semantics: the alert receiver accepts the config the chart renders", () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), "promstack-receiver-config-"))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  function extract(valuesFile: string, extraArgs: string[] = []): { script: string; config: string } {
+    const objects = parseObjects(helmTemplate([valuesFile], extraArgs));
+    const script = join(dir, "receiver.cjs");
+    const config = join(dir, "config.json");
+    writeFileSync(script, configMapData(objects, `${RELEASE}-alert-receiver`, "receiver.cjs"));
+    writeFileSync(config, configMapData(objects, `${RELEASE}-alert-receiver`, "config.json"));
+    return { script, config };
+  }
+
+  it("the bundled receiver validates the rendered config.json (--check-config)", () => {
+    const { script, config } = extract(join(repoRoot, "values", "raspberry-pi.yaml"));
+    const result = run(process.execPath, [script, "--config", config, "--check-config"]);
+    expect(result.status, result.stdout + result.stderr).to.equal(0);
+  });
+
+  it("custom routes and a token reach the receiver's config", () => {
+    const { script, config } = extract(join(repoRoot, "test", "fixtures", "all-enabled.yaml"), [
+      "--set-json", 'alert-receiver.routes={"/hooks/db":{"levels":{"firing":"ERROR"}}}',
+      "--set", "alert-receiver.tokenSecret.name=receiver-token,alert-receiver.tokenSecret.key=token",
+    ]);
+    const result = run(process.execPath, [script, "--config", config, "--check-config"]);
+    expect(result.status, result.stdout + result.stderr).to.equal(0);
+    const { valid, config: resolved } = JSON.parse(result.stdout) as { valid: boolean; config: { routes: Record<string, unknown>; tokenFile: string } };
+    expect(valid).to.equal(true);
+    expect(Object.keys(resolved.routes)).to.deep.equal(["/hooks/db"]);
+    expect(resolved.tokenFile).to.equal("/var/run/secrets/alert-receiver/token");
   });
 });

@@ -99,7 +99,7 @@ function blockStyle(document: Document): string {
   return copy.toString({ lineWidth: 0, indentSeq: true });
 }
 
-export function emitChart(contract: Contract, catalogue: Catalogue, profiles: ValidatedProfile[], meta: ChartMetadata): ChartFiles {
+export function emitChart(contract: Contract, catalogue: Catalogue, profiles: ValidatedProfile[], meta: ChartMetadata, receiverBundle: string): ChartFiles {
   const files: ChartFiles = new Map();
   const put = (path: string, content: string) => files.set(path, withHeader(path, content));
 
@@ -134,6 +134,9 @@ export function emitChart(contract: Contract, catalogue: Catalogue, profiles: Va
     addAssets(files, join(paths.assets, "common"), join(dir, "templates"));
     addAssets(files, join(paths.assets, "charts", component.name), dir);
   }
+
+  // The alert receiver as one file, shipped in a ConfigMap and run by the stock Node image.
+  put(join("charts", "alert-receiver", "files", "receiver.cjs"), receiverBundle);
 
   // Every profile is a chart-testing case: ci/<profile>-values.yaml.
   for (const profile of profiles) {

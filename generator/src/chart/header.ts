@@ -8,5 +8,10 @@ export function withHeader(path: string, content: string): string {
   // comment renders to nothing, so it is safe before any content.
   if (path.split("/").includes("templates")) return `{{- /* ${GENERATED_NOTICE} */ -}}\n${content}`;
   if (path.endsWith(".yaml") || path.endsWith(".yml") || path.endsWith(".helmignore")) return `# ${GENERATED_NOTICE}\n${content}`;
+  if (path.endsWith(".cjs") || path.endsWith(".js")) {
+    // After the shebang, which must stay the first line.
+    const [first, ...rest] = content.split("\n");
+    return first?.startsWith("#!") ? [first, `// ${GENERATED_NOTICE}`, ...rest].join("\n") : `// ${GENERATED_NOTICE}\n${content}`;
+  }
   return content;
 }

@@ -28,6 +28,18 @@ export type WebhookConfig = WebhookConfig1 & WebhookConfig2;
 export type WebhookConfig1 = {
   [k: string]: unknown | undefined;
 };
+/**
+ * One level for every alert of this status, or a map of severity label value to level where "*" matches any other severity.
+ */
+export type ReceiverStatusLevels =
+  | ReceiverLevel
+  | {
+      [k: string]: ReceiverLevel | undefined;
+    };
+/**
+ * Log level of an alert line.
+ */
+export type ReceiverLevel = "DEBUG" | "INFO" | "WARNING" | "ERROR" | "CRITICAL";
 
 /**
  * Values of the promstack umbrella chart: one key per subchart, plus Helm's global.
@@ -306,6 +318,7 @@ export interface WebhookConfig2 {
    * Alerts per message; 0 sends all.
    */
   maxAlerts?: number;
+  bearerTokenSecret?: SecretKeyRef;
 }
 /**
  * A key in a Kubernetes Secret in the release namespace.
@@ -344,6 +357,42 @@ export interface AlertReceiverValues {
   image?: Image;
   resources?: Resources;
   scheduling?: PodScheduling;
+  /**
+   * Run the receiver bundled into a ConfigMap on the pinned multi-arch Node image (no image to publish). Set false when image is your own build of receiver/Dockerfile.
+   */
+  runBundled?: boolean;
+  /**
+   * Webhook routes: URL path to its log-level mapping. Replaces the receiver's default set (/webhook, /webhook/critical, /webhook/batch-jobs, /webhook/infrastructure) when given.
+   */
+  routes?: {
+    [k: string]: ReceiverRoute | undefined;
+  };
+  tokenSecret?: SecretKeyRef;
+  /**
+   * Largest accepted request body; larger bodies get 413.
+   */
+  maxBodyBytes?: number;
+  /**
+   * Time allowed to receive a whole request; slower clients get 408.
+   */
+  requestTimeoutMs?: number;
+  /**
+   * Deadline for finishing requests in flight after SIGTERM.
+   */
+  shutdownTimeoutMs?: number;
+  podAnnotations?: Annotations;
+}
+/**
+ * Options of one webhook route (mirrors receiver/config.schema.json).
+ */
+export interface ReceiverRoute {
+  /**
+   * Log level by alert status.
+   */
+  levels?: {
+    firing?: ReceiverStatusLevels;
+    resolved?: ReceiverStatusLevels;
+  };
 }
 /**
  * Metric exporters scraped by Prometheus.

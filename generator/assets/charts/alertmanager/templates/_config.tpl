@@ -37,6 +37,7 @@ through *_file fields with absolute paths.
 {{- $hook := dict "send_resolved" (ternary .sendResolved true (hasKey . "sendResolved")) -}}
 {{- if .url }}{{ $_ := set $hook "url" .url }}{{ else }}{{ $_ := set $hook "url_file" (include "alertmanager.secretPath" .urlSecret) }}{{ end -}}
 {{- if hasKey . "maxAlerts" }}{{ $_ := set $hook "max_alerts" .maxAlerts }}{{ end -}}
+{{- with .bearerTokenSecret }}{{ $_ := set $hook "http_config" (dict "authorization" (dict "type" "Bearer" "credentials_file" (include "alertmanager.secretPath" .))) }}{{ end -}}
 {{- $webhooks = append $webhooks $hook -}}
 {{- end -}}
 {{- $_ := set $out "webhook_configs" $webhooks -}}
@@ -61,7 +62,10 @@ through *_file fields with absolute paths.
 {{- define "alertmanager.secretNames" -}}
 {{- $names := dict -}}
 {{- range $name, $receiver := .Values.receivers -}}
-{{- range $receiver.webhook }}{{ with .urlSecret }}{{ $_ := set $names .name true }}{{ end }}{{ end -}}
+{{- range $receiver.webhook }}
+{{- with .urlSecret }}{{ $_ := set $names .name true }}{{ end -}}
+{{- with .bearerTokenSecret }}{{ $_ := set $names .name true }}{{ end -}}
+{{- end -}}
 {{- end -}}
 {{- keys $names | sortAlpha | toJson -}}
 {{- end -}}
