@@ -136,9 +136,11 @@ test-receiver: build ## the alert receiver over real HTTP
 
 .PHONY: test
 test: tools check-generated ## every test layer, after checking the committed output is current
-	@start=$$(date +%s); \
-	$(MAKE) test-unit test-schema test-render test-semantics test-receiver; \
-	echo "test: all layers passed in $$(( $$(date +%s) - start ))s"
+	@mkdir -p $(WORK); start=$$(date +%s); status=0; \
+	$(MAKE) -k test-unit test-schema test-render test-semantics test-receiver 2>&1 | tee $(WORK)/test.log || status=$$?; \
+	echo "test: layers took $$(( $$(date +%s) - start ))s"; \
+	awk '/^ *[0-9]+ passing/ {p += $$1} /^ *[0-9]+ failing/ {f += $$1} END {printf "%d passed, %d failed\n", p, f}' $(WORK)/test.log; \
+	exit $$status
 
 # --- Bench -----------------------------------------------------------------------------
 .PHONY: bench
