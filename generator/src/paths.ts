@@ -22,7 +22,6 @@ export const paths = {
   assets: resolve(repoRoot, "generator", "assets"),
   types: resolve(repoRoot, "generator", "src", "types"),
   values: resolve(repoRoot, "values"),
-  charts: resolve(repoRoot, "charts"),
   chart: resolve(repoRoot, "charts", "promstack"),
   packageJson: resolve(repoRoot, "package.json"),
 };

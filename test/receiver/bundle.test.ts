@@ -41,10 +41,10 @@ describe('receiver: esbuild bundle', function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  function start(args: string[]): Child {
+  function start(args: string[], env: NodeJS.ProcessEnv = {}): Child {
     const proc = spawn(process.execPath, [join(dir, 'bundle.js'), ...args], {
       cwd: dir,
-      env: { PATH: process.env['PATH'] ?? '' },
+      env: { PATH: process.env['PATH'] ?? '', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const child: Child = {
@@ -135,28 +135,11 @@ describe('receiver: esbuild bundle', function () {
     writeFileSync(join(dir, 'token'), `${token}\n`);
     const cfg = join(dir, 'auth.json');
     writeFileSync(cfg, JSON.stringify({ listen: { host: '127.0.0.1', port: 0 }, tokenFile: 'token' }));
-    const proc = spawn(process.execPath, [join(dir, 'bundle.js')], {
-      cwd: dir,
-      env: { PATH: process.env['PATH'] ?? '', RECEIVER_CONFIG: cfg },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const child: Child = {
-      proc,
-      stdout: [],
-      stderr: '',
-      exit: new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal }))),
-    };
-    children.push(child);
-    let partial = '';
-    proc.stdout.on('data', (d: Buffer) => {
-      const parts = (partial + d.toString()).split('\n');
-      partial = parts.pop() ?? '';
-      child.stdout.push(...parts);
-    });
+    const child = start([], { RECEIVER_CONFIG: cfg });
     const port = await listeningPort(child);
     expect((await postJson(port, '/webhook', firingPayload())).status).to.equal(401);
     expect((await postJson(port, '/webhook', firingPayload(), { Authorization: `Bearer ${token}` })).status).to.equal(200);
-    proc.kill('SIGINT');
+    child.proc.kill('SIGINT');
     expect(await child.exit).to.deep.equal({ code: 0, signal: null });
     expect(child.stdout.join('\n')).to.not.include(token);
   });

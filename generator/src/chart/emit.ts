@@ -119,7 +119,7 @@ export function emitChart(contract: Contract, catalogue: Catalogue, profiles: Va
         description: "A complete, hardened Prometheus monitoring stack with a typed values contract.",
       },
       subcharts: components.map(({ name, description }) => ({ name, description })),
-      images: Object.entries(catalogue.images).map(([name, image]) => ({ name, reference: `${image.repository}:${image.tag}`, platforms: image.platforms.join(", ") })),
+      images: Object.entries(catalogue.images).map(([name, image]) => ({ name, reference: imageReference(catalogue, name), platforms: image.platforms.join(", ") })),
       root: contract.umbrella,
     }),
   );

@@ -111,3 +111,18 @@ tolerations:
 priorityClassName: {{ . }}
 {{- end }}
 {{- end -}}
+
+{{/* volumeClaimTemplates for an enabled Persistence value (without it, the pod mounts an emptyDir named data). */}}
+{{- define "promstack.dataVolumeClaim" -}}
+volumeClaimTemplates:
+  - metadata:
+      name: data
+    spec:
+      accessModes: {{ toJson .accessModes }}
+      {{- with .storageClass }}
+      storageClassName: {{ . }}
+      {{- end }}
+      resources:
+        requests:
+          storage: {{ .size }}
+{{- end -}}
