@@ -24,4 +24,6 @@ export const paths = {
   values: resolve(repoRoot, "values"),
   chart: resolve(repoRoot, "charts", "promstack"),
   packageJson: resolve(repoRoot, "package.json"),
+  rulePacks: resolve(repoRoot, "rules"),
+  runbooks: resolve(repoRoot, "docs", "runbooks"),
 };

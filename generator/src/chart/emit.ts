@@ -107,6 +107,8 @@ export function emitChart(contract: Contract, catalogue: Catalogue, profiles: Va
   put("values.yaml", valuesYaml(contract.umbrella));
   files.set("values.schema.json", schemaJson(contract.umbrella));
   put(".helmignore", "ci/\n*.tgz\n");
+  // The umbrella renders the rules, so it needs the shared helpers too (identical copies).
+  addAssets(files, join(paths.assets, "common"), "templates");
   addAssets(files, join(paths.assets, "charts", "promstack"), "");
   put(
     "README.md",

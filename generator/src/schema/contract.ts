@@ -4,6 +4,8 @@ import type { Catalogue } from "../catalogue.js";
 import { components, umbrellaSchemaFile, type Component } from "../components.js";
 import { bundle, loadSchemaSet, type JsonSchema, type SchemaSet } from "./bundle.js";
 import { paths } from "../paths.js";
+import type { RuleGroups } from "../rules/model.js";
+import { loadPacks, packsAsChartDefaults } from "../rules/packs.js";
 
 export interface Contract {
   umbrella: JsonSchema;
@@ -31,10 +33,12 @@ function withCatalogueImages(schema: JsonSchema, component: Component, catalogue
   return out;
 }
 
-export function buildContract(catalogue: Catalogue, set: SchemaSet = loadSchemaSet(paths.schemas)): Contract {
+export function buildContract(catalogue: Catalogue, set: SchemaSet = loadSchemaSet(paths.schemas), packs: RuleGroups = loadPacks()): Contract {
   const subcharts = new Map<string, JsonSchema>();
   const umbrella = bundle(set, umbrellaSchemaFile);
   const umbrellaProperties = umbrella.properties as Record<string, JsonSchema>;
+  // The built-in rule packs are the default rules: a profile overrides them key by key.
+  umbrellaProperties.rules = { ...umbrellaProperties.rules, default: packsAsChartDefaults(packs) };
   for (const component of components) {
     const schema = withCatalogueImages(bundle(set, component.schemaFile), component, catalogue);
     subcharts.set(component.name, schema);

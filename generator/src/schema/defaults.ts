@@ -2,7 +2,7 @@
 // instead of being a second copy of it.
 import type { JsonSchema } from "./bundle.js";
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 function isPlainObject(value: unknown): value is Record<string, Json> {
   return value !== null && typeof value === "object" && !Array.isArray(value);

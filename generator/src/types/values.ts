@@ -40,9 +40,42 @@ export type ReceiverStatusLevels =
  * Log level of an alert line.
  */
 export type ReceiverLevel = "DEBUG" | "INFO" | "WARNING" | "ERROR" | "CRITICAL";
+/**
+ * How urgent an alert is; routes and inhibitions match on it.
+ */
+export type Severity = "critical" | "warning" | "info";
+/**
+ * Business priority label, for teams that page by priority (P0 highest).
+ */
+export type Priority = "P0" | "P1" | "P2" | "P3";
+/**
+ * One input series of a generated promtool test: a gauge that holds a value, a counter that grows at a rate per second, or promtool's own values notation.
+ */
+export type TestSeries = TestSeries1 &
+  TestSeries2 &
+  TestSeries1 &
+  TestSeries2 &
+  TestSeries1 &
+  TestSeries2 &
+  TestSeries1 &
+  TestSeries2;
+export type TestSeries1 =
+  | {
+      [k: string]: unknown | undefined;
+    }
+  | {
+      [k: string]: unknown | undefined;
+    }
+  | {
+      [k: string]: unknown | undefined;
+    };
+/**
+ * A number, or arithmetic over the rule's parameters, e.g. "${threshold} * 1.5" (durations count in seconds).
+ */
+export type Formula = number | string;
 
 /**
- * Values of the promstack umbrella chart: one key per subchart, plus Helm's global.
+ * Values of the promstack umbrella chart: one key per subchart, the alert rules, and Helm's global.
  */
 export interface PromstackValues {
   global?: Global;
@@ -52,6 +85,8 @@ export interface PromstackValues {
   exporters?: ExportersValues;
   grafana?: GrafanaValues;
   "network-policies"?: NetworkPoliciesValues;
+  rules?: RuleGroups;
+  alerting?: AlertingSettings;
 }
 /**
  * Values shared with every subchart. Open, because a parent chart may inject globals of its own.
@@ -466,4 +501,144 @@ export interface NetworkPoliciesValues {
    * Namespaces (by kubernetes.io/metadata.name) whose pods may reach the web ports of Prometheus, Alertmanager and Grafana, e.g. an ingress controller's.
    */
   allowIngressFromNamespaces?: string[];
+}
+/**
+ * Alerting and recording rules, by group name and then by alert name. The built-in packs are the defaults: change one alert's threshold by name (rules.node.NodeHighTemperature.threshold: 80), switch an alert or a group off with enabled: false, or add whole groups of your own.
+ */
+export interface RuleGroups {
+  [k: string]: RuleGroup | undefined;
+}
+/**
+ * A rule group: its settings, its recording rules, and its alerts keyed by alert name (CamelCase).
+ */
+export interface RuleGroup {
+  /**
+   * Render this group.
+   */
+  enabled?: boolean;
+  interval?: Duration;
+  labels?: Labels;
+  /**
+   * Recording rules by the name of the series they record.
+   */
+  recording?: {
+    [k: string]: RecordingRule | undefined;
+  };
+  [k: string]:
+    | AlertRule
+    | boolean
+    | Duration
+    | Labels
+    | {
+        [k: string]: RecordingRule | undefined;
+      }
+    | undefined;
+}
+export interface RecordingRule {
+  /**
+   * Render this recording rule.
+   */
+  enabled?: boolean;
+  /**
+   * PromQL expression; ${window}, ${selector} and ${param} placeholders as in alerts.
+   */
+  expr: string;
+  selector?: string;
+  window?: Duration;
+  params?: {
+    [k: string]: number | string | undefined;
+  };
+  labels?: Labels;
+}
+/**
+ * One alert. The expression may refer to ${threshold}, ${selector}, ${window} and any ${param}; they are replaced at render time by the values of the same name, so a profile tunes an alert without copying its expression.
+ *
+ * This interface was referenced by `RuleGroup`'s JSON-Schema definition
+ * via the `patternProperty` "^[A-Z][A-Za-z0-9_]*$".
+ */
+export interface AlertRule {
+  /**
+   * Render this alert.
+   */
+  enabled?: boolean;
+  /**
+   * PromQL expression with ${name} placeholders.
+   */
+  expr?: string;
+  for?: Duration;
+  keepFiringFor?: Duration;
+  severity?: Severity;
+  priority?: Priority;
+  /**
+   * The value ${threshold} stands for in the expression.
+   */
+  threshold?: number;
+  /**
+   * Label matchers ${selector} stands for, e.g. job="node", namespace=~"prod-.*".
+   */
+  selector?: string;
+  window?: Duration;
+  /**
+   * Further named parameters of the expression.
+   */
+  params?: {
+    [k: string]: number | string | undefined;
+  };
+  labels?: Labels;
+  /**
+   * Summary annotation; Prometheus templates such as {{ $labels.instance }} pass through untouched.
+   */
+  summary?: string;
+  /**
+   * Description annotation, e.g. "{{ $value | humanizePercentage }} of requests fail".
+   */
+  description?: string;
+  /**
+   * runbook_url annotation; defaults to this alert's generated runbook page under alerting.runbookBaseUrl.
+   */
+  runbookUrl?: string;
+  annotations?: Annotations;
+  /**
+   * What to check and do when the alert fires (Markdown), for the generated runbook page.
+   */
+  runbook?: string;
+  test?: RuleTest;
+}
+/**
+ * Inputs of the promtool unit test generated for an alert: series that make it fire after its `for`, and series that keep it quiet.
+ */
+export interface RuleTest {
+  interval?: Duration;
+  /**
+   * Series that cross the threshold.
+   *
+   * @minItems 1
+   */
+  fire: [TestSeries, ...TestSeries[]];
+  /**
+   * Series that stay on the safe side.
+   *
+   * @minItems 1
+   */
+  safe: [TestSeries, ...TestSeries[]];
+  labels?: Labels;
+  value?: Formula;
+}
+export interface TestSeries2 {
+  /**
+   * Series selector with its labels, e.g. node_hwmon_temp_celsius{instance="pi-1"}.
+   */
+  series: string;
+  gauge?: Formula;
+  counter?: Formula;
+  /**
+   * promtool input notation, e.g. "1 1 0x30".
+   */
+  values?: string;
+}
+export interface AlertingSettings {
+  /**
+   * Base URL of the generated runbook pages; an alert's runbook_url is <base>/<group>/<alert>.md unless the alert sets runbookUrl.
+   */
+  runbookBaseUrl?: string;
 }

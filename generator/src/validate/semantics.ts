@@ -2,6 +2,7 @@
 // the profile's CPU architecture, timings that contradict each other.
 import { platformServesArchitecture, type Catalogue } from "../catalogue.js";
 import { components } from "../components.js";
+import { durationSeconds } from "../duration.js";
 import type { AlertmanagerValues, Image, PromstackValues, Route } from "../types/values.js";
 import { dottedPath, type Problem, type Severity } from "./problem.js";
 import { positionOf, hasPath, type ProfileSource } from "./source.js";
@@ -74,16 +75,9 @@ function checkArchitectures(values: PromstackValues, catalogue: Catalogue, sourc
   }
 }
 
-function seconds(duration: string): number {
-  const units: Record<string, number> = { y: 31536000, w: 604800, d: 86400, h: 3600, m: 60, s: 1, ms: 0.001 };
-  let total = 0;
-  for (const match of duration.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g)) total += Number(match[1]) * units[match[2]!]!;
-  return total;
-}
-
 function checkTimings(values: PromstackValues, findings: Findings): void {
   const prometheus = values.prometheus;
-  if (prometheus?.scrapeTimeout && prometheus.scrapeInterval && seconds(prometheus.scrapeTimeout) > seconds(prometheus.scrapeInterval)) {
+  if (prometheus?.scrapeTimeout && prometheus.scrapeInterval && durationSeconds(prometheus.scrapeTimeout) > durationSeconds(prometheus.scrapeInterval)) {
     findings.add("error", ["prometheus", "scrapeTimeout"], `scrapeTimeout ${prometheus.scrapeTimeout} exceeds scrapeInterval ${prometheus.scrapeInterval}; Prometheus refuses such a config`);
   }
   const alertmanager = values.alertmanager;

@@ -1,0 +1,97 @@
+// The rules the chart renders, judged by promtool: every rule file passes `promtool check
+// rules`, and generated unit tests prove that every alert of every profile fires when its
+// input crosses the threshold for longer than `for`, with the expected labels and rendered
+// annotations, and stays quiet on the safe side.
+import { expect } from "chai";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { stringify } from "yaml";
+import { loadCatalogue } from "../../generator/src/catalogue.js";
+import { loadPacks } from "../../generator/src/rules/packs.js";
+import { promtoolTests } from "../../generator/src/rules/promtool-tests.js";
+import { resolveProfileRules } from "../../generator/src/rules/resolve.js";
+import { buildContract } from "../../generator/src/schema/contract.js";
+import { createValidator } from "../../generator/src/validate/index.js";
+import { helmTemplate, parseObjects, RELEASE, type K8sObject } from "../helpers/render.js";
+import { profileFiles, repoRoot, run, tools } from "../helpers/tools.js";
+
+interface RuleGroupFile {
+  name: string;
+  rules: Array<{ alert?: string; record?: string; expr: string; labels?: Record<string, string> }>;
+}
+
+/** The rule groups of a rendered chart: from the rules ConfigMap, or the PrometheusRule in operator mode. */
+export function renderedRuleGroups(objects: K8sObject[]): RuleGroupFile[] {
+  const configMap = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === `${RELEASE}-prometheus-rules`) as { data?: Record<string, string> } | undefined;
+  if (configMap) {
+    return Object.values(configMap.data ?? {}).flatMap((text) => (parseObjects(text)[0] as unknown as { groups: RuleGroupFile[] }).groups);
+  }
+  const rule = objects.find((o) => o.kind === "PrometheusRule") as { spec?: { groups: RuleGroupFile[] } } | undefined;
+  return rule?.spec?.groups ?? [];
+}
+
+const cases = [...profileFiles(), join(repoRoot, "test", "fixtures", "all-enabled.yaml")];
+const validate = createValidator(buildContract(loadCatalogue()).umbrella, loadCatalogue());
+const packs = loadPacks();
+
+describe("semantics: rendered rules (promtool check rules, generated promtool test rules)", () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), "promstack-rules-"))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const file of cases) {
+    const name = basename(file, ".yaml");
+    it(`${name}: every rendered rule file passes promtool check rules, every alert passes its generated tests`, function () {
+      this.timeout(120_000);
+      const groups = renderedRuleGroups(parseObjects(helmTemplate([file])));
+      expect(groups, "rendered rule groups").to.not.be.empty;
+      const caseDir = join(dir, name);
+      mkdirSync(caseDir);
+      const ruleFile = (group: string) => join(caseDir, `${group}.rules.yaml`);
+      for (const group of groups) writeFileSync(ruleFile(group.name), stringify({ groups: [group] }));
+
+      const check = run(tools.promtool, ["check", "rules", ...groups.map((g) => ruleFile(g.name))]);
+      expect(check.status, check.stdout + check.stderr).to.equal(0);
+
+      const report = validate([file]);
+      expect(report.errorCount, "profile validates").to.equal(0);
+      const profile = report.profiles[0]!;
+      const model = resolveProfileRules(profile.values, packs);
+      const tests = promtoolTests(model, ruleFile, profile.values.prometheus?.evaluationInterval ?? "1m");
+      const testFiles = [...tests].map(([group, content]) => {
+        const path = join(caseDir, `${group}.test.yaml`);
+        writeFileSync(path, stringify(content));
+        return path;
+      });
+      // Every alert Helm rendered has its two tests: the model and the chart agree.
+      const renderedAlerts = groups.flatMap((g) => g.rules.filter((r) => r.alert).map((r) => `${g.name}/${r.alert}`)).sort();
+      const testedAlerts = [...tests.values()].flatMap((t) => t.tests.map((c) => (c as { name: string }).name)).filter((n) => n.endsWith(" fires")).map((n) => n.replace(/ fires$/, "")).sort();
+      expect(testedAlerts).to.deep.equal(renderedAlerts);
+
+      const result = run(tools.promtool, ["test", "rules", ...testFiles]);
+      expect(result.status, result.stdout + result.stderr).to.equal(0);
+    });
+  }
+
+  it("a threshold set in values changes the rendered expression", () => {
+    const groups = renderedRuleGroups(parseObjects(helmTemplate([join(repoRoot, "values", "raspberry-pi.yaml")], ["--set", "rules.node.HighTemperature.threshold=61"])));
+    const rule = groups.find((g) => g.name === "node")!.rules.find((r) => r.alert === "HighTemperature")!;
+    expect(rule.expr).to.equal('max by (instance) (node_hwmon_temp_celsius{job="node-exporter"}) > 61');
+  });
+
+  it("a generated test fails when the rule does not do what its test says (the check can fail)", () => {
+    const caseDir = join(dir, "tampered");
+    mkdirSync(caseDir);
+    const groups = renderedRuleGroups(parseObjects(helmTemplate([join(repoRoot, "values", "raspberry-pi.yaml")], ["--set", "rules.node.HighTemperature.expr=vector(0) > 1"])));
+    const nodeFile = join(caseDir, "node.rules.yaml");
+    writeFileSync(nodeFile, stringify({ groups: [groups.find((g) => g.name === "node")] }));
+    const report = validate([join(repoRoot, "values", "raspberry-pi.yaml")]);
+    const model = resolveProfileRules(report.profiles[0]!.values, packs).filter((g) => g.name === "node");
+    const testFile = join(caseDir, "node.test.yaml");
+    writeFileSync(testFile, stringify(promtoolTests(model, () => nodeFile, "30s").get("node")));
+    const result = run(tools.promtool, ["test", "rules", testFile]);
+    expect(result.status).to.equal(1);
+    expect(result.stdout + result.stderr).to.contain("HighTemperature");
+  });
+});
