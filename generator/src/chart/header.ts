@@ -7,6 +7,7 @@ export function withHeader(path: string, content: string): string {
   // In Helm templates a "#" line could be swallowed by a following "{{-"; a template
   // comment renders to nothing, so it is safe before any content.
   if (path.split("/").includes("templates")) return `{{- /* ${GENERATED_NOTICE} */ -}}\n${content}`;
+  if (path.endsWith(".tmpl")) return `{{/* ${GENERATED_NOTICE} */}}\n${content}`;
   if (path.endsWith(".yaml") || path.endsWith(".yml") || path.endsWith(".helmignore")) return `# ${GENERATED_NOTICE}\n${content}`;
   if (path.endsWith(".cjs") || path.endsWith(".js")) {
     // After the shebang, which must stay the first line.

@@ -288,6 +288,22 @@ export interface AlertmanagerValues {
    * Alerts matching sourceMatchers mute alerts matching targetMatchers when the labels in equal agree.
    */
   inhibitRules?: InhibitRule[];
+  /**
+   * Named time intervals that routes activate or mute by.
+   */
+  timeIntervals?: {
+    /**
+     * @minItems 1
+     */
+    [k: string]: [TimeInterval, ...TimeInterval[]] | undefined;
+  };
+  smtp?: SmtpSettings;
+  /**
+   * Extra notification template files (name.tmpl → content), next to the chart's own promstack.tmpl.
+   */
+  templates?: {
+    [k: string]: string | undefined;
+  };
 }
 /**
  * Limits voluntary evictions so the cluster keeps enough peers.
@@ -329,6 +345,14 @@ export interface Route {
    * Child routes, tried in order.
    */
   routes?: Route[];
+  /**
+   * Notify only while one of these intervals is active (business-hours routes).
+   */
+  activeTimeIntervals?: string[];
+  /**
+   * Do not notify while one of these intervals is active.
+   */
+  muteTimeIntervals?: string[];
 }
 /**
  * Where notifications go. A receiver with no configs drops notifications (useful as a null route).
@@ -338,6 +362,26 @@ export interface Receiver {
    * Webhook endpoints.
    */
   webhook?: WebhookConfig[];
+  /**
+   * Slack channels.
+   */
+  slack?: SlackConfig[];
+  /**
+   * PagerDuty services (Events API v2).
+   */
+  pagerduty?: PagerdutyConfig[];
+  /**
+   * Email recipients.
+   */
+  email?: EmailConfig[];
+  /**
+   * Discord channels.
+   */
+  discord?: DiscordConfig[];
+  /**
+   * Microsoft Teams channels.
+   */
+  msteams?: MsteamsConfig[];
 }
 export interface WebhookConfig2 {
   /**
@@ -368,6 +412,118 @@ export interface SecretKeyRef {
    */
   key: string;
 }
+export interface SlackConfig {
+  apiUrlSecret: SecretKeyRef;
+  /**
+   * Channel, e.g. #alerts-critical.
+   */
+  channel: string;
+  username?: string;
+  iconEmoji?: string;
+  /**
+   * Message title (Alertmanager template; default: the chart's template).
+   */
+  title?: string;
+  /**
+   * Message text (Alertmanager template; default: the chart's template).
+   */
+  text?: string;
+  /**
+   * Attachment colour (Alertmanager template; default: the chart's template).
+   */
+  color?: string;
+  /**
+   * Notify about resolved alerts.
+   */
+  sendResolved?: boolean;
+}
+export interface PagerdutyConfig {
+  routingKeySecret: SecretKeyRef;
+  /**
+   * Events API endpoint (default: PagerDuty's).
+   */
+  url?: string;
+  /**
+   * PagerDuty severity (Alertmanager template; default: the chart's template).
+   */
+  severity?: string;
+  /**
+   * Incident summary (Alertmanager template; default: the chart's template).
+   */
+  description?: string;
+  client?: string;
+  clientUrl?: string;
+  /**
+   * Notify about resolved alerts.
+   */
+  sendResolved?: boolean;
+}
+export interface EmailConfig {
+  /**
+   * Recipients, comma-separated.
+   */
+  to: string;
+  /**
+   * Sender (default: alertmanager.smtp.from).
+   */
+  from?: string;
+  /**
+   * SMTP host:port (default: alertmanager.smtp.smarthost).
+   */
+  smarthost?: string;
+  authUsername?: string;
+  authPasswordSecret?: SecretKeyRef;
+  requireTls?: boolean;
+  /**
+   * Subject header (Alertmanager template; default: the chart's template).
+   */
+  subject?: string;
+  /**
+   * HTML body (Alertmanager template; default: the chart's template).
+   */
+  html?: string;
+  /**
+   * Plain-text body (Alertmanager template; default: the chart's template).
+   */
+  text?: string;
+  /**
+   * Notify about resolved alerts.
+   */
+  sendResolved?: boolean;
+}
+export interface DiscordConfig {
+  webhookUrlSecret: SecretKeyRef;
+  /**
+   * Message title (Alertmanager template; default: the chart's template).
+   */
+  title?: string;
+  /**
+   * Message body (Alertmanager template; default: the chart's template).
+   */
+  message?: string;
+  /**
+   * Notify about resolved alerts.
+   */
+  sendResolved?: boolean;
+}
+/**
+ * Microsoft Teams through a Power Automate workflow webhook (msteamsv2_configs; Office 365 connectors are retired).
+ */
+export interface MsteamsConfig {
+  webhookUrlSecret: SecretKeyRef;
+  /**
+   * Card title (Alertmanager template; default: the chart's template).
+   */
+  title?: string;
+  /**
+   * Card text (Alertmanager template; default: the chart's template).
+   */
+  text?: string;
+  /**
+   * Notify about resolved alerts.
+   */
+  sendResolved?: boolean;
+}
 export interface InhibitRule {
   /**
    * @minItems 1
@@ -378,6 +534,53 @@ export interface InhibitRule {
    */
   targetMatchers: [Matcher, ...Matcher[]];
   equal?: string[];
+}
+/**
+ * When an interval is active: every listed field must match (an omitted field matches always).
+ */
+export interface TimeInterval {
+  /**
+   * Times of day, e.g. {start: "09:00", end: "17:00"}.
+   */
+  times?: TimeRange[];
+  /**
+   * Days or ranges, e.g. monday:friday.
+   */
+  weekdays?: string[];
+  /**
+   * Days of the month or ranges, e.g. 1:7; negative counts from the end.
+   */
+  daysOfMonth?: string[];
+  /**
+   * Months or ranges, e.g. january:march or 1:3.
+   */
+  months?: string[];
+  /**
+   * Years or ranges.
+   */
+  years?: string[];
+  /**
+   * IANA time zone, e.g. Europe/Madrid (default UTC).
+   */
+  location?: string;
+}
+export interface TimeRange {
+  start: string;
+  end: string;
+}
+/**
+ * Defaults for every email receiver.
+ */
+export interface SmtpSettings {
+  /**
+   * SMTP host:port.
+   */
+  smarthost?: string;
+  from?: string;
+  hello?: string;
+  authUsername?: string;
+  authPasswordSecret?: SecretKeyRef;
+  requireTls?: boolean;
 }
 /**
  * The webhook receiver that turns Alertmanager notifications into structured JSON log lines.

@@ -2,7 +2,8 @@
 {{/*
 alertmanager.yml, built as data from the typed values and serialised with toYaml.
 Credentials never appear here: they are Secret keys mounted as files and referenced
-through *_file fields with absolute paths.
+through *_file fields with absolute paths. Notification texts default to the chart's
+templates in promstack.tmpl; they are data here, so their {{ }} reach Alertmanager intact.
 */}}
 
 {{/* One route node (recursive): camelCase values to Alertmanager's snake_case. */}}
@@ -15,6 +16,8 @@ through *_file fields with absolute paths.
 {{- with .groupWait }}{{ $_ := set $out "group_wait" . }}{{ end -}}
 {{- with .groupInterval }}{{ $_ := set $out "group_interval" . }}{{ end -}}
 {{- with .repeatInterval }}{{ $_ := set $out "repeat_interval" . }}{{ end -}}
+{{- with .activeTimeIntervals }}{{ $_ := set $out "active_time_intervals" . }}{{ end -}}
+{{- with .muteTimeIntervals }}{{ $_ := set $out "mute_time_intervals" . }}{{ end -}}
 {{- with .routes -}}
 {{- $children := list -}}
 {{- range . }}{{ $children = append $children (include "alertmanager.route" . | fromYaml) }}{{ end -}}
@@ -28,22 +31,57 @@ through *_file fields with absolute paths.
 {{- printf "/etc/alertmanager/secrets/%s/%s" .name .key -}}
 {{- end -}}
 
-{{- define "alertmanager.config" -}}
+{{- define "alertmanager.receivers" -}}
+{{- $integrations := .Files.Get "files/integrations.yaml" | fromYaml -}}
 {{- $receivers := list -}}
 {{- range $name, $receiver := .Values.receivers -}}
 {{- $out := dict "name" $name -}}
-{{- with $receiver.webhook -}}
-{{- $webhooks := list -}}
-{{- range . -}}
-{{- $hook := dict "send_resolved" (ternary .sendResolved true (hasKey . "sendResolved")) -}}
-{{- if .url }}{{ $_ := set $hook "url" .url }}{{ else }}{{ $_ := set $hook "url_file" (include "alertmanager.secretPath" .urlSecret) }}{{ end -}}
-{{- if hasKey . "maxAlerts" }}{{ $_ := set $hook "max_alerts" .maxAlerts }}{{ end -}}
-{{- with .bearerTokenSecret }}{{ $_ := set $hook "http_config" (dict "authorization" (dict "type" "Bearer" "credentials_file" (include "alertmanager.secretPath" .))) }}{{ end -}}
-{{- $webhooks = append $webhooks $hook -}}
+{{- range $kind, $spec := $integrations -}}
+{{- $configs := list -}}
+{{- range ((get ($receiver | default dict) $kind) | default list) -}}
+{{- $config := deepCopy $spec.defaults -}}
+{{- $values := . -}}
+{{- range $ours, $theirs := $spec.fields }}{{ if hasKey $values $ours }}{{ $_ := set $config $theirs (get $values $ours) }}{{ end }}{{ end -}}
+{{- range $ours, $theirs := $spec.secrets }}{{ with get $values $ours }}{{ $_ := set $config $theirs (include "alertmanager.secretPath" .) }}{{ end }}{{ end -}}
+{{- with $values.subject }}{{ $_ := set $config "headers" (dict "Subject" .) }}{{ end -}}
+{{- with $values.bearerTokenSecret }}{{ $_ := set $config "http_config" (dict "authorization" (dict "type" "Bearer" "credentials_file" (include "alertmanager.secretPath" .))) }}{{ end -}}
+{{- $configs = append $configs $config -}}
 {{- end -}}
-{{- $_ := set $out "webhook_configs" $webhooks -}}
+{{- if $configs }}{{ $_ := set $out $spec.list $configs }}{{ end -}}
 {{- end -}}
 {{- $receivers = append $receivers $out -}}
+{{- end -}}
+{{- toYaml $receivers -}}
+{{- end -}}
+
+{{- define "alertmanager.timeIntervals" -}}
+{{- $intervals := list -}}
+{{- range $name, $ranges := .Values.timeIntervals -}}
+{{- $out := list -}}
+{{- range $ranges -}}
+{{- $range := dict -}}
+{{- with .times }}{{ $times := list }}{{ range . }}{{ $times = append $times (dict "start_time" .start "end_time" .end) }}{{ end }}{{ $_ := set $range "times" $times }}{{ end -}}
+{{- with .weekdays }}{{ $_ := set $range "weekdays" . }}{{ end -}}
+{{- with .daysOfMonth }}{{ $_ := set $range "days_of_month" . }}{{ end -}}
+{{- with .months }}{{ $_ := set $range "months" . }}{{ end -}}
+{{- with .years }}{{ $_ := set $range "years" . }}{{ end -}}
+{{- with .location }}{{ $_ := set $range "location" . }}{{ end -}}
+{{- $out = append $out $range -}}
+{{- end -}}
+{{- $intervals = append $intervals (dict "name" $name "time_intervals" $out) -}}
+{{- end -}}
+{{- toYaml $intervals -}}
+{{- end -}}
+
+{{- define "alertmanager.config" -}}
+{{- $global := dict -}}
+{{- with .Values.smtp -}}
+{{- with .smarthost }}{{ $_ := set $global "smtp_smarthost" . }}{{ end -}}
+{{- with .from }}{{ $_ := set $global "smtp_from" . }}{{ end -}}
+{{- with .hello }}{{ $_ := set $global "smtp_hello" . }}{{ end -}}
+{{- with .authUsername }}{{ $_ := set $global "smtp_auth_username" . }}{{ end -}}
+{{- with .authPasswordSecret }}{{ $_ := set $global "smtp_auth_password_file" (include "alertmanager.secretPath" .) }}{{ end -}}
+{{- if hasKey . "requireTls" }}{{ $_ := set $global "smtp_require_tls" .requireTls }}{{ end -}}
 {{- end -}}
 {{- $inhibit := list -}}
 {{- range .Values.inhibitRules -}}
@@ -53,19 +91,25 @@ through *_file fields with absolute paths.
 {{- end -}}
 {{- $config := dict
       "route" (include "alertmanager.route" .Values.route | fromYaml)
-      "receivers" $receivers
-      "templates" (list "/etc/alertmanager/templates/*.tmpl") -}}
+      "receivers" (include "alertmanager.receivers" . | fromYamlArray)
+      "templates" (list "/etc/alertmanager/config/*.tmpl") -}}
+{{- if $global }}{{ $_ := set $config "global" $global }}{{ end -}}
 {{- if $inhibit }}{{ $_ := set $config "inhibit_rules" $inhibit }}{{ end -}}
+{{- with include "alertmanager.timeIntervals" . | fromYamlArray }}{{ $_ := set $config "time_intervals" . }}{{ end -}}
 {{- toYaml $config -}}
 {{- end -}}
 
-{{/* Every Secret the config reads, as a sorted list of names. */}}
+{{/* Every Secret the config reads (any *Secret field of any receiver, and SMTP), sorted. */}}
 {{- define "alertmanager.secretNames" -}}
 {{- $names := dict -}}
+{{- with (.Values.smtp).authPasswordSecret }}{{ $_ := set $names .name true }}{{ end -}}
 {{- range $name, $receiver := .Values.receivers -}}
-{{- range $receiver.webhook }}
-{{- with .urlSecret }}{{ $_ := set $names .name true }}{{ end -}}
-{{- with .bearerTokenSecret }}{{ $_ := set $names .name true }}{{ end -}}
+{{- range $kind, $configs := $receiver -}}
+{{- range $configs -}}
+{{- range $field, $value := . -}}
+{{- if hasSuffix "Secret" $field }}{{ $_ := set $names $value.name true }}{{ end -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- keys $names | sortAlpha | toJson -}}
