@@ -35,6 +35,7 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
     fixture: "wrong-architecture.yaml",
     expected: ["5:5: exporters.kubeStateMetrics.image: example.org/kube-state-metrics:v2.17.0-custom is not published for arm (platforms: linux/amd64)"],
   },
+  { fixture: "ingress-without-host.yaml", expected: ['3:5: alertmanager.ingress: missing required key "host"'] },
   {
     fixture: "several-problems.yaml",
     expected: [

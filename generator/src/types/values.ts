@@ -146,6 +146,7 @@ export interface PrometheusValues {
   externalUrl?: string;
   retention?: PrometheusRetention;
   persistence?: Persistence;
+  ingress?: Ingress;
   extraArgs?: ExtraArgs;
   podAnnotations?: Annotations;
   /**
@@ -240,15 +241,73 @@ export interface Persistence {
   ];
 }
 /**
- * Extra command-line flags for the main container, as flag name (without dashes) to value; an empty value passes a bare flag.
+ * An Ingress in front of a component's web UI, with TLS (optionally issued by cert-manager) and HTTP basic auth (enforced by ingress-nginx).
  */
-export interface ExtraArgs {
-  [k: string]: string | undefined;
+export interface Ingress {
+  /**
+   * Create the Ingress.
+   */
+  enabled?: boolean;
+  /**
+   * IngressClass name (e.g. nginx); empty uses the cluster's default class.
+   */
+  className?: string;
+  /**
+   * Host name the UI is served on, e.g. alertmanager.example.com (required when enabled).
+   */
+  host?: string;
+  /**
+   * URL path. Anything but / also needs the component's externalUrl to end in this path, so the UI serves under it.
+   */
+  path?: string;
+  /**
+   * How the controller matches the path.
+   */
+  pathType?: "Prefix" | "Exact" | "ImplementationSpecific";
+  annotations?: Annotations;
+  tls?: IngressTls;
+  basicAuth?: IngressBasicAuth;
 }
 /**
  * A map of annotation names to string values.
  */
 export interface Annotations {
+  [k: string]: string | undefined;
+}
+/**
+ * TLS for the host.
+ */
+export interface IngressTls {
+  /**
+   * Serve the host over TLS.
+   */
+  enabled?: boolean;
+  /**
+   * Secret holding the certificate (tls.crt, tls.key); cert-manager writes it when clusterIssuer is set. Empty means <release>-<component>-tls.
+   */
+  secretName?: string;
+  /**
+   * cert-manager ClusterIssuer that issues the certificate (sets the cert-manager.io/cluster-issuer annotation); empty when you bring the Secret yourself.
+   */
+  clusterIssuer?: string;
+}
+/**
+ * HTTP basic auth in front of the UI through ingress-nginx's nginx.ingress.kubernetes.io/auth-* annotations. Other controllers ignore them: set their own equivalent in annotations.
+ */
+export interface IngressBasicAuth {
+  /**
+   * Secret holding an htpasswd file under the key auth (htpasswd -c auth <user>); empty disables basic auth.
+   */
+  secretName?: string;
+  /**
+   * Realm shown in the browser's login prompt.
+   */
+  realm?: string;
+}
+/**
+ * Extra command-line flags for the main container, as flag name (without dashes) to value; an empty value passes a bare flag.
+ */
+export interface ExtraArgs {
   [k: string]: string | undefined;
 }
 /**
@@ -274,6 +333,7 @@ export interface AlertmanagerValues {
    * URL under which Alertmanager is reached by users; used in notification links.
    */
   externalUrl?: string;
+  ingress?: Ingress;
   persistence?: Persistence;
   extraArgs?: ExtraArgs;
   podAnnotations?: Annotations;
