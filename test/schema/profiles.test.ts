@@ -22,7 +22,7 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
   { fixture: "wrong-type.yaml", expected: ['2:13: prometheus.replicas: must be integer, got string "two"'] },
   { fixture: "unknown-key.yaml", expected: ['2:3: alertmanager.relicas: unknown key "relicas"; did you mean "replicas"?'] },
   { fixture: "bad-duration.yaml", expected: ['3:23: prometheus.evaluationInterval: "5 min" is not a valid Duration'] },
-  { fixture: "missing-required.yaml", expected: ['3:5: grafana.adminSecret: missing required key "key"'] },
+  { fixture: "missing-required.yaml", expected: ['3:5: alert-receiver.tokenSecret: missing required key "key"'] },
   {
     fixture: "syntax-error.yaml",
     expected: ["2:13: (root): YAML syntax: Nested mappings are not allowed in compact mappings", "2:13: (root): YAML syntax: Implicit keys need to be on a single line"],
@@ -36,6 +36,10 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
     expected: ["5:5: exporters.kubeStateMetrics.image: example.org/kube-state-metrics:v2.17.0-custom is not published for arm (platforms: linux/amd64)"],
   },
   { fixture: "ingress-without-host.yaml", expected: ['3:5: alertmanager.ingress: missing required key "host"'] },
+  {
+    fixture: "grafana-without-prometheus.yaml",
+    expected: ["5:3: grafana.datasources.prometheus.url: prometheus.mode is operator, so this release runs no Prometheus for Grafana to query"],
+  },
   {
     fixture: "several-problems.yaml",
     expected: [

@@ -87,11 +87,37 @@ function checkTimings(values: PromstackValues, findings: Findings): void {
   }
 }
 
+// --- grafana: what Grafana queries, and dashboards that would render nowhere -------------
+function checkGrafana(values: PromstackValues, findings: Findings): void {
+  const grafana = values.grafana;
+  const enabledDashboards = Object.entries(grafana?.dashboards ?? {}).filter(([, dashboard]) => dashboard?.enabled);
+  if (!grafana?.enabled) {
+    for (const [name] of enabledDashboards) findings.add("warning", ["grafana", "dashboards", name, "enabled"], `dashboard "${name}" is not rendered while grafana.enabled is false (set grafana.deploy: false to render only the dashboard ConfigMaps)`);
+    return;
+  }
+  if (grafana.deploy === false) return;
+  const datasources = grafana.datasources;
+  const prometheus = values.prometheus;
+  if (!datasources?.prometheus?.url) {
+    const runsPrometheus = prometheus?.enabled !== false && prometheus?.mode !== "operator";
+    if (!runsPrometheus) {
+      const why = prometheus?.enabled === false ? "prometheus.enabled is false" : "prometheus.mode is operator";
+      findings.add("error", ["grafana", "datasources", "prometheus", "url"], `${why}, so this release runs no Prometheus for Grafana to query: set the URL of your Prometheus (e.g. http://prometheus-operated.monitoring.svc:9090), or grafana.deploy: false to ship only the dashboards`);
+    } else if (prometheus?.scrapeInterval && datasources?.prometheus?.scrapeInterval && seconds(datasources.prometheus.scrapeInterval) !== seconds(prometheus.scrapeInterval)) {
+      findings.add("warning", ["grafana", "datasources", "prometheus", "scrapeInterval"], `${datasources.prometheus.scrapeInterval} differs from prometheus.scrapeInterval ${prometheus.scrapeInterval}; dashboards size $__rate_interval from it`);
+    }
+  }
+  if (datasources?.alertmanager?.enabled && !datasources.alertmanager.url && !values.alertmanager?.enabled) {
+    findings.add("error", ["grafana", "datasources", "alertmanager", "url"], "alertmanager.enabled is false, so this release runs no Alertmanager for the data source: set its URL or disable it");
+  }
+}
+
 /** Semantic problems of a profile, judged on its values merged over the chart defaults. */
 export function semanticProblems(values: PromstackValues, catalogue: Catalogue, source: ProfileSource): Problem[] {
   const findings = new Findings(source);
   if (values.alertmanager?.enabled) checkRouting(values.alertmanager, findings);
   checkArchitectures(values, catalogue, source, findings);
   checkTimings(values, findings);
+  checkGrafana(values, findings);
   return findings.problems;
 }
