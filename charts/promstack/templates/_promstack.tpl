@@ -10,17 +10,17 @@ subchart, so the definitions are identical wherever Helm loads them.
 {{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
-{{/* Labels on every object: call with (dict "ctx" $ "component" "x") */}}
+{{/*
+Labels on every object: call with (dict "ctx" $ "component" "x"). global.commonLabels are
+added and win over the chart's own (e.g. app.kubernetes.io/part-of), except the two selector
+labels, so no label appears twice.
+*/}}
 {{- define "promstack.labels" -}}
+{{- $own := dict "app.kubernetes.io/part-of" "promstack" "app.kubernetes.io/managed-by" .ctx.Release.Service "app.kubernetes.io/version" (.ctx.Chart.AppVersion | default .ctx.Chart.Version | toString) "helm.sh/chart" (printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version) -}}
+{{- $common := omit ((.ctx.Values.global).commonLabels | default dict) "app.kubernetes.io/name" "app.kubernetes.io/instance" -}}
 app.kubernetes.io/name: {{ .component }}
 app.kubernetes.io/instance: {{ .ctx.Release.Name }}
-app.kubernetes.io/part-of: promstack
-app.kubernetes.io/managed-by: {{ .ctx.Release.Service }}
-app.kubernetes.io/version: {{ .ctx.Chart.AppVersion | default .ctx.Chart.Version | quote }}
-helm.sh/chart: {{ printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version }}
-{{- with (.ctx.Values.global).commonLabels }}
-{{ toYaml . }}
-{{- end }}
+{{ toYaml (merge (deepCopy $common) $own) }}
 {{- end -}}
 
 {{/* Selector labels: the stable subset of promstack.labels. */}}
