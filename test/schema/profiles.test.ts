@@ -41,10 +41,6 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
     expected: ["5:3: grafana.datasources.prometheus.url: prometheus.mode is operator, so this release runs no Prometheus for Grafana to query"],
   },
   {
-    fixture: "rule-group-interval.yaml",
-    expected: ['4:15: rules.node.interval: interval 1m differs from 30s of rules.kubernetes, which renders into the same group "node"'],
-  },
-  {
     fixture: "several-problems.yaml",
     expected: [
       '2:9: prometheus.mode: "standlone" is not one of standalone, operator; did you mean "standalone"?',

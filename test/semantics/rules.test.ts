@@ -80,41 +80,6 @@ describe("semantics: rendered rules (promtool check rules, generated promtool te
     expect(rule.expr).to.equal('max by (instance) (node_hwmon_temp_celsius{job="node-exporter"}) > 61');
   });
 
-  it("groups that share a name render as one Prometheus group, which promtool checks and tests", function () {
-    this.timeout(120_000);
-    const caseDir = join(dir, "shared-name");
-    mkdirSync(caseDir);
-    const profile = join(caseDir, "profile.yaml");
-    writeFileSync(profile, stringify({ rules: { postgresql: { enabled: true, name: "database" }, redis: { enabled: true, name: "database" } } }));
-    const groups = renderedRuleGroups(parseObjects(helmTemplate([profile])));
-    const names = groups.map((g) => g.name);
-    expect(names).to.include("database").and.not.include.members(["postgresql", "redis"]);
-    const database = groups.find((g) => g.name === "database")!;
-    const alerts = database.rules.map((r) => r.alert!);
-    expect(alerts, "alerts of both packs, sorted by name").to.deep.equal([...alerts].sort());
-    expect(alerts).to.include.members(["PostgresDown", "PostgresReplicationLag", "RedisDown", "RedisHighMemory"]).and.have.length(8);
-    const runbook = (database.rules[0] as { annotations?: Record<string, string> }).annotations?.runbook_url;
-    expect(runbook, "runbook under the rendered group name").to.match(/\/database\/[A-Za-z]+\.md$/);
-
-    const ruleFile = join(caseDir, "database.rules.yaml");
-    writeFileSync(ruleFile, stringify({ groups: [database] }));
-    const report = validate([profile]);
-    expect(report.errorCount, "profile validates").to.equal(0);
-    const model = resolveProfileRules(report.profiles[0]!.values, packs).filter((g) => g.name === "database");
-    expect(model[0]!.alerts.map((a) => a.name)).to.deep.equal(alerts);
-    const testFile = join(caseDir, "database.test.yaml");
-    writeFileSync(testFile, stringify(promtoolTests(model, () => ruleFile, "30s").get("database")));
-    const result = run(tools.promtool, ["test", "rules", testFile]);
-    expect(result.status, result.stdout + result.stderr).to.equal(0);
-  });
-
-  it("helm refuses groups that render one alert name twice into a group, or disagree on its interval", () => {
-    const twice = ["--set", "rules.custom.name=node", "--set", "rules.custom.NodeDown.expr=vector(1)"];
-    expect(() => helmTemplate([], twice)).to.throw(/rules\.node\.NodeDown: rules\.custom renders an alert of that name into group "node" too/);
-    const intervals = ["--set", "rules.node.interval=1m", "--set", "rules.kubernetes.name=node", "--set", "rules.kubernetes.interval=30s"];
-    expect(() => helmTemplate([], intervals)).to.throw(/rules\.node: interval 1m differs from 30s of another group rendered as "node"/);
-  });
-
   it("a generated test fails when the rule does not do what its test says (the check can fail)", () => {
     const caseDir = join(dir, "tampered");
     mkdirSync(caseDir);

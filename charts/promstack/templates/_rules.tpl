@@ -20,26 +20,20 @@ tests the same rules before Helm renders them.
 {{- $expr -}}
 {{- end -}}
 
-{{/*
-Every enabled group, as Prometheus rule groups. A group renders under its name (default: its
-key); groups that share a name become one group: the recordings of each (in key order), then
-every alert, by name.
-*/}}
+{{/* Every enabled group, as Prometheus rule groups. */}}
 {{- define "promstack.ruleGroups" -}}
 {{- $root := . -}}
-{{- $byName := dict -}}
-{{- range $key, $group := .Values.rules -}}
+{{- $groups := list -}}
+{{- range $groupName, $group := .Values.rules -}}
 {{- if and $group (ne (toString $group.enabled) "false") -}}
-{{- $groupName := $group.name | default $key -}}
-{{- $recordings := list -}}
+{{- $rules := list -}}
 {{- range $record, $rule := $group.recording -}}
 {{- if ne (toString $rule.enabled) "false" -}}
-{{- $out := dict "record" $record "expr" (include "promstack.ruleExpr" (dict "rule" $rule "where" (printf "%s.recording.%s" $key $record))) -}}
+{{- $out := dict "record" $record "expr" (include "promstack.ruleExpr" (dict "rule" $rule "where" (printf "%s.recording.%s" $groupName $record))) -}}
 {{- with $rule.labels }}{{ $_ := set $out "labels" . }}{{ end -}}
-{{- $recordings = append $recordings $out -}}
+{{- $rules = append $rules $out -}}
 {{- end -}}
 {{- end -}}
-{{- $alerts := dict -}}
 {{- range $name, $rule := $group -}}
 {{- if and (regexMatch "^[A-Z][A-Za-z0-9_]*$" $name) (ne (toString $rule.enabled) "false") -}}
 {{- $labels := merge (deepCopy ($rule.labels | default dict)) ($group.labels | default dict) -}}
@@ -49,35 +43,18 @@ every alert, by name.
 {{- if hasKey $rule "summary" }}{{ $_ := set $annotations "summary" $rule.summary }}{{ end -}}
 {{- if hasKey $rule "description" }}{{ $_ := set $annotations "description" $rule.description }}{{ end -}}
 {{- $_ := set $annotations "runbook_url" ($rule.runbookUrl | default (printf "%s/%s/%s.md" $root.Values.alerting.runbookBaseUrl $groupName $name)) -}}
-{{- $out := dict "alert" $name "expr" (include "promstack.ruleExpr" (dict "rule" $rule "where" (printf "%s.%s" $key $name))) "labels" $labels "annotations" $annotations -}}
+{{- $out := dict "alert" $name "expr" (include "promstack.ruleExpr" (dict "rule" $rule "where" (printf "%s.%s" $groupName $name))) "labels" $labels "annotations" $annotations -}}
 {{- with $rule.for }}{{ $_ := set $out "for" . }}{{ end -}}
 {{- with $rule.keepFiringFor }}{{ $_ := set $out "keep_firing_for" . }}{{ end -}}
-{{- $_ := set $alerts $name $out -}}
+{{- $rules = append $rules $out -}}
 {{- end -}}
 {{- end -}}
-{{- if or $recordings $alerts -}}
-{{- $merged := get $byName $groupName | default (dict "recordings" (list) "alerts" (dict) "sources" (dict)) -}}
-{{- with $group.interval -}}
-{{- if and $merged.interval (ne $merged.interval .) }}{{ fail (printf "rules.%s: interval %s differs from %s of another group rendered as %q" $key . $merged.interval $groupName) }}{{ end -}}
-{{- $_ := set $merged "interval" . -}}
-{{- end -}}
-{{- range $name, $out := $alerts -}}
-{{- if hasKey $merged.alerts $name }}{{ fail (printf "rules.%s.%s: rules.%s renders an alert of that name into group %q too" $key $name (get $merged.sources $name) $groupName) }}{{ end -}}
-{{- $_ := set $merged.alerts $name $out -}}
-{{- $_ := set $merged.sources $name $key -}}
-{{- end -}}
-{{- $_ := set $merged "recordings" (concat $merged.recordings $recordings) -}}
-{{- $_ := set $byName $groupName $merged -}}
-{{- end -}}
-{{- end -}}
-{{- end -}}
-{{- $groups := list -}}
-{{- range $groupName, $merged := $byName -}}
-{{- $rules := $merged.recordings -}}
-{{- range $name, $out := $merged.alerts }}{{ $rules = append $rules $out }}{{ end -}}
+{{- if $rules -}}
 {{- $out := dict "name" $groupName "rules" $rules -}}
-{{- with $merged.interval }}{{ $_ := set $out "interval" . }}{{ end -}}
+{{- with $group.interval }}{{ $_ := set $out "interval" . }}{{ end -}}
 {{- $groups = append $groups $out -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- toYaml $groups -}}
 {{- end -}}

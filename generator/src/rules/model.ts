@@ -6,10 +6,7 @@ export type { AlertRule, RecordingRule, RuleGroup, RuleGroups, RuleTest, TestSer
 
 /** One alert as Prometheus receives it, plus what tests and runbooks need. */
 export interface ResolvedAlert {
-  /** The Prometheus rule group it renders into. */
   group: string;
-  /** Its group's key in the values (rules.<valuesGroup>.<name>), which may render under another name. */
-  valuesGroup: string;
   name: string;
   expr: string;
   for?: string;
@@ -29,10 +26,7 @@ export interface ResolvedRecording {
 }
 
 export interface ResolvedGroup {
-  /** Its key in the values (or, once merged for rendering, the rendered name). */
   name: string;
-  /** The Prometheus rule group it renders into (rules.<key>.name, default the key). */
-  renderedName: string;
   interval?: string;
   alerts: ResolvedAlert[];
   recordings: ResolvedRecording[];

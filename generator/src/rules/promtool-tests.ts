@@ -42,7 +42,7 @@ function inputSeries(series: TestSeries, scope: Scope, intervalSeconds: number, 
 
 function alertTests(alert: ResolvedAlert, evaluationSeconds: number): object[] {
   const test = alert.source.test;
-  if (!test) throw new TestGenerationError(`rules.${alert.valuesGroup}.${alert.name} has no test: give it test.fire and test.safe input series`);
+  if (!test) throw new TestGenerationError(`rules.${alert.group}.${alert.name} has no test: give it test.fire and test.safe input series`);
   const scope = scopeOf(alert);
   const interval = test.interval ?? "1m";
   const intervalSeconds = durationSeconds(interval);

@@ -44,7 +44,7 @@ function stringLabels(labels: Record<string, unknown> | undefined): Record<strin
   return Object.fromEntries(Object.entries(labels ?? {}).map(([key, value]) => [key, String(value)]));
 }
 
-function resolveAlert(groupName: string, valuesGroup: string, group: RuleGroup, name: string, rule: AlertRule, runbookBaseUrl: string): ResolvedAlert {
+function resolveAlert(groupName: string, group: RuleGroup, name: string, rule: AlertRule, runbookBaseUrl: string): ResolvedAlert {
   const parameters = parametersOf(rule);
   const labels = { ...stringLabels(group.labels), ...stringLabels(rule.labels) };
   if (rule.severity) labels.severity = rule.severity;
@@ -55,7 +55,6 @@ function resolveAlert(groupName: string, valuesGroup: string, group: RuleGroup, 
   annotations.runbook_url = rule.runbookUrl ?? `${runbookBaseUrl}/${groupName}/${name}.md`;
   return {
     group: groupName,
-    valuesGroup,
     name,
     expr: substitute(rule.expr ?? "", parameters),
     ...(rule.for ? { for: rule.for } : {}),
@@ -71,68 +70,30 @@ function resolveRecording(groupName: string, record: string, rule: RecordingRule
   return { group: groupName, record, expr: substitute(rule.expr, parametersOf(rule)), labels: stringLabels(rule.labels) };
 }
 
-/** The Prometheus rule group a group of the values renders into: its name, or its key. */
-export function renderedGroupName(key: string, group: RuleGroup): string {
-  return typeof group.name === "string" ? group.name : key;
-}
-
-export class RuleModelError extends Error {}
-
-/** Every enabled group of the values (by key, sorted) with its enabled rules, placeholders replaced. */
+/** Every enabled group with its enabled rules, in the order the chart renders them (sorted by name). */
 export function resolveRules(rules: RuleGroups, runbookBaseUrl: string): ResolvedGroup[] {
   return Object.keys(rules)
     .sort()
-    .flatMap((key) => {
-      const group = rules[key];
+    .flatMap((groupName) => {
+      const group = rules[groupName];
       if (!group || group.enabled === false) return [];
-      const renderedName = renderedGroupName(key, group);
       const recordings = Object.keys(group.recording ?? {})
         .sort()
         .filter((record) => group.recording![record]!.enabled !== false)
-        .map((record) => resolveRecording(renderedName, record, group.recording![record]!));
+        .map((record) => resolveRecording(groupName, record, group.recording![record]!));
       const alerts = alertsOf(group)
         .filter(([, rule]) => rule.enabled !== false)
-        .map(([name, rule]) => resolveAlert(renderedName, key, group, name, rule, runbookBaseUrl));
+        .map(([name, rule]) => resolveAlert(groupName, group, name, rule, runbookBaseUrl));
       if (alerts.length === 0 && recordings.length === 0) return [];
-      return [{ name: key, renderedName, ...(group.interval ? { interval: group.interval } : {}), alerts, recordings }];
+      return [{ name: groupName, ...(group.interval ? { interval: group.interval } : {}), alerts, recordings }];
     });
 }
 
 /**
- * The groups as the chart renders them: groups of the values that share a rendered name become
- * one group (recordings of each in key order, then every alert by name), sorted by name.
- */
-export function renderedGroups(groups: ResolvedGroup[]): ResolvedGroup[] {
-  const byName = new Map<string, ResolvedGroup>();
-  for (const group of groups) {
-    const name = group.renderedName;
-    const merged = byName.get(name) ?? { name, renderedName: name, alerts: [], recordings: [] };
-    if (group.interval) {
-      if (merged.interval && merged.interval !== group.interval) {
-        throw new RuleModelError(`rules.${group.name}: interval ${group.interval} differs from ${merged.interval} of another group rendered as "${name}"`);
-      }
-      merged.interval = group.interval;
-    }
-    for (const alert of group.alerts) {
-      const twin = merged.alerts.find((other) => other.name === alert.name);
-      if (twin) throw new RuleModelError(`rules.${group.name}.${alert.name}: rules.${twin.valuesGroup} renders an alert of that name into group "${name}" too`);
-    }
-    merged.recordings.push(...group.recordings);
-    merged.alerts.push(...group.alerts);
-    byName.set(name, merged);
-  }
-  return [...byName.keys()].sort().map((name) => {
-    const group = byName.get(name)!;
-    return { ...group, alerts: [...group.alerts].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
-  });
-}
-
-/**
- * The rule groups a validated profile renders, as Prometheus sees them, with the packs' test
- * inputs and runbook text, which the chart defaults leave out: the packs first, then the
- * profile's values over them.
+ * The rules a validated profile renders, with the packs' test inputs and runbook text, which
+ * the chart defaults leave out: the packs first, then the profile's values over them.
  */
 export function resolveProfileRules(values: PromstackValues, packs: RuleGroups): ResolvedGroup[] {
   const merged = deepMerge(packs as Json, (values.rules ?? {}) as Json) as RuleGroups;
-  return renderedGroups(resolveRules(merged, values.alerting?.runbookBaseUrl ?? ""));
+  return resolveRules(merged, values.alerting?.runbookBaseUrl ?? "");
 }

@@ -874,10 +874,6 @@ export interface RuleGroup {
    * Render this group.
    */
   enabled?: boolean;
-  /**
-   * Name of the Prometheus rule group this group renders into (default: its key). Groups that share a name render as one group, so a profile can gather the packs' alerts under the group names its team uses (rules.postgresql.name: database, rules.redis.name: database). An alert name may appear only once per rendered group, and groups that share a name must agree on their interval.
-   */
-  name?: string;
   interval?: Duration;
   labels?: Labels;
   /**
@@ -889,7 +885,7 @@ export interface RuleGroup {
   [k: string]:
     | AlertRule
     | boolean
-    | string
+    | Duration
     | Labels
     | {
         [k: string]: RecordingRule | undefined;

@@ -3,7 +3,6 @@
 import { platformServesArchitecture, type Catalogue } from "../catalogue.js";
 import { components } from "../components.js";
 import { durationSeconds } from "../duration.js";
-import { resolveRules } from "../rules/resolve.js";
 import type { AlertmanagerValues, Image, PromstackValues, Route } from "../types/values.js";
 import { dottedPath, type Problem, type Severity } from "./problem.js";
 import { positionOf, hasPath, type ProfileSource } from "./source.js";
@@ -104,26 +103,12 @@ function checkGrafana(values: PromstackValues, findings: Findings): void {
     if (!runsPrometheus) {
       const why = prometheus?.enabled === false ? "prometheus.enabled is false" : "prometheus.mode is operator";
       findings.add("error", ["grafana", "datasources", "prometheus", "url"], `${why}, so this release runs no Prometheus for Grafana to query: set the URL of your Prometheus (e.g. http://prometheus-operated.monitoring.svc:9090), or grafana.deploy: false to ship only the dashboards`);
-    } else if (prometheus?.scrapeInterval && datasources?.prometheus?.scrapeInterval && durationSeconds(datasources.prometheus.scrapeInterval) !== durationSeconds(prometheus.scrapeInterval)) {
+    } else if (prometheus?.scrapeInterval && datasources?.prometheus?.scrapeInterval && seconds(datasources.prometheus.scrapeInterval) !== seconds(prometheus.scrapeInterval)) {
       findings.add("warning", ["grafana", "datasources", "prometheus", "scrapeInterval"], `${datasources.prometheus.scrapeInterval} differs from prometheus.scrapeInterval ${prometheus.scrapeInterval}; dashboards size $__rate_interval from it`);
     }
   }
   if (datasources?.alertmanager?.enabled && !datasources.alertmanager.url && !values.alertmanager?.enabled) {
     findings.add("error", ["grafana", "datasources", "alertmanager", "url"], "alertmanager.enabled is false, so this release runs no Alertmanager for the data source: set its URL or disable it");
-  }
-}
-
-// --- rules: groups of the values that render into one Prometheus rule group -------------
-// (alert names are unique across all groups, so only their intervals can disagree)
-function checkRuleGroupNames(values: PromstackValues, findings: Findings): void {
-  const intervalOf = new Map<string, { interval: string; key: string }>();
-  for (const group of resolveRules(values.rules ?? {}, "")) {
-    if (!group.interval) continue;
-    const earlier = intervalOf.get(group.renderedName);
-    if (!earlier) intervalOf.set(group.renderedName, { interval: group.interval, key: group.name });
-    else if (earlier.interval !== group.interval) {
-      findings.add("error", ["rules", group.name, "interval"], `interval ${group.interval} differs from ${earlier.interval} of rules.${earlier.key}, which renders into the same group "${group.renderedName}"`);
-    }
   }
 }
 
@@ -134,6 +119,5 @@ export function semanticProblems(values: PromstackValues, catalogue: Catalogue, 
   checkArchitectures(values, catalogue, source, findings);
   checkTimings(values, findings);
   checkGrafana(values, findings);
-  checkRuleGroupNames(values, findings);
   return findings.problems;
 }
