@@ -30,7 +30,7 @@ PY_STAMP := $(VENV)/.installed-$(shell echo '$(PY_PINS)' | sha256sum | cut -c1-1
 CT_CONFIG := $(TOOLS)/ct-$(CT_VERSION)
 PROMSTACK := node bin/promstack.js
 PROFILES := $(sort $(wildcard values/*.yaml))
-MOCHA := npx mocha --reporter dot
+MOCHA := npx mocha --reporter dot --timeout 60000
 
 .PHONY: help
 help: ## list the targets
