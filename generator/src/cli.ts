@@ -1,17 +1,18 @@
 // The promstack command line: generate the chart, validate profiles.
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { bundleReceiver } from "../../receiver/src/bundle.js";
 import { loadCatalogue } from "./catalogue.js";
 import { emitChart } from "./chart/emit.js";
-import { withHeader } from "./chart/header.js";
+import { GENERATED_NOTICE, withHeader } from "./chart/header.js";
 import { paths } from "./paths.js";
 import { loadPacks } from "./rules/packs.js";
 import { runbookPages } from "./rules/runbooks.js";
 import { buildContract } from "./schema/contract.js";
 import { createValidator, type ValidationReport } from "./validate/index.js";
 import { formatProblem } from "./validate/problem.js";
-import { writeTreeAtomically } from "./write/atomic.js";
+import { secretsExample } from "./secrets-example.js";
+import { writeFileAtomically, writeTreeAtomically } from "./write/atomic.js";
 
 interface Io {
   out: (line: string) => void;
@@ -124,6 +125,12 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   const runbooks = new Map([...runbookPages(loadPacks(), result.profiles)].map(([path, content]) => [path, withHeader(path, content)]));
   writeTreeAtomically(output, files);
   writeTreeAtomically(runbooksDir, runbooks);
+  for (const profile of result.profiles) {
+    const example = secretsExample(profile);
+    const target = profile.source.file.replace(/\.ya?ml$/, ".secrets.example");
+    if (example) writeFileAtomically(target, `# ${GENERATED_NOTICE}\n${example}`);
+    else rmSync(target, { force: true });
+  }
   io.out(`generate: wrote ${files.size} files to ${output} and ${runbooks.size} runbook pages to ${runbooksDir}`);
   return 0;
 }
