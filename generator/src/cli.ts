@@ -1,9 +1,7 @@
 // The promstack command line: generate the chart, validate profiles.
 import { readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { bundleReceiver } from "../../receiver/src/bundle.js";
 import { loadCatalogue } from "./catalogue.js";
-import { emitChart } from "./chart/emit.js";
 import { paths } from "./paths.js";
 import { buildContract } from "./schema/contract.js";
 import { createValidator, type ValidationReport } from "./validate/index.js";
@@ -115,6 +113,9 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
     return 1;
   }
   const meta = { version: version(), home: "https://github.com/promstack/promstack" };
+  // Loaded here, not at the top: the dashboard builders and esbuild take a while to load and
+  // only generate needs them, so validate starts quickly.
+  const [{ emitChart }, { bundleReceiver }] = await Promise.all([import("./chart/emit.js"), import("../../receiver/src/bundle.js")]);
   const files = emitChart(contract, catalogue, result.profiles, meta, await bundleReceiver());
   writeTreeAtomically(output, files);
   io.out(`generate: wrote ${files.size} files to ${output}`);
