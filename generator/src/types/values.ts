@@ -766,6 +766,7 @@ export interface GrafanaValues {
   datasources?: GrafanaDatasources;
   dashboards?: GrafanaDashboards;
   dashboardConfigMaps?: GrafanaDashboardConfigMaps;
+  ingress?: Ingress;
   persistence?: Persistence;
 }
 /**
