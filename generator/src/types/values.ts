@@ -601,13 +601,16 @@ export interface MsteamsConfig {
 }
 export interface InhibitRule {
   /**
-   * @minItems 1
+   * Alerts matching all of these mute the targets.
    */
-  sourceMatchers: [Matcher, ...Matcher[]];
+  sourceMatchers?: Matcher[];
   /**
-   * @minItems 1
+   * Alerts matching all of these are muted while a source fires.
    */
-  targetMatchers: [Matcher, ...Matcher[]];
+  targetMatchers?: Matcher[];
+  /**
+   * Labels whose values source and target must share.
+   */
   equal?: string[];
 }
 /**
@@ -772,6 +775,7 @@ export interface GrafanaValues {
   datasources?: GrafanaDatasources;
   dashboards?: GrafanaDashboards;
   dashboardConfigMaps?: GrafanaDashboardConfigMaps;
+  ingress?: Ingress;
   persistence?: Persistence;
 }
 /**
