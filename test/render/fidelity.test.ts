@@ -334,7 +334,11 @@ function defineProfile(table: FidelityTable): void {
   });
 }
 
-/** Every Secret key a rendered pod reads: env secretKeyRefs, Secret volume items, and *_file paths of alertmanager.yml. */
+/**
+ * Every Secret key a rendered pod reads: env secretKeyRefs, Secret volume items, and *_file paths
+ * of alertmanager.yml; and the Secrets ingress-nginx reads for basic auth, by name (the
+ * auth-secret annotation names a whole htpasswd Secret).
+ */
 function secretKeysReferenced(stack: RenderedStack): string[] {
   const keys = new Set<string>();
   const visit = (value: unknown, parentKey: string): void => {
@@ -350,6 +354,10 @@ function secretKeysReferenced(stack: RenderedStack): string[] {
   };
   for (const workload of stack.workloads) visit(workload.spec, "");
   visit(stack.alertmanagerConfig, "");
+  for (const ingress of stack.objects.filter((o) => o.kind === "Ingress")) {
+    const htpasswd = (ingress.metadata as { annotations?: Record<string, string> }).annotations?.["nginx.ingress.kubernetes.io/auth-secret"];
+    if (htpasswd) keys.add(htpasswd);
+  }
   return [...keys].sort();
 }
 
