@@ -95,5 +95,13 @@ export function resolveRules(rules: RuleGroups, runbookBaseUrl: string): Resolve
  */
 export function resolveProfileRules(values: PromstackValues, packs: RuleGroups): ResolvedGroup[] {
   const merged = deepMerge(packs as Json, (values.rules ?? {}) as Json) as RuleGroups;
+  // A test belongs to its expression: when a profile rewrites a pack alert and gives its own
+  // test, that test replaces the pack's whole (merged, the pack's expected labels or input
+  // series would leak into it). The chart defaults carry no tests, so any test here is the profile's.
+  for (const [groupName, group] of Object.entries(values.rules ?? {})) {
+    for (const [name, rule] of alertsOf(group ?? {})) {
+      if (rule.test) (merged[groupName]![name] as AlertRule).test = structuredClone(rule.test);
+    }
+  }
   return resolveRules(merged, values.alerting?.runbookBaseUrl ?? "");
 }
