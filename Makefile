@@ -30,7 +30,7 @@ PY_STAMP := $(VENV)/.installed-$(shell echo '$(PY_PINS)' | sha256sum | cut -c1-1
 CT_CONFIG := $(TOOLS)/ct-$(CT_VERSION)
 PROMSTACK := node bin/promstack.js
 PROFILES := $(sort $(wildcard values/*.yaml))
-MOCHA := npx mocha --reporter dot
+MOCHA := npx mocha --reporter dot --timeout 60000
 
 .PHONY: help
 help: ## list the targets
@@ -92,8 +92,8 @@ generate: types ## regenerate charts/promstack (deterministic)
 
 .PHONY: check-generated
 check-generated: generate ## fail when the committed chart or types differ from a regeneration
-	@if [ -n "$$(git status --porcelain -- charts generator/src/types)" ]; then \
-	  git status --short -- charts generator/src/types; git diff --stat -- charts generator/src/types; \
+	@if [ -n "$$(git status --porcelain -- charts generator/src/types docs/runbooks 'values/*.secrets.example')" ]; then \
+	  git status --short -- charts generator/src/types docs/runbooks 'values/*.secrets.example'; git diff --stat -- charts generator/src/types docs/runbooks; \
 	  echo "generated files differ from what is committed: run 'make generate' and commit"; exit 1; fi
 	@echo "check-generated: committed chart and types match a regeneration"
 

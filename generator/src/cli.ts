@@ -1,14 +1,18 @@
 // The promstack command line: generate the chart, validate profiles.
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { bundleReceiver } from "../../receiver/src/bundle.js";
 import { loadCatalogue } from "./catalogue.js";
 import { emitChart } from "./chart/emit.js";
+import { GENERATED_NOTICE, withHeader } from "./chart/header.js";
 import { paths } from "./paths.js";
+import { loadPacks } from "./rules/packs.js";
+import { runbookPages } from "./rules/runbooks.js";
 import { buildContract } from "./schema/contract.js";
 import { createValidator, type ValidationReport } from "./validate/index.js";
 import { formatProblem } from "./validate/problem.js";
-import { writeTreeAtomically } from "./write/atomic.js";
+import { secretsExample } from "./secrets-example.js";
+import { writeFileAtomically, writeTreeAtomically } from "./write/atomic.js";
 
 interface Io {
   out: (line: string) => void;
@@ -29,7 +33,7 @@ Commands:
 Options:
   -h, --help     show help (also: promstack <command> --help)
   -v, --version  print the promstack version`,
-  generate: `Usage: promstack generate [--output <dir>] [--profiles <dir>]
+  generate: `Usage: promstack generate [--output <dir>] [--profiles <dir>] [--runbooks <dir>]
 
 Writes the umbrella chart: Chart.yaml, values.yaml and values.schema.json from schemas/,
 templates from generator/assets/, README.md, one subchart per component, and
@@ -39,6 +43,7 @@ error nothing is written and the previous chart stays exactly as it was.
 Options:
   --output <dir>    chart directory to write (default: charts/promstack)
   --profiles <dir>  directory of profile values files (default: values/)
+  --runbooks <dir>  where the runbook pages go, one per alert (default: docs/runbooks/)
   -h, --help        show this help`,
   validate: `Usage: promstack validate <profile.yaml>...
 
@@ -101,11 +106,12 @@ function runValidate(args: string[], io: Io): number {
 }
 
 async function runGenerate(args: string[], io: Io): Promise<number> {
-  const { options, positional, help } = parseOptions(args, ["output", "profiles"]);
+  const { options, positional, help } = parseOptions(args, ["output", "profiles", "runbooks"]);
   if (help) return io.out(usage.generate), 0;
   if (positional.length > 0) throw new UsageError(`generate takes no arguments (got ${positional.join(" ")})`);
   const output = resolve(options.get("output") ?? paths.chart);
   const profilesDir = resolve(options.get("profiles") ?? paths.values);
+  const runbooksDir = resolve(options.get("runbooks") ?? paths.runbooks);
   const catalogue = loadCatalogue();
   const contract = buildContract(catalogue);
   const result = createValidator(contract.umbrella, catalogue)(profileFiles(profilesDir));
@@ -116,8 +122,16 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   }
   const meta = { version: version(), home: "https://github.com/promstack/promstack" };
   const files = emitChart(contract, catalogue, result.profiles, meta, await bundleReceiver());
+  const runbooks = new Map([...runbookPages(loadPacks(), result.profiles)].map(([path, content]) => [path, withHeader(path, content)]));
   writeTreeAtomically(output, files);
-  io.out(`generate: wrote ${files.size} files to ${output}`);
+  writeTreeAtomically(runbooksDir, runbooks);
+  for (const profile of result.profiles) {
+    const example = secretsExample(profile);
+    const target = profile.source.file.replace(/\.ya?ml$/, ".secrets.example");
+    if (example) writeFileAtomically(target, `# ${GENERATED_NOTICE}\n${example}`);
+    else rmSync(target, { force: true });
+  }
+  io.out(`generate: wrote ${files.size} files to ${output} and ${runbooks.size} runbook pages to ${runbooksDir}`);
   return 0;
 }
 

@@ -22,7 +22,7 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
   { fixture: "wrong-type.yaml", expected: ['2:13: prometheus.replicas: must be integer, got string "two"'] },
   { fixture: "unknown-key.yaml", expected: ['2:3: alertmanager.relicas: unknown key "relicas"; did you mean "replicas"?'] },
   { fixture: "bad-duration.yaml", expected: ['3:23: prometheus.evaluationInterval: "5 min" is not a valid Duration'] },
-  { fixture: "missing-required.yaml", expected: ['3:5: grafana.adminSecret: missing required key "key"'] },
+  { fixture: "missing-required.yaml", expected: ['3:5: alert-receiver.tokenSecret: missing required key "key"'] },
   {
     fixture: "syntax-error.yaml",
     expected: ["2:13: (root): YAML syntax: Nested mappings are not allowed in compact mappings", "2:13: (root): YAML syntax: Implicit keys need to be on a single line"],
@@ -34,6 +34,38 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
   {
     fixture: "wrong-architecture.yaml",
     expected: ["5:5: exporters.kubeStateMetrics.image: example.org/kube-state-metrics:v2.17.0-custom is not published for arm (platforms: linux/amd64)"],
+  },
+  { fixture: "ingress-without-host.yaml", expected: ['3:5: alertmanager.ingress: missing required key "host"'] },
+  {
+    fixture: "grafana-without-prometheus.yaml",
+    expected: ["5:3: grafana.datasources.prometheus.url: prometheus.mode is operator, so this release runs no Prometheus for Grafana to query"],
+  },
+  {
+    fixture: "inhibit-without-matchers.yaml",
+    expected: ["3:7: alertmanager.inhibitRules[0].sourceMatchers: inhibit rule has no sourceMatchers: any alert would mute the alerts its targetMatchers select"],
+  },
+  {
+    fixture: "duplicate-alert.yaml",
+    expected: ['3:5: rules.team-web.NodeDown: alert "NodeDown" is also defined in group "node"; alert names must be unique so routes, inhibitions and runbooks can tell them apart'],
+  },
+  {
+    fixture: "invalid-promql.yaml",
+    expected: ["4:13: rules.node.HighTemperature.expr: invalid PromQL at 1:48: unexpected end of expression in: max by (instance) (node_hwmon_temp_celsius > 80 (from max by (instance) (node_hwmon_temp_celsius > ${threshold})"],
+  },
+  {
+    fixture: "never-matching-interval.yaml",
+    expected: [
+      '4:17: alertmanager.timeIntervals.night[0].times[0]: time interval "night" never matches: its time range 22:00-06:00 is empty (start must be before end; split ranges that cross midnight)',
+      '6:9: alertmanager.timeIntervals.leap-february[0]: time interval "leap-february" never matches: no calendar day satisfies its weekdays, daysOfMonth, months and years together',
+      '13:53: alertmanager.route.routes[0].activeTimeIntervals[2]: route names time interval "weekend", which is not defined in alertmanager.timeIntervals (defined: night, leap-february)',
+    ],
+  },
+  {
+    fixture: "unknown-alert.yaml",
+    expected: [
+      '3:5: rules.node.HighTemprature: alert "HighTemprature" has no expr: it is not a built-in alert of group "node", so it needs an expression; did you mean "HighTemperature"?',
+      "6:13: rules.node.HighCPUUsage.expr: the expression refers to ${windw}, which the rule does not define (as threshold, selector, window or params)",
+    ],
   },
   {
     fixture: "several-problems.yaml",

@@ -3,7 +3,7 @@
 // input crosses the threshold for longer than `for`, with the expected labels and rendered
 // annotations, and stays quiet on the safe side.
 import { expect } from "chai";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { stringify } from "yaml";
@@ -73,6 +73,19 @@ describe("semantics: rendered rules (promtool check rules, generated promtool te
       expect(result.status, result.stdout + result.stderr).to.equal(0);
     });
   }
+
+  it("every rendered alert's runbook_url points at a generated runbook page", () => {
+    for (const file of cases) {
+      for (const group of renderedRuleGroups(parseObjects(helmTemplate([file])))) {
+        for (const rule of group.rules.filter((r) => r.alert)) {
+          const url = (rule as { annotations?: Record<string, string> }).annotations?.runbook_url ?? "";
+          const page = url.replace("https://github.com/promstack/promstack/blob/main/", "");
+          expect(page, `${basename(file)} ${rule.alert}`).to.equal(`docs/runbooks/${group.name}/${rule.alert}.md`);
+          expect(existsSync(join(repoRoot, page)), `${page} exists`).to.equal(true);
+        }
+      }
+    }
+  });
 
   it("a threshold set in values changes the rendered expression", () => {
     const groups = renderedRuleGroups(parseObjects(helmTemplate([join(repoRoot, "values", "raspberry-pi.yaml")], ["--set", "rules.node.HighTemperature.threshold=61"])));

@@ -5,6 +5,7 @@ import { basename, join, relative } from "node:path";
 import { visit, type Document } from "yaml";
 import type { Catalogue } from "../catalogue.js";
 import { components } from "../components.js";
+import { emitDashboards } from "../dashboards/emit.js";
 import { paths } from "../paths.js";
 import type { Contract } from "../schema/contract.js";
 import type { ValidatedProfile } from "../validate/index.js";
@@ -136,6 +137,10 @@ export function emitChart(contract: Contract, catalogue: Catalogue, profiles: Va
     addAssets(files, join(paths.assets, "common"), join(dir, "templates"));
     addAssets(files, join(paths.assets, "charts", component.name), dir);
   }
+
+  // The built-in Grafana dashboards, built from TypeScript; a PromQL error stops generation here.
+  const grafanaDashboards = (contract.subcharts.get("grafana")!.properties as { dashboards?: { properties?: object } }).dashboards?.properties ?? {};
+  for (const [path, content] of emitDashboards(Object.keys(grafanaDashboards))) files.set(path, content);
 
   // The alert receiver as one file, shipped in a ConfigMap and run by the stock Node image.
   put(join("charts", "alert-receiver", "files", "receiver.cjs"), receiverBundle);

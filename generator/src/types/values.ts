@@ -41,6 +41,12 @@ export type ReceiverStatusLevels =
  */
 export type ReceiverLevel = "DEBUG" | "INFO" | "WARNING" | "ERROR" | "CRITICAL";
 /**
+ * Extra environment variables (Kubernetes EnvVar objects) for the main container.
+ */
+export type ExtraEnv = {
+  name: string;
+}[];
+/**
  * How urgent an alert is; routes and inhibitions match on it.
  */
 export type Severity = "critical" | "warning" | "info";
@@ -146,6 +152,7 @@ export interface PrometheusValues {
   externalUrl?: string;
   retention?: PrometheusRetention;
   persistence?: Persistence;
+  ingress?: Ingress;
   extraArgs?: ExtraArgs;
   podAnnotations?: Annotations;
   /**
@@ -240,15 +247,73 @@ export interface Persistence {
   ];
 }
 /**
- * Extra command-line flags for the main container, as flag name (without dashes) to value; an empty value passes a bare flag.
+ * An Ingress in front of a component's web UI, with TLS (optionally issued by cert-manager) and HTTP basic auth (enforced by ingress-nginx).
  */
-export interface ExtraArgs {
-  [k: string]: string | undefined;
+export interface Ingress {
+  /**
+   * Create the Ingress.
+   */
+  enabled?: boolean;
+  /**
+   * IngressClass name (e.g. nginx); empty uses the cluster's default class.
+   */
+  className?: string;
+  /**
+   * Host name the UI is served on, e.g. alertmanager.example.com (required when enabled).
+   */
+  host?: string;
+  /**
+   * URL path. Anything but / also needs the component's externalUrl to end in this path, so the UI serves under it.
+   */
+  path?: string;
+  /**
+   * How the controller matches the path.
+   */
+  pathType?: "Prefix" | "Exact" | "ImplementationSpecific";
+  annotations?: Annotations;
+  tls?: IngressTls;
+  basicAuth?: IngressBasicAuth;
 }
 /**
  * A map of annotation names to string values.
  */
 export interface Annotations {
+  [k: string]: string | undefined;
+}
+/**
+ * TLS for the host.
+ */
+export interface IngressTls {
+  /**
+   * Serve the host over TLS.
+   */
+  enabled?: boolean;
+  /**
+   * Secret holding the certificate (tls.crt, tls.key); cert-manager writes it when clusterIssuer is set. Empty means <release>-<component>-tls.
+   */
+  secretName?: string;
+  /**
+   * cert-manager ClusterIssuer that issues the certificate (sets the cert-manager.io/cluster-issuer annotation); empty when you bring the Secret yourself.
+   */
+  clusterIssuer?: string;
+}
+/**
+ * HTTP basic auth in front of the UI through ingress-nginx's nginx.ingress.kubernetes.io/auth-* annotations. Other controllers ignore them: set their own equivalent in annotations.
+ */
+export interface IngressBasicAuth {
+  /**
+   * Secret holding an htpasswd file under the key auth (htpasswd -c auth <user>); empty disables basic auth.
+   */
+  secretName?: string;
+  /**
+   * Realm shown in the browser's login prompt.
+   */
+  realm?: string;
+}
+/**
+ * Extra command-line flags for the main container, as flag name (without dashes) to value; an empty value passes a bare flag.
+ */
+export interface ExtraArgs {
   [k: string]: string | undefined;
 }
 /**
@@ -274,6 +339,7 @@ export interface AlertmanagerValues {
    * URL under which Alertmanager is reached by users; used in notification links.
    */
   externalUrl?: string;
+  ingress?: Ingress;
   persistence?: Persistence;
   extraArgs?: ExtraArgs;
   podAnnotations?: Annotations;
@@ -526,13 +592,16 @@ export interface MsteamsConfig {
 }
 export interface InhibitRule {
   /**
-   * @minItems 1
+   * Alerts matching all of these mute the targets.
    */
-  sourceMatchers: [Matcher, ...Matcher[]];
+  sourceMatchers?: Matcher[];
   /**
-   * @minItems 1
+   * Alerts matching all of these are muted while a source fires.
    */
-  targetMatchers: [Matcher, ...Matcher[]];
+  targetMatchers?: Matcher[];
+  /**
+   * Labels whose values source and target must share.
+   */
   equal?: string[];
 }
 /**
@@ -679,20 +748,109 @@ export interface KubeStateMetrics {
   extraArgs?: ExtraArgs;
 }
 /**
- * Grafana with the stack's Prometheus provisioned as its default data source.
+ * Grafana with the stack's Prometheus as its default data source, and the built-in dashboards as ConfigMaps labelled grafana_dashboard: "1" (found by this Grafana and by an existing Grafana's dashboard sidecar alike).
  */
 export interface GrafanaValues {
   enabled?: Enabled;
   global?: Global;
+  /**
+   * Deploy the Grafana server. false renders only the enabled dashboards' ConfigMaps, for a Grafana that already runs in the cluster (e.g. kube-prometheus-stack's, whose sidecar loads every ConfigMap labelled grafana_dashboard: "1").
+   */
+  deploy?: boolean;
   image?: Image;
   resources?: Resources;
   scheduling?: PodScheduling;
-  adminSecret?: SecretKeyRef;
-  /**
-   * Data source URL; empty means the Prometheus of this release.
-   */
-  prometheusUrl?: string;
   podAnnotations?: Annotations;
+  extraEnv?: ExtraEnv;
+  admin?: GrafanaAdmin;
+  datasources?: GrafanaDatasources;
+  dashboards?: GrafanaDashboards;
+  dashboardConfigMaps?: GrafanaDashboardConfigMaps;
+  persistence?: Persistence;
+}
+/**
+ * The admin account. Its credentials always come from a Secret, mounted as files (GF_SECURITY_ADMIN_*__FILE). Grafana reads them when it creates its database: with persistence, change the password in Grafana afterwards, not in the Secret.
+ */
+export interface GrafanaAdmin {
+  /**
+   * Name of a Secret in the release namespace with the admin user name and password. Empty: the chart creates <release>-grafana-admin with user admin and a random 32-character password at install, and keeps it on upgrades.
+   */
+  existingSecret?: string;
+  /**
+   * Key of the user name in the Secret.
+   */
+  userKey?: string;
+  /**
+   * Key of the password in the Secret.
+   */
+  passwordKey?: string;
+}
+/**
+ * Data sources provisioned into this Grafana (read-only in its UI).
+ */
+export interface GrafanaDatasources {
+  prometheus?: GrafanaPrometheusDatasource;
+  alertmanager?: GrafanaAlertmanagerDatasource;
+}
+/**
+ * The default data source; every built-in dashboard queries it.
+ */
+export interface GrafanaPrometheusDatasource {
+  /**
+   * Prometheus URL. Empty means the Prometheus of this release (http://<release>-prometheus.<namespace>.svc:9090); required when prometheus.mode is operator, e.g. http://prometheus-operated.monitoring.svc:9090.
+   */
+  url?: string;
+  /**
+   * Data source uid; dashboards pick a Prometheus through their datasource variable, so this only matters to your own dashboards.
+   */
+  uid?: string;
+  scrapeInterval?: Duration;
+}
+/**
+ * Optional Alertmanager data source: silences and alert groups in Grafana's alerting UI.
+ */
+export interface GrafanaAlertmanagerDatasource {
+  /**
+   * Provision the Alertmanager data source.
+   */
+  enabled?: boolean;
+  /**
+   * Alertmanager URL. Empty means the Alertmanager of this release (http://<release>-alertmanager.<namespace>.svc:9093).
+   */
+  url?: string;
+  /**
+   * Data source uid.
+   */
+  uid?: string;
+}
+/**
+ * Built-in dashboards, each rendered as its own ConfigMap when enabled. They are built in TypeScript (generator/src/dashboards/) and their PromQL is parsed at generate time.
+ */
+export interface GrafanaDashboards {
+  gorax?: GrafanaDashboard;
+  jobpilot?: GrafanaDashboard;
+  "raspberry-pi"?: GrafanaDashboard;
+  "slurm-exporter"?: GrafanaDashboard;
+}
+/**
+ * A built-in dashboard.
+ */
+export interface GrafanaDashboard {
+  /**
+   * Render the dashboard's ConfigMap.
+   */
+  enabled?: boolean;
+}
+/**
+ * Where and how the dashboard ConfigMaps are rendered, so an existing Grafana's sidecar finds them.
+ */
+export interface GrafanaDashboardConfigMaps {
+  /**
+   * Namespace of the ConfigMaps; empty means the release namespace. Set it to the namespace an existing Grafana's sidecar watches (this chart's own Grafana reads only the release namespace).
+   */
+  namespace?: string;
+  labels?: Labels;
+  annotations?: Annotations;
 }
 /**
  * NetworkPolicies that deny by default and allow exactly the stack's own paths.

@@ -1,47 +1,14 @@
-// Checks the schema cannot express: routes that name missing receivers, images that lack
-// the profile's CPU architecture, timings that contradict each other.
+// Checks the schema cannot express: rules and routing (rules.ts, alerting.ts), images that
+// lack the profile's CPU architecture, timings that contradict each other.
 import { platformServesArchitecture, type Catalogue } from "../catalogue.js";
 import { components } from "../components.js";
 import { durationSeconds } from "../duration.js";
-import type { AlertmanagerValues, Image, PromstackValues, Route } from "../types/values.js";
-import { dottedPath, type Problem, type Severity } from "./problem.js";
-import { positionOf, hasPath, type ProfileSource } from "./source.js";
-
-type Segments = Array<string | number>;
-
-class Findings {
-  readonly problems: Problem[] = [];
-  constructor(private readonly source: ProfileSource) {}
-
-  /** Points at the value in the profile (or its key), or the nearest part of the profile that exists. */
-  add(severity: Severity, segments: Segments, message: string, anchor: Segments = segments, atKey = false): void {
-    const { line, col } = positionOf(this.source, anchor, atKey);
-    this.problems.push({ file: this.source.file, line, col, path: dottedPath(segments), message, severity });
-  }
-}
-
-function* walkRoutes(route: Route, segments: Segments): Generator<{ route: Route; segments: Segments }> {
-  yield { route, segments };
-  for (const [index, child] of (route.routes ?? []).entries()) yield* walkRoutes(child, [...segments, "routes", index]);
-}
-
-function checkRouting(alertmanager: AlertmanagerValues, findings: Findings): void {
-  const receivers = Object.keys(alertmanager.receivers ?? {});
-  const used = new Set<string>();
-  const root = alertmanager.route;
-  if (!root) return;
-  if (!root.receiver) findings.add("error", ["alertmanager", "route", "receiver"], "the root route must name a receiver");
-  for (const { route, segments } of walkRoutes(root, ["alertmanager", "route"])) {
-    if (route.receiver === undefined) continue;
-    used.add(route.receiver);
-    if (!receivers.includes(route.receiver)) {
-      findings.add("error", [...segments, "receiver"], `route names receiver "${route.receiver}", which is not defined in alertmanager.receivers (defined: ${receivers.join(", ") || "none"})`);
-    }
-  }
-  for (const name of receivers) {
-    if (!used.has(name)) findings.add("warning", ["alertmanager", "receivers", name], `receiver "${name}" is defined but no route sends to it`, undefined, true);
-  }
-}
+import type { Image, PromstackValues } from "../types/values.js";
+import { checkAlertmanager } from "./alerting.js";
+import { Findings, type Segments } from "./findings.js";
+import { checkRules } from "./rules.js";
+import type { Problem } from "./problem.js";
+import { hasPath, type ProfileSource } from "./source.js";
 
 function valueAt(values: unknown, dotted: string): unknown {
   return dotted.split(".").reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), values);
@@ -87,11 +54,38 @@ function checkTimings(values: PromstackValues, findings: Findings): void {
   }
 }
 
+// --- grafana: what Grafana queries, and dashboards that would render nowhere -------------
+function checkGrafana(values: PromstackValues, findings: Findings): void {
+  const grafana = values.grafana;
+  const enabledDashboards = Object.entries(grafana?.dashboards ?? {}).filter(([, dashboard]) => dashboard?.enabled);
+  if (!grafana?.enabled) {
+    for (const [name] of enabledDashboards) findings.add("warning", ["grafana", "dashboards", name, "enabled"], `dashboard "${name}" is not rendered while grafana.enabled is false (set grafana.deploy: false to render only the dashboard ConfigMaps)`);
+    return;
+  }
+  if (grafana.deploy === false) return;
+  const datasources = grafana.datasources;
+  const prometheus = values.prometheus;
+  if (!datasources?.prometheus?.url) {
+    const runsPrometheus = prometheus?.enabled !== false && prometheus?.mode !== "operator";
+    if (!runsPrometheus) {
+      const why = prometheus?.enabled === false ? "prometheus.enabled is false" : "prometheus.mode is operator";
+      findings.add("error", ["grafana", "datasources", "prometheus", "url"], `${why}, so this release runs no Prometheus for Grafana to query: set the URL of your Prometheus (e.g. http://prometheus-operated.monitoring.svc:9090), or grafana.deploy: false to ship only the dashboards`);
+    } else if (prometheus?.scrapeInterval && datasources?.prometheus?.scrapeInterval && durationSeconds(datasources.prometheus.scrapeInterval) !== durationSeconds(prometheus.scrapeInterval)) {
+      findings.add("warning", ["grafana", "datasources", "prometheus", "scrapeInterval"], `${datasources.prometheus.scrapeInterval} differs from prometheus.scrapeInterval ${prometheus.scrapeInterval}; dashboards size $__rate_interval from it`);
+    }
+  }
+  if (datasources?.alertmanager?.enabled && !datasources.alertmanager.url && !values.alertmanager?.enabled) {
+    findings.add("error", ["grafana", "datasources", "alertmanager", "url"], "alertmanager.enabled is false, so this release runs no Alertmanager for the data source: set its URL or disable it");
+  }
+}
+
 /** Semantic problems of a profile, judged on its values merged over the chart defaults. */
 export function semanticProblems(values: PromstackValues, catalogue: Catalogue, source: ProfileSource): Problem[] {
   const findings = new Findings(source);
-  if (values.alertmanager?.enabled) checkRouting(values.alertmanager, findings);
+  if (values.alertmanager?.enabled) checkAlertmanager(values.alertmanager, findings);
+  checkRules(values, findings);
   checkArchitectures(values, catalogue, source, findings);
   checkTimings(values, findings);
+  checkGrafana(values, findings);
   return findings.problems;
 }

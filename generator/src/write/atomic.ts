@@ -25,3 +25,10 @@ export function writeTreeAtomically(target: string, files: Map<string, string>):
   }
   rmSync(previous, { recursive: true, force: true });
 }
+
+/** One file, written beside its target and renamed over it. */
+export function writeFileAtomically(target: string, content: string): void {
+  const staging = `${target}.new-${process.pid}`;
+  writeFileSync(staging, content);
+  renameSync(staging, target);
+}

@@ -126,3 +126,63 @@ volumeClaimTemplates:
         requests:
           storage: {{ .size }}
 {{- end -}}
+
+{{/*
+An Ingress for a component's web UI, from an Ingress value (common.schema.json#/definitions/ingress);
+renders nothing when it is disabled. Call with
+  (dict "ctx" $ "ingress" .Values.ingress "component" "alertmanager" "service" "<Service name>" "port" "http-web")
+where port is the Service port's name or number. TLS may be issued by cert-manager (clusterIssuer);
+basic auth is enforced by ingress-nginx from an htpasswd Secret.
+*/}}
+{{- define "promstack.ingress" -}}
+{{- $ingress := .ingress -}}
+{{- if $ingress.enabled -}}
+{{- $host := required (printf "%s.ingress.host is required when the Ingress is enabled" .component) $ingress.host -}}
+{{- $tls := $ingress.tls | default dict -}}
+{{- $basicAuth := $ingress.basicAuth | default dict -}}
+{{- $annotations := dict -}}
+{{- if and $tls.enabled $tls.clusterIssuer -}}
+{{- $_ := set $annotations "cert-manager.io/cluster-issuer" $tls.clusterIssuer -}}
+{{- end -}}
+{{- if $basicAuth.secretName -}}
+{{- $_ := set $annotations "nginx.ingress.kubernetes.io/auth-type" "basic" -}}
+{{- $_ := set $annotations "nginx.ingress.kubernetes.io/auth-secret" $basicAuth.secretName -}}
+{{- $_ := set $annotations "nginx.ingress.kubernetes.io/auth-realm" ($basicAuth.realm | default "Authentication Required") -}}
+{{- end -}}
+{{- $annotations = merge $annotations (deepCopy ($ingress.annotations | default dict)) -}}
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: {{ .service }}
+  labels:
+    {{- include "promstack.labels" (dict "ctx" .ctx "component" .component) | nindent 4 }}
+  {{- with $annotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+spec:
+  {{- with $ingress.className }}
+  ingressClassName: {{ . | quote }}
+  {{- end }}
+  {{- if $tls.enabled }}
+  tls:
+    - hosts: [{{ $host | quote }}]
+      secretName: {{ $tls.secretName | default (printf "%s-tls" .service) | quote }}
+  {{- end }}
+  rules:
+    - host: {{ $host | quote }}
+      http:
+        paths:
+          - path: {{ $ingress.path | default "/" | quote }}
+            pathType: {{ $ingress.pathType | default "Prefix" }}
+            backend:
+              service:
+                name: {{ .service }}
+                port:
+                  {{- if kindIs "string" .port }}
+                  name: {{ .port }}
+                  {{- else }}
+                  number: {{ .port }}
+                  {{- end }}
+{{- end -}}
+{{- end -}}

@@ -1,0 +1,73 @@
+{{/*
+Helpers of the grafana subchart. Provisioning files are built as data and serialised with
+toYaml; the dashboards are JSON files the generator wrote into dashboards/.
+*/}}
+
+{{/* The Prometheus Grafana queries: the configured URL, or this release's Prometheus Service. */}}
+{{- define "grafana.prometheusUrl" -}}
+{{- .Values.datasources.prometheus.url | default (printf "http://%s.%s.svc:9090" (include "promstack.fullname" (dict "Chart" (dict "Name" "prometheus") "Release" .Release)) .Release.Namespace) -}}
+{{- end -}}
+
+{{/* The Alertmanager of the optional data source: the configured URL, or this release's Alertmanager Service. */}}
+{{- define "grafana.alertmanagerUrl" -}}
+{{- .Values.datasources.alertmanager.url | default (printf "http://%s.%s.svc:9093" (include "promstack.fullname" (dict "Chart" (dict "Name" "alertmanager") "Release" .Release)) .Release.Namespace) -}}
+{{- end -}}
+
+{{/* datasources.yaml: the stack's Prometheus as the default data source, Alertmanager optionally. */}}
+{{- define "grafana.datasources" -}}
+{{- $prometheus := .Values.datasources.prometheus -}}
+{{- $datasources := list (dict
+      "name" "Prometheus"
+      "type" "prometheus"
+      "uid" $prometheus.uid
+      "access" "proxy"
+      "url" (include "grafana.prometheusUrl" .)
+      "isDefault" true
+      "editable" false
+      "jsonData" (dict "httpMethod" "POST" "prometheusType" "Prometheus" "timeInterval" $prometheus.scrapeInterval)) -}}
+{{- $alertmanager := .Values.datasources.alertmanager -}}
+{{- if $alertmanager.enabled -}}
+{{- $datasources = append $datasources (dict
+      "name" "Alertmanager"
+      "type" "alertmanager"
+      "uid" $alertmanager.uid
+      "access" "proxy"
+      "url" (include "grafana.alertmanagerUrl" .)
+      "editable" false
+      "jsonData" (dict "implementation" "prometheus" "handleGrafanaManagedAlerts" false)) -}}
+{{- end -}}
+{{- toYaml (dict "apiVersion" 1 "datasources" $datasources) -}}
+{{- end -}}
+
+{{/* dashboards.yaml: Grafana loads every JSON file of the mounted dashboard ConfigMaps. */}}
+{{- define "grafana.dashboardProviders" -}}
+{{- $provider := dict
+      "name" "promstack"
+      "orgId" 1
+      "folder" "Promstack"
+      "type" "file"
+      "disableDeletion" true
+      "allowUiUpdates" false
+      "updateIntervalSeconds" 30
+      "options" (dict "path" "/etc/grafana/dashboards") -}}
+{{- toYaml (dict "apiVersion" 1 "providers" (list $provider)) -}}
+{{- end -}}
+
+{{/* Names of the enabled built-in dashboards, sorted, one per line. */}}
+{{- define "grafana.enabledDashboards" -}}
+{{- range $name, $dashboard := .Values.dashboards }}
+{{- if $dashboard.enabled }}
+{{ $name }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* Name of a dashboard's ConfigMap: call with (dict "ctx" $ "name" "raspberry-pi"). */}}
+{{- define "grafana.dashboardConfigMapName" -}}
+{{- printf "%s-dashboard-%s" (include "promstack.fullname" .ctx) .name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The Secret holding the admin credentials. */}}
+{{- define "grafana.adminSecretName" -}}
+{{- .Values.admin.existingSecret | default (printf "%s-admin" (include "promstack.fullname" .)) -}}
+{{- end -}}
