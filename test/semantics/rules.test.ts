@@ -87,24 +87,46 @@ describe("semantics: rendered rules (promtool check rules, generated promtool te
     }
   });
 
+  // raspberry-pi renders the node pack's HighTemperature in its own group "infrastructure" (from: node).
   it("a threshold set in values changes the rendered expression", () => {
-    const groups = renderedRuleGroups(parseObjects(helmTemplate([join(repoRoot, "values", "raspberry-pi.yaml")], ["--set", "rules.node.HighTemperature.threshold=61"])));
-    const rule = groups.find((g) => g.name === "node")!.rules.find((r) => r.alert === "HighTemperature")!;
+    const groups = renderedRuleGroups(parseObjects(helmTemplate([join(repoRoot, "values", "raspberry-pi.yaml")], ["--set", "rules.infrastructure.HighTemperature.threshold=61"])));
+    const rule = groups.find((g) => g.name === "infrastructure")!.rules.find((r) => r.alert === "HighTemperature")!;
     expect(rule.expr).to.equal('max by (instance) (node_hwmon_temp_celsius{job="node-exporter"}) > 61');
   });
 
   it("a generated test fails when the rule does not do what its test says (the check can fail)", () => {
     const caseDir = join(dir, "tampered");
     mkdirSync(caseDir);
-    const groups = renderedRuleGroups(parseObjects(helmTemplate([join(repoRoot, "values", "raspberry-pi.yaml")], ["--set", "rules.node.HighTemperature.expr=vector(0) > 1"])));
-    const nodeFile = join(caseDir, "node.rules.yaml");
-    writeFileSync(nodeFile, stringify({ groups: [groups.find((g) => g.name === "node")] }));
+    const groups = renderedRuleGroups(parseObjects(helmTemplate([join(repoRoot, "values", "raspberry-pi.yaml")], ["--set", "rules.infrastructure.HighTemperature.expr=vector(0) > 1"])));
+    const nodeFile = join(caseDir, "infrastructure.rules.yaml");
+    writeFileSync(nodeFile, stringify({ groups: [groups.find((g) => g.name === "infrastructure")] }));
     const report = validate([join(repoRoot, "values", "raspberry-pi.yaml")]);
-    const model = resolveProfileRules(report.profiles[0]!.values, packs).filter((g) => g.name === "node");
-    const testFile = join(caseDir, "node.test.yaml");
-    writeFileSync(testFile, stringify(promtoolTests(model, () => nodeFile, "30s").get("node")));
+    const model = resolveProfileRules(report.profiles[0]!.values, packs).filter((g) => g.name === "infrastructure");
+    const testFile = join(caseDir, "infrastructure.test.yaml");
+    writeFileSync(testFile, stringify(promtoolTests(model, () => nodeFile, "30s").get("infrastructure")));
     const result = run(tools.promtool, ["test", "rules", testFile]);
     expect(result.status).to.equal(1);
     expect(result.stdout + result.stderr).to.contain("HighTemperature");
+  });
+});
+
+describe("semantics: an alert that starts from another group's alert (from)", () => {
+  const rpi = join(repoRoot, "values", "raspberry-pi.yaml");
+
+  it("takes the pack's expression and parameters, its own keys winning", () => {
+    const groups = renderedRuleGroups(parseObjects(helmTemplate([rpi])));
+    const rule = groups.find((g) => g.name === "infrastructure")!.rules.find((r) => r.alert === "HighCPUUsage")!;
+    expect(rule.expr).to.equal('100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle", job="node-exporter"}[5m]))) > 80');
+    expect(rule.labels).to.deep.equal({ component: "infrastructure", severity: "warning" });
+    expect(groups.find((g) => g.name === "node"), "the node pack itself is off").to.equal(undefined);
+  });
+
+  it("naming a missing alert fails in the chart and in the generator, with where it is", () => {
+    const result = run(tools.helm, ["template", RELEASE, join(repoRoot, "charts", "promstack"), "-f", rpi, "--set", "rules.infrastructure.NodeDown.from=nodes"]);
+    expect(result.status).to.not.equal(0);
+    expect(result.stderr).to.contain('rules.infrastructure.NodeDown.from: group "nodes" has no alert NodeDown');
+    const values = validate([rpi]).profiles[0]!.values;
+    const broken = { ...values, rules: { ...values.rules, infrastructure: { ...values.rules!.infrastructure, NodeDown: { from: "nodes" } } } };
+    expect(() => resolveProfileRules(broken, packs)).to.throw('rules.infrastructure.NodeDown.from: group "nodes" has no alert NodeDown');
   });
 });

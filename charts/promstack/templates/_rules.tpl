@@ -36,6 +36,26 @@ tests the same rules before Helm renders them.
 {{- end -}}
 {{- range $name, $rule := $group -}}
 {{- if and (regexMatch "^[A-Z][A-Za-z0-9_]*$" $name) (ne (toString $rule.enabled) "false") -}}
+{{- with $rule.from -}}
+{{- /* Start from another group's alert (same name, or group/Alert); own keys win, enabled is not inherited. */ -}}
+{{- $from := splitList "/" . -}}
+{{- $fromAlert := ternary (last $from) $name (eq (len $from) 2) -}}
+{{- $base := get (get $root.Values.rules (first $from) | default dict) $fromAlert -}}
+{{- if not (kindIs "map" $base) }}{{ fail (printf "rules.%s.%s.from: group %q has no alert %s" $groupName $name (first $from) $fromAlert) }}{{ end -}}
+{{- if $base.from }}{{ fail (printf "rules.%s.%s.from: %s/%s itself starts from %s; start from that alert instead" $groupName $name (first $from) $fromAlert $base.from) }}{{ end -}}
+{{- /* Merged two levels deep (labels, params, annotations): what the rule file renders; sprig's mergeOverwrite would skip zero values such as threshold: 0. */ -}}
+{{- $merged := omit (deepCopy $base) "enabled" -}}
+{{- range $key, $value := omit $rule "from" -}}
+{{- if and (kindIs "map" $value) (kindIs "map" (get $merged $key)) -}}
+{{- $inner := deepCopy (get $merged $key) -}}
+{{- range $k, $v := $value }}{{ $_ := set $inner $k $v }}{{ end -}}
+{{- $_ := set $merged $key $inner -}}
+{{- else -}}
+{{- $_ := set $merged $key $value -}}
+{{- end -}}
+{{- end -}}
+{{- $rule = $merged -}}
+{{- end -}}
 {{- $labels := merge (deepCopy ($rule.labels | default dict)) ($group.labels | default dict) -}}
 {{- with $rule.severity }}{{ $_ := set $labels "severity" . }}{{ end -}}
 {{- with $rule.priority }}{{ $_ := set $labels "priority" . }}{{ end -}}

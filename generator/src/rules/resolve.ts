@@ -70,6 +70,22 @@ function resolveRecording(groupName: string, record: string, rule: RecordingRule
   return { group: groupName, record, expr: substitute(rule.expr, parametersOf(rule)), labels: stringLabels(rule.labels) };
 }
 
+/**
+ * An alert with `from` takes the definition of another group's alert (the one of the same name,
+ * or group/Alert) and overrides it with its own keys; `enabled` is its own. Mirrors the chart.
+ */
+export function inheritFrom(rules: RuleGroups, groupName: string, name: string, rule: AlertRule): AlertRule {
+  if (rule.from === undefined) return rule;
+  const [fromGroup, fromAlert = name] = rule.from.split("/") as [string, string?];
+  const base = rules[fromGroup]?.[fromAlert] as AlertRule | undefined;
+  const where = `rules.${groupName}.${name}.from`;
+  if (base === undefined || typeof base !== "object") throw new Error(`${where}: group "${fromGroup}" has no alert ${fromAlert}`);
+  if (base.from !== undefined) throw new Error(`${where}: ${fromGroup}/${fromAlert} itself starts from ${base.from}; start from that alert instead`);
+  const { enabled: _enabled, ...inherited } = base;
+  const { from: _from, ...own } = rule;
+  return deepMerge(inherited as Json, own as Json) as AlertRule;
+}
+
 /** Every enabled group with its enabled rules, in the order the chart renders them (sorted by name). */
 export function resolveRules(rules: RuleGroups, runbookBaseUrl: string): ResolvedGroup[] {
   return Object.keys(rules)
@@ -83,7 +99,7 @@ export function resolveRules(rules: RuleGroups, runbookBaseUrl: string): Resolve
         .map((record) => resolveRecording(groupName, record, group.recording![record]!));
       const alerts = alertsOf(group)
         .filter(([, rule]) => rule.enabled !== false)
-        .map(([name, rule]) => resolveAlert(groupName, group, name, rule, runbookBaseUrl));
+        .map(([name, rule]) => resolveAlert(groupName, group, name, inheritFrom(rules, groupName, name, rule), runbookBaseUrl));
       if (alerts.length === 0 && recordings.length === 0) return [];
       return [{ name: groupName, ...(group.interval ? { interval: group.interval } : {}), alerts, recordings }];
     });

@@ -28,6 +28,10 @@ export type WebhookConfig = WebhookConfig1 & WebhookConfig2;
 export type WebhookConfig1 = {
   [k: string]: unknown | undefined;
 };
+export type PagerdutyConfig = PagerdutyConfig1 & PagerdutyConfig2;
+export type PagerdutyConfig1 = {
+  [k: string]: unknown | undefined;
+};
 /**
  * One level for every alert of this status, or a map of severity label value to level where "*" matches any other severity.
  */
@@ -454,6 +458,10 @@ export interface WebhookConfig2 {
    * Webhook URL (not secret).
    */
   url?: string;
+  /**
+   * A path of this release's bundled alert receiver (alert-receiver subchart), e.g. /webhook/critical; the URL is built from the release name and namespace, so it stays right under any release name.
+   */
+  alertReceiverPath?: string;
   urlSecret?: SecretKeyRef;
   /**
    * Notify about resolved alerts.
@@ -503,8 +511,9 @@ export interface SlackConfig {
    */
   sendResolved?: boolean;
 }
-export interface PagerdutyConfig {
-  routingKeySecret: SecretKeyRef;
+export interface PagerdutyConfig2 {
+  routingKeySecret?: SecretKeyRef;
+  serviceKeySecret?: SecretKeyRef;
   /**
    * Events API endpoint (default: PagerDuty's).
    */
@@ -922,6 +931,10 @@ export interface AlertRule {
    * Render this alert.
    */
   enabled?: boolean;
+  /**
+   * Start from another group's alert, e.g. node (its alert of the same name) or postgresql/PostgresDown: this alert takes that definition (expression, parameters, texts, test) and overrides it with its own keys, so a pack alert can live in a group of the profile's own. Its enabled flag is not inherited.
+   */
+  from?: string;
   /**
    * PromQL expression with ${name} placeholders.
    */

@@ -43,6 +43,8 @@ templates in promstack.tmpl; they are data here, so their {{ }} reach Alertmanag
 {{- $values := . -}}
 {{- range $ours, $theirs := $spec.fields }}{{ if hasKey $values $ours }}{{ $_ := set $config $theirs (get $values $ours) }}{{ end }}{{ end -}}
 {{- range $ours, $theirs := $spec.secrets }}{{ with get $values $ours }}{{ $_ := set $config $theirs (include "alertmanager.secretPath" .) }}{{ end }}{{ end -}}
+{{- /* The bundled receiver's Service is <release>-alert-receiver (promstack.fullname), port 8080. */ -}}
+{{- with $values.alertReceiverPath }}{{ $_ := set $config "url" (printf "http://%s.%s.svc:8080%s" (printf "%s-alert-receiver" $.Release.Name | trunc 63 | trimSuffix "-") $.Release.Namespace .) }}{{ end -}}
 {{- with $values.subject }}{{ $_ := set $config "headers" (dict "Subject" .) }}{{ end -}}
 {{- with $values.bearerTokenSecret }}{{ $_ := set $config "http_config" (dict "authorization" (dict "type" "Bearer" "credentials_file" (include "alertmanager.secretPath" .))) }}{{ end -}}
 {{- $configs = append $configs $config -}}
