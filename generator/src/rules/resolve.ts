@@ -83,7 +83,10 @@ export function inheritFrom(rules: RuleGroups, groupName: string, name: string, 
   if (base.from !== undefined) throw new Error(`${where}: ${fromGroup}/${fromAlert} itself starts from ${base.from}; start from that alert instead`);
   const { enabled: _enabled, ...inherited } = base;
   const { from: _from, ...own } = rule;
-  return deepMerge(inherited as Json, own as Json) as AlertRule;
+  const out = deepMerge(inherited as Json, own as Json) as AlertRule;
+  // Its own test replaces the inherited one whole, as in resolveProfileRules.
+  if (own.test) out.test = structuredClone(own.test);
+  return out;
 }
 
 /** Every enabled group with its enabled rules, in the order the chart renders them (sorted by name). */
