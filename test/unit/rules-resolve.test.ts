@@ -37,4 +37,16 @@ describe("unit: a profile's rules over the packs", () => {
     expect(alert.source.test).to.deep.equal(own);
     expect(alert.expr).to.equal("max by (deployment) (kube_deployment_status_replicas_available) == 0");
   });
+
+  it("an alert that starts from a pack alert (from:) keeps its own test whole", () => {
+    const own = {
+      fire: [{ series: 'redis_up{job="cache"}', gauge: 0 }],
+      safe: [{ series: 'redis_up{job="cache"}', gauge: 1 }],
+      labels: { job: "cache" },
+    };
+    const values = { rules: { cache: { RedisDown: { from: "redis", selector: 'job="cache"', test: own } } } } as unknown as PromstackValues;
+    const alert = resolveProfileRules(values, packs).find((g) => g.name === "cache")!.alerts[0]!;
+    expect(alert.expr).to.equal('redis_up{job="cache"} == 0');
+    expect(alert.source.test).to.deep.equal(own);
+  });
 });
