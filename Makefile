@@ -120,7 +120,7 @@ test-unit: build ## generator functions
 
 .PHONY: test-schema
 test-schema: build $(HELM) ## profiles valid, broken profiles rejected (ajv and helm)
-	$(TEST_ENV) $(MOCHA) 'dist/test/schema/**/*.test.js'
+	$(TEST_ENV) $(MOCHA) --timeout 60000 'dist/test/schema/**/*.test.js'
 
 .PHONY: test-render
 test-render: build tools ## helm lint, helm template, ct lint, strict Kubernetes schemas

@@ -1,9 +1,7 @@
 // The promstack command line: generate the chart, validate profiles.
 import { readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { bundleReceiver } from "../../receiver/src/bundle.js";
 import { loadCatalogue } from "./catalogue.js";
-import { emitChart } from "./chart/emit.js";
 import { GENERATED_NOTICE, withHeader } from "./chart/header.js";
 import { paths } from "./paths.js";
 import { loadPacks } from "./rules/packs.js";
@@ -121,6 +119,9 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
     return 1;
   }
   const meta = { version: version(), home: "https://github.com/promstack/promstack" };
+  // Loaded here, not at the top: the dashboard builders and esbuild take a while to load and
+  // only generate needs them, so validate starts quickly.
+  const [{ emitChart }, { bundleReceiver }] = await Promise.all([import("./chart/emit.js"), import("../../receiver/src/bundle.js")]);
   const files = emitChart(contract, catalogue, result.profiles, meta, await bundleReceiver());
   const runbooks = new Map([...runbookPages(loadPacks(), result.profiles)].map(([path, content]) => [path, withHeader(path, content)]));
   writeTreeAtomically(output, files);

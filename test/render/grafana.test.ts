@@ -163,6 +163,39 @@ describe("render: grafana server", () => {
   });
 });
 
+describe("render: grafana behind its Ingress", () => {
+  const env = (args: string[]) => {
+    const objects = parseObjects(helmTemplate([allEnabled], args));
+    return (find(objects, "Deployment", `${RELEASE}-grafana`) as any).spec.template.spec.containers[0].env as Array<{ name: string; value?: string }>;
+  };
+  const value = (list: Array<{ name: string; value?: string }>, name: string) => list.find((e) => e.name === name)?.value;
+
+  it("knows its public URL: https with TLS, served from the Ingress path", () => {
+    const list = env(["--set-json", 'grafana.ingress={"enabled":true,"host":"monitoring.example.com","path":"/grafana","tls":{"enabled":true}}']);
+    expect(value(list, "GF_SERVER_ROOT_URL")).to.equal("https://monitoring.example.com/grafana/");
+    expect(value(list, "GF_SERVER_SERVE_FROM_SUB_PATH")).to.equal("true");
+  });
+
+  it("at the root path over plain HTTP it serves from /, and an explicit root URL in extraEnv wins", () => {
+    const plain = env(["--set-json", 'grafana.ingress={"enabled":true,"host":"grafana.local"}']);
+    expect(value(plain, "GF_SERVER_ROOT_URL")).to.equal("http://grafana.local/");
+    expect(value(plain, "GF_SERVER_SERVE_FROM_SUB_PATH")).to.equal(undefined);
+    const explicit = env(["--set-json", 'grafana.ingress={"enabled":true,"host":"grafana.local"}', "--set-json", 'grafana.extraEnv=[{"name":"GF_SERVER_ROOT_URL","value":"https://dash.example.org/"}]']);
+    expect(explicit.filter((e) => e.name === "GF_SERVER_ROOT_URL").map((e) => e.value)).to.deep.equal(["https://dash.example.org/"]);
+  });
+
+  it("without an Ingress Grafana keeps its default root URL", () => {
+    expect(value(env([]), "GF_SERVER_ROOT_URL")).to.equal(undefined);
+  });
+
+  it("raspberry-pi exposes Grafana as grafana.local through k3s's Traefik", () => {
+    const objects = parseObjects(helmTemplate([profile("raspberry-pi")]));
+    const ingress = find(objects, "Ingress", `${RELEASE}-grafana`) as any;
+    expect(ingress.spec.ingressClassName).to.equal("traefik");
+    expect(ingress.spec.rules[0].host).to.equal("grafana.local");
+  });
+});
+
 describe("render: grafana.deploy false feeds an existing Grafana", () => {
   it("slurm-exporter renders only the dashboard ConfigMap, no Grafana server", () => {
     const objects = parseObjects(helmTemplate([profile("slurm-exporter")]));

@@ -1,5 +1,5 @@
 // The shared Ingress (common.schema.json#/definitions/ingress, template promstack.ingress),
-// judged on the objects helm renders for Alertmanager and Prometheus.
+// judged on the objects helm renders for Alertmanager, Prometheus and Grafana.
 import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,7 +22,7 @@ describe("render: shared Ingress", () => {
   before(() => (dir = mkdtempSync(join(tmpdir(), "promstack-ingress-"))));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  for (const component of ["alertmanager", "prometheus"]) {
+  for (const component of ["alertmanager", "prometheus", "grafana"]) {
     describe(component, () => {
       const full = {
         enabled: true,

@@ -1,7 +1,7 @@
 // The semantics layer: the configuration files the chart renders are judged by
 // Prometheus' and Alertmanager's own tools, at the versions the chart deploys.
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { parse } from "yaml";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -41,11 +41,15 @@ describe("semantics: promtool and amtool accept every rendered config", () => {
 
     it(`${name}: amtool check-config`, () => {
       const objects = parseObjects(helmTemplate([file]));
-      const config = join(dir, `${name}-alertmanager.yml`);
-      writeFileSync(config, configMapData(objects, `${RELEASE}-alertmanager`, "alertmanager.yml"));
-      const result = run(tools.amtool, ["check-config", config]);
+      // The notification templates too: the config's template glob points at the ConfigMap's files.
+      const configDir = join(dir, `${name}-alertmanager`);
+      mkdirSync(configDir);
+      const data = (objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === `${RELEASE}-alertmanager`) as unknown as { data: Record<string, string> }).data;
+      for (const [file, content] of Object.entries(data)) writeFileSync(join(configDir, file), content.split("/etc/alertmanager/config/").join(`${configDir}/`));
+      const result = run(tools.amtool, ["check-config", join(configDir, "alertmanager.yml")]);
       expect(result.status, result.stdout + result.stderr).to.equal(0);
       expect(result.stdout).to.contain("SUCCESS");
+      expect(result.stdout).to.match(/- [1-9]\d* templates\n\s+SUCCESS/);
     });
   }
 

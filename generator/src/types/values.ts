@@ -775,6 +775,7 @@ export interface GrafanaValues {
   datasources?: GrafanaDatasources;
   dashboards?: GrafanaDashboards;
   dashboardConfigMaps?: GrafanaDashboardConfigMaps;
+  ingress?: Ingress;
   persistence?: Persistence;
 }
 /**

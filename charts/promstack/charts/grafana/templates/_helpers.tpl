@@ -72,3 +72,16 @@ toYaml; the dashboards are JSON files the generator wrote into dashboards/.
 {{- define "grafana.adminSecretName" -}}
 {{- .Values.admin.existingSecret | default (printf "%s-admin" (include "promstack.fullname" .)) -}}
 {{- end -}}
+
+{{/*
+Grafana's root URL when its Ingress is on: links in the UI, redirects and OAuth callbacks
+need the public address. Empty when the Ingress is off or extraEnv sets GF_SERVER_ROOT_URL.
+*/}}
+{{- define "grafana.rootUrl" -}}
+{{- $ingress := .Values.ingress -}}
+{{- $explicit := false -}}
+{{- range .Values.extraEnv }}{{ if eq .name "GF_SERVER_ROOT_URL" }}{{ $explicit = true }}{{ end }}{{ end -}}
+{{- if and $ingress.enabled $ingress.host (not $explicit) -}}
+{{- printf "%s://%s%s" (ternary "https" "http" (($ingress.tls).enabled | default false)) $ingress.host (trimSuffix "/" ($ingress.path | default "/")) -}}/
+{{- end -}}
+{{- end -}}
