@@ -7,8 +7,8 @@ type TableDashboard = FidelityTable["dashboards"][number] & Record<string, unkno
 type TablePanel = TableDashboard["panels"][number] & { unit?: string; thresholds?: Array<number | { color: string; value: number }>; series?: string[] };
 type Panel = Record<string, any>;
 
-// Table units (the document's words) and the Grafana unit ids that show them.
-const GRAFANA_UNITS: Record<string, string[]> = { percent: ["percent"], celsius: ["celsius"], seconds: ["s"], bytes: ["bytes", "decbytes"] };
+// Table units (the document's words) and the Grafana unit ids that show them (percent: a 0-100 or a 0-1 scale).
+const GRAFANA_UNITS: Record<string, string[]> = { percent: ["percent", "percentunit"], celsius: ["celsius"], seconds: ["s"], bytes: ["bytes", "decbytes"] };
 
 /** Panels as a reader sees them: rows unfolded and not counted. */
 function flatPanels(panels: Panel[]): Panel[] {
@@ -43,8 +43,14 @@ export function checkDashboard(stack: RenderedStack, expected: TableDashboard): 
   if (expected.refresh !== undefined) expect(dashboard!.refresh, "refresh").to.equal(expected.refresh);
   if (expected.timeFrom !== undefined) expect(dashboard!.time?.from, "time.from").to.equal(expected.timeFrom);
   if (Array.isArray(expected.variables)) {
-    const names = ((dashboard!.templating?.list ?? []) as Array<{ name: string }>).map((v) => v.name);
-    expect(names, "template variables").to.include.members(expected.variables as string[]);
+    // A filter on a label: a variable of that name, or one listing that label's values.
+    const variables = (dashboard!.templating?.list ?? []) as Array<{ name: string; query?: string | { query?: string } }>;
+    const filters = variables.flatMap((v) => {
+      const query = typeof v.query === "string" ? v.query : v.query?.query ?? "";
+      const label = /^label_values\((?:.*,)?\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\)$/.exec(query.trim())?.[1];
+      return label ? [v.name, label] : [v.name];
+    });
+    expect(filters, "template variables (names, and the labels they list)").to.include.members(expected.variables as string[]);
   }
   if (expected.legendShowsNodeName === true) {
     const byAddress = panels.flatMap((p) => ((p.targets ?? []) as Array<{ legendFormat?: string }>).filter((t) => /\{\{\s*instance\s*\}\}/.test(t.legendFormat ?? "") || (/\{\{/.test(t.legendFormat ?? "") && !/\{\{\s*(nodename|node)\s*\}\}/.test(t.legendFormat ?? ""))).map((t) => `${String(p.title)}: ${t.legendFormat}`));

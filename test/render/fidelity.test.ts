@@ -11,7 +11,7 @@ import { durationSeconds } from "../../generator/src/duration.js";
 import { fidelityTableFiles, loadFidelityTable, type FidelityAlert, type FidelityChannel, type FidelityInhibition, type FidelityRoute, type FidelityTable, type LabelMatch } from "../helpers/fidelity.js";
 import { inhibits, matchRoutes, type InhibitRuleConfig, type Labels, type RouteConfig } from "../helpers/alertmanager-model.js";
 import { comparisonOps, comparisons, metricNames, quantiles, rangeSeconds } from "../helpers/promql-facts.js";
-import { RELEASE } from "../helpers/render.js";
+import { NAMESPACE, RELEASE } from "../helpers/render.js";
 import { RenderedStack, type RenderedRule } from "../helpers/rendered-stack.js";
 import { repoRoot, run, tools } from "../helpers/tools.js";
 import { checkTopology, topologyEntries } from "../helpers/fidelity-topology.js";
@@ -91,7 +91,7 @@ function pointsAtReleaseService(stack: RenderedStack, url: URL): boolean {
   const [service, namespace] = url.hostname.split(".");
   const object = stack.objects.find((o) => o.kind === "Service" && o.metadata.name === service) as { spec?: { ports?: Array<{ port: number }> } } | undefined;
   const ports = (object?.spec?.ports ?? []).map((p) => String(p.port));
-  return object !== undefined && (namespace === undefined || namespace === "monitoring") && ports.includes(url.port || "80");
+  return object !== undefined && (namespace === undefined || namespace === NAMESPACE) && ports.includes(url.port || "80");
 }
 
 const CHANNEL_CONFIGS: Record<string, string> = { webhook: "webhook_configs", slack: "slack_configs", email: "email_configs", pagerduty: "pagerduty_configs", discord: "discord_configs" };
@@ -108,7 +108,7 @@ function channelProblems(stack: RenderedStack, receiver: Record<string, any>, ch
       else {
         const url = new URL(config.url);
         if (url.pathname !== channel.path) problems.push(`path ${url.pathname} is not ${channel.path}`);
-        if (!pointsAtReleaseService(stack, url)) problems.push(`${url.host} is no Service of release ${RELEASE} in namespace monitoring (the alert receiver is ${RELEASE}-alert-receiver)`);
+        if (!pointsAtReleaseService(stack, url)) problems.push(`${url.host} is no Service of release ${RELEASE} in namespace ${NAMESPACE} (the alert receiver is ${RELEASE}-alert-receiver)`);
       }
     }
     if (channel.type === "slack" && config.channel !== channel.channel) problems.push(`channel ${config.channel} is not ${channel.channel}`);

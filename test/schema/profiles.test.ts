@@ -49,6 +49,14 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
     expected: ['3:5: rules.team-web.NodeDown: alert "NodeDown" is also defined in group "node"; alert names must be unique so routes, inhibitions and runbooks can tell them apart'],
   },
   {
+    fixture: "alert-receiver-path.yaml",
+    expected: ["5:30: alertmanager.receivers.default.webhook[0].alertReceiverPath: the alert receiver serves no /webhook/critcal (its routes: /webhook, /webhook/critical, /webhook/batch-jobs, /webhook/infrastructure)"],
+  },
+  {
+    fixture: "rule-from-missing.yaml",
+    expected: ['4:13: rules.team-web.SiteHighCPU.from: group "node" has no alert HighCPUUsag'],
+  },
+  {
     fixture: "invalid-promql.yaml",
     expected: ["4:13: rules.node.HighTemperature.expr: invalid PromQL at 1:48: unexpected end of expression in: max by (instance) (node_hwmon_temp_celsius > 80 (from max by (instance) (node_hwmon_temp_celsius > ${threshold})"],
   },

@@ -2,16 +2,17 @@
 // overview of the Gorax workflow engine. Metric names are those the Gorax API and worker
 // export (gorax_workflow_executions_total{tenant_id, workflow_id, trigger_type, status},
 // gorax_workflow_execution_duration_seconds, gorax_queue_depth{queue}, gorax_active_workers,
-// gorax_http_requests_total{method, path, status}); the tenant variable is the document's
-// "Add tenant_id, workflow_id filters".
-import { BarGaugeDisplayMode, BigValueColorMode, BigValueGraphMode, ReduceDataOptionsBuilder, VizOrientation } from "@grafana/grafana-foundation-sdk/common";
-import { PanelBuilder as BarGaugePanel } from "@grafana/grafana-foundation-sdk/bargauge";
+// gorax_http_requests_total{method, path, status}); the tenant and workflow variables are the
+// document's "Add tenant_id, workflow_id filters".
+import { BigValueColorMode, BigValueGraphMode, ReduceDataOptionsBuilder, TableSortByFieldStateBuilder } from "@grafana/grafana-foundation-sdk/common";
+import { PromQueryFormat } from "@grafana/grafana-foundation-sdk/prometheus";
 import { PanelBuilder as StatPanel } from "@grafana/grafana-foundation-sdk/stat";
+import { PanelBuilder as TablePanel } from "@grafana/grafana-foundation-sdk/table";
 import { PanelBuilder as TimeSeriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
 import { at, dashboard, finish, instant, labelVariable, query, thresholds, type DashboardDefinition } from "./kit.js";
 
-const executions = 'gorax_workflow_executions_total{tenant_id=~"$tenant"}';
-const durationBuckets = 'gorax_workflow_execution_duration_seconds_bucket{tenant_id=~"$tenant"}';
+const executions = 'gorax_workflow_executions_total{tenant_id=~"$tenant",workflow_id=~"$workflow"}';
+const durationBuckets = 'gorax_workflow_execution_duration_seconds_bucket{tenant_id=~"$tenant",workflow_id=~"$workflow"}';
 const lastValue = () => new ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false);
 
 function durationPercentile(refId: string, quantile: number): ReturnType<typeof query> {
@@ -25,6 +26,7 @@ function build() {
       .refresh("30s")
       .time({ from: "now-6h", to: "now" })
       .withVariable(labelVariable("tenant", "Tenant", "gorax_workflow_executions_total", "tenant_id"))
+      .withVariable(labelVariable("workflow", "Workflow", 'gorax_workflow_executions_total{tenant_id=~"$tenant"}', "workflow_id"))
       // 1. "Real-time execution trends"
       .withPanel(at(
         new TimeSeriesPanel()
@@ -50,7 +52,7 @@ function build() {
           .colorMode(BigValueColorMode.Background)
           .thresholds(thresholds("red", [0.9, "yellow"], [0.95, "green"]))
           .reduceOptions(lastValue())
-          .withTarget(query("A", `sum(rate(gorax_workflow_executions_total{tenant_id=~"$tenant",status="completed"}[$__rate_interval])) / sum(rate(${executions}[$__rate_interval]))`, "success rate")),
+          .withTarget(query("A", `sum(rate(gorax_workflow_executions_total{tenant_id=~"$tenant",workflow_id=~"$workflow",status="completed"}[$__rate_interval])) / sum(rate(${executions}[$__rate_interval]))`, "success rate")),
         12, 0, 6, 8,
       ))
       // 3. "Worker pool utilization"
@@ -103,16 +105,13 @@ function build() {
       ))
       // 7. "Most active workflows", over the dashboard's time range.
       .withPanel(at(
-        new BarGaugePanel()
+        new TablePanel()
           .title("Top Workflows")
           .description("The ten workflows executed most often in the selected time range.")
           .unit("short")
           .decimals(0)
-          .min(0)
-          .orientation(VizOrientation.Horizontal)
-          .displayMode(BarGaugeDisplayMode.Gradient)
-          .reduceOptions(lastValue())
-          .withTarget(instant("A", `topk(10, sum by (workflow_id) (increase(${executions}[$__range])))`, "{{workflow_id}}")),
+          .sortBy([new TableSortByFieldStateBuilder().displayName("Value").desc(true)])
+          .withTarget(instant("A", `topk(10, sum by (workflow_id) (increase(${executions}[$__range])))`).format(PromQueryFormat.Table)),
         12, 16, 12, 9,
       )),
   );

@@ -70,18 +70,25 @@ function resolveRecording(groupName: string, record: string, rule: RecordingRule
   return { group: groupName, record, expr: substitute(rule.expr, parametersOf(rule)), labels: stringLabels(rule.labels) };
 }
 
+/** Why an alert named `name` cannot start from `from` (group, or group/Alert), or undefined when it can. */
+export function fromProblem(rules: RuleGroups, name: string, from: string): string | undefined {
+  const [fromGroup, fromAlert = name] = from.split("/") as [string, string?];
+  const base = rules[fromGroup]?.[fromAlert] as AlertRule | undefined;
+  if (base === undefined || typeof base !== "object") return `group "${fromGroup}" has no alert ${fromAlert}`;
+  if (base.from !== undefined) return `${fromGroup}/${fromAlert} itself starts from ${base.from}; start from that alert instead`;
+  return undefined;
+}
+
 /**
  * An alert with `from` takes the definition of another group's alert (the one of the same name,
  * or group/Alert) and overrides it with its own keys; `enabled` is its own. Mirrors the chart.
  */
 export function inheritFrom(rules: RuleGroups, groupName: string, name: string, rule: AlertRule): AlertRule {
   if (rule.from === undefined) return rule;
+  const problem = fromProblem(rules, name, rule.from);
+  if (problem !== undefined) throw new Error(`rules.${groupName}.${name}.from: ${problem}`);
   const [fromGroup, fromAlert = name] = rule.from.split("/") as [string, string?];
-  const base = rules[fromGroup]?.[fromAlert] as AlertRule | undefined;
-  const where = `rules.${groupName}.${name}.from`;
-  if (base === undefined || typeof base !== "object") throw new Error(`${where}: group "${fromGroup}" has no alert ${fromAlert}`);
-  if (base.from !== undefined) throw new Error(`${where}: ${fromGroup}/${fromAlert} itself starts from ${base.from}; start from that alert instead`);
-  const { enabled: _enabled, ...inherited } = base;
+  const { enabled: _enabled, ...inherited } = rules[fromGroup]![fromAlert] as AlertRule;
   const { from: _from, ...own } = rule;
   const out = deepMerge(inherited as Json, own as Json) as AlertRule;
   // Its own test replaces the inherited one whole, as in resolveProfileRules.

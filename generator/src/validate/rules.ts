@@ -2,7 +2,7 @@
 // placeholder is defined, every expression parses as PromQL, and alert names are unique.
 import { checkPromQL, formatPromQLError } from "../promql.js";
 import { isAlertKey } from "../rules/packs.js";
-import { resolveRules, unresolvedPlaceholders } from "../rules/resolve.js";
+import { fromProblem, resolveRules, unresolvedPlaceholders } from "../rules/resolve.js";
 import type { RuleGroups } from "../rules/model.js";
 import type { PromstackValues } from "../types/values.js";
 import type { Findings, Segments } from "./findings.js";
@@ -24,8 +24,23 @@ function checkExpression(findings: Findings, segments: Segments, expr: string, t
   if (first) findings.add("error", [...segments, "expr"], `invalid PromQL at ${formatPromQLError(first)} in: ${expr}${expr === template ? "" : ` (from ${template})`}`, exprAnchor(findings, segments));
 }
 
+/** Alerts whose `from` names no alert are reported and left out, so the others can be resolved. */
+function withValidReferences(rules: RuleGroups, findings: Findings): RuleGroups {
+  const valid = structuredClone(rules);
+  for (const [groupName, group] of Object.entries(rules)) {
+    for (const [name, rule] of Object.entries(group ?? {})) {
+      const from = isAlertKey(name) ? (rule as { from?: string }).from : undefined;
+      const problem = from === undefined ? undefined : fromProblem(rules, name, from);
+      if (problem === undefined) continue;
+      findings.add("error", ["rules", groupName, name, "from"], problem);
+      delete valid[groupName]![name];
+    }
+  }
+  return valid;
+}
+
 export function checkRules(values: PromstackValues, findings: Findings): void {
-  const rules = (values.rules ?? {}) as RuleGroups;
+  const rules = withValidReferences((values.rules ?? {}) as RuleGroups, findings);
   const firstGroupOf = new Map<string, string>();
   for (const group of resolveRules(rules, "")) {
     const groupValues = rules[group.name]!;

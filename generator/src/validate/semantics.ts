@@ -9,6 +9,7 @@ import { Findings, type Segments } from "./findings.js";
 import { checkRules } from "./rules.js";
 import type { Problem } from "./problem.js";
 import { hasPath, type ProfileSource } from "./source.js";
+import { DEFAULT_ROUTES } from "../../../receiver/src/config.js";
 
 function valueAt(values: unknown, dotted: string): unknown {
   return dotted.split(".").reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), values);
@@ -79,6 +80,22 @@ function checkGrafana(values: PromstackValues, findings: Findings): void {
   }
 }
 
+/** A webhook's alertReceiverPath needs this release's receiver, serving that path. */
+function checkAlertReceiverPaths(values: PromstackValues, findings: Findings): void {
+  const receiver = values["alert-receiver"];
+  const configured = Object.keys(receiver?.routes ?? {});
+  const paths = configured.length > 0 ? configured : Object.keys(DEFAULT_ROUTES);
+  for (const [name, spec] of Object.entries(values.alertmanager?.receivers ?? {})) {
+    (spec?.webhook ?? []).forEach((webhook, index) => {
+      const path = webhook.alertReceiverPath;
+      if (path === undefined) return;
+      const segments: Segments = ["alertmanager", "receivers", name, "webhook", index, "alertReceiverPath"];
+      if (receiver?.enabled !== true) findings.add("error", segments, `${path} is a path of this release's alert receiver, but alert-receiver.enabled is not true`);
+      else if (!paths.includes(path)) findings.add("error", segments, `the alert receiver serves no ${path} (its routes: ${paths.join(", ")})`);
+    });
+  }
+}
+
 /** Semantic problems of a profile, judged on its values merged over the chart defaults. */
 export function semanticProblems(values: PromstackValues, catalogue: Catalogue, source: ProfileSource): Problem[] {
   const findings = new Findings(source);
@@ -87,5 +104,6 @@ export function semanticProblems(values: PromstackValues, catalogue: Catalogue, 
   checkArchitectures(values, catalogue, source, findings);
   checkTimings(values, findings);
   checkGrafana(values, findings);
+  checkAlertReceiverPaths(values, findings);
   return findings.problems;
 }
