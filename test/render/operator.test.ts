@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { CrdValidator } from "../helpers/crds.js";
 import { helmTemplate, NAMESPACE, parseObjects, RELEASE, type K8sObject } from "../helpers/render.js";
-import { profileFiles, repoRoot } from "../helpers/tools.js";
+import { repoRoot } from "../helpers/tools.js";
 import { caseName, fixture, podTemplates, renderCases, rendered, selects } from "./cases.js";
 
 const OPERATOR_GROUP = "monitoring.coreos.com";
@@ -149,11 +149,13 @@ describe("render: operator mode", () => {
     }
   });
 
-  it("switching a standalone profile to operator mode swaps its Prometheus for monitors", () => {
-    const gorax = profileFiles().find((f) => f.endsWith("/gorax.yaml"))!;
-    const objects = parseObjects(helmTemplate([gorax], ["--set", "prometheus.mode=operator", "--set", "prometheus.operator.monitorSelectorLabels.release=kps"]));
+  it("switching the standalone fixture to operator mode swaps its Prometheus for valid monitors", () => {
+    const crds = new CrdValidator();
+    const objects = parseObjects(helmTemplate([fixture("all-enabled.yaml")], ["--set", "prometheus.mode=operator", "--set", "prometheus.operator.monitorSelectorLabels.release=kps"]));
     expect(objects.filter((o) => o.kind === "StatefulSet").map((o) => o.metadata.name)).to.deep.equal([`${RELEASE}-alertmanager`]);
-    const podMonitors = objects.filter((o) => o.kind === "PodMonitor").map((o) => o.metadata.name).sort();
-    expect(podMonitors).to.deep.equal([`${RELEASE}-gorax-api`, `${RELEASE}-gorax-worker`]);
+    const jobs = (parse(readFileSync(fixture("all-enabled.yaml"), "utf8")) as any).prometheus.scrapeJobs.map((job: any) => `${RELEASE}-${job.name}`);
+    const monitors = objects.filter((o) => isOperatorObject(o) && o.kind !== "PrometheusRule" && o.metadata.labels?.["app.kubernetes.io/name"] === "prometheus");
+    expect(monitors.map((o) => o.metadata.name).sort()).to.deep.equal([...jobs].sort());
+    for (const object of objects.filter(isOperatorObject)) expect(crds.problems(object), `${object.kind}/${object.metadata.name}`).to.deep.equal([]);
   });
 });
