@@ -596,7 +596,7 @@ export interface AlertmanagerValues {
   podDisruptionBudget?: PodDisruptionBudget;
   retention?: Duration;
   /**
-   * URL under which Alertmanager is reached by users; used in notification links.
+   * URL under which Alertmanager is reached by users; used in notification links. Alertmanager keeps serving at / (a sub-path ingress must strip its prefix).
    */
   externalUrl?: string;
   ingress?: Ingress;
