@@ -70,6 +70,23 @@ $(CT_CONFIG)/chart_schema.yaml: $(CT)
 	   "$$(go env GOMODCACHE)/github.com/helm/chart-testing/v3@$(CT_VERSION)/etc/lintconf.yaml" $(CT_CONFIG)/
 	@chmod u+w $(CT_CONFIG)/*.yaml
 
+# --- Prometheus Operator CRDs: operator-mode objects are validated against their schemas ---
+OPERATOR_CRDS_VERSION := $(call version,tools.prometheusOperatorCrds.version)
+OPERATOR_CRDS := $(TOOLS)/prometheus-operator-crds-$(OPERATOR_CRDS_VERSION)
+$(OPERATOR_CRDS)/.installed:
+	@mkdir -p $(OPERATOR_CRDS)
+	dir=$$(go mod download -json $(call version,tools.prometheusOperatorCrds.module)@$(OPERATOR_CRDS_VERSION) | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).Dir'); \
+	  cp "$$dir"/example/prometheus-operator-crd/monitoring.coreos.com_*.yaml $(OPERATOR_CRDS)/
+	@chmod u+w $(OPERATOR_CRDS)/*.yaml && touch $@
+# --- end Prometheus Operator CRDs ---
+
+# --- cyclonus: the render tests ask it whether each documented network path is allowed ---
+CYCLONUS_VERSION := $(call version,tools.cyclonus.version)
+CYCLONUS := $(BIN)/cyclonus-$(CYCLONUS_VERSION)
+$(CYCLONUS):
+	scripts/go-tool.sh cyclonus $(call version,tools.cyclonus.module) $(CYCLONUS_VERSION) $(call version,tools.cyclonus.module)/cmd/cyclonus
+# --- end cyclonus ---
+
 $(PY_STAMP):
 	@echo "tools: python venv with $(PY_PINS)"
 	python3 -m venv $(VENV)
@@ -77,7 +94,7 @@ $(PY_STAMP):
 	@rm -f $(VENV)/.installed-* && touch $@
 
 .PHONY: tools
-tools: $(HELM) $(CT) $(CT_CONFIG)/chart_schema.yaml $(PROMTOOL) $(AMTOOL) $(PY_STAMP) ## build the pinned toolchain into .tools/
+tools: $(HELM) $(CT) $(CT_CONFIG)/chart_schema.yaml $(PROMTOOL) $(AMTOOL) $(PY_STAMP) $(OPERATOR_CRDS)/.installed $(CYCLONUS) ## build the pinned toolchain into .tools/
 	@echo "tools: helm $(HELM_VERSION), ct $(CT_VERSION), promtool $(PROMTOOL_VERSION), amtool $(AMTOOL_VERSION), $(PY_PINS)"
 
 # --- Generate --------------------------------------------------------------------------
@@ -112,7 +129,7 @@ demo: $(HELM) generate ## generate the chart, validate and render one profile
 	@echo "demo: chart in charts/promstack; profile values/$(DEMO_PROFILE).yaml rendered to .work/demo/$(DEMO_PROFILE).yaml ($$(grep -c '^kind:' $(WORK)/demo/$(DEMO_PROFILE).yaml) objects)"
 
 # --- Tests: one target per validation layer ---------------------------------------------
-TEST_ENV := HELM=$(HELM) CT=$(CT) CT_CONFIG_DIR=$(CT_CONFIG) PROMTOOL=$(PROMTOOL) AMTOOL=$(AMTOOL) KUBERNETES_VALIDATE=$(VENV)/bin/kubernetes-validate K8S_MINOR=$(K8S_MINOR)
+TEST_ENV := HELM=$(HELM) CT=$(CT) CT_CONFIG_DIR=$(CT_CONFIG) PROMTOOL=$(PROMTOOL) AMTOOL=$(AMTOOL) KUBERNETES_VALIDATE=$(VENV)/bin/kubernetes-validate K8S_MINOR=$(K8S_MINOR) PROMETHEUS_OPERATOR_CRDS=$(OPERATOR_CRDS) CYCLONUS=$(CYCLONUS)
 
 .PHONY: test-unit
 test-unit: build ## generator functions

@@ -16,7 +16,7 @@ export const components: Component[] = [
     name: "prometheus",
     schemaFile: "prometheus.schema.json",
     description: "Prometheus server: scraping, rules, alert delivery to every Alertmanager",
-    images: { image: "prometheus" },
+    images: { image: "prometheus", "configReloader.image": "configReloader" },
     appImage: "prometheus",
   },
   {
@@ -35,8 +35,14 @@ export const components: Component[] = [
   {
     name: "exporters",
     schemaFile: "exporters.schema.json",
-    description: "node-exporter and kube-state-metrics",
-    images: { "nodeExporter.image": "nodeExporter", "kubeStateMetrics.image": "kubeStateMetrics" },
+    description: "node-exporter, kube-state-metrics, and the PostgreSQL, Redis and blackbox exporters",
+    images: {
+      "nodeExporter.image": "nodeExporter",
+      "kubeStateMetrics.image": "kubeStateMetrics",
+      "postgres.image": "postgresExporter",
+      "redis.image": "redisExporter",
+      "blackbox.image": "blackboxExporter",
+    },
     appImage: "nodeExporter",
   },
   {

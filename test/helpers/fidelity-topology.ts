@@ -7,6 +7,7 @@
 import { expect } from "chai";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { durationSeconds } from "../../generator/src/duration.js";
 import { levelFor } from "../../receiver/src/levels.js";
 import { resolveConfig } from "../../receiver/src/config.js";
@@ -140,12 +141,13 @@ const storageSizeCheck = (component: string): Check => (stack, value: string) =>
 };
 
 // Exporters the tables name, and how the chart would deploy each (the workload name contains the keyword).
-const EXPORTERS: Record<string, { keyword: string; schemaKey: RegExp; feature: string }> = {
+// RabbitMQ's plugin runs inside RabbitMQ: the chart adds a scrape job, not a workload.
+const EXPORTERS: Record<string, { keyword: string; schemaKey: RegExp; feature: string; scrapeJob?: string }> = {
   "node-exporter": { keyword: "node-exporter", schemaKey: /^nodeExporter$/, feature: "exporters.nodeExporter" },
   "kube-state-metrics": { keyword: "kube-state-metrics", schemaKey: /^kubeStateMetrics$/, feature: "exporters.kubeStateMetrics" },
   "postgres-exporter": { keyword: "postgres", schemaKey: /postgres/i, feature: "a PostgreSQL exporter in the exporters subchart" },
   "redis-exporter": { keyword: "redis", schemaKey: /redis/i, feature: "a Redis exporter in the exporters subchart" },
-  "rabbitmq-prometheus": { keyword: "rabbitmq", schemaKey: /rabbitmq/i, feature: "a RabbitMQ scrape target (rabbitmq_prometheus plugin) in the exporters subchart" },
+  "rabbitmq-prometheus": { keyword: "rabbitmq", schemaKey: /rabbitmq/i, feature: "a RabbitMQ scrape target (rabbitmq_prometheus plugin) in the exporters subchart", scrapeJob: "rabbitmq" },
 };
 
 const RULES: Record<string, Rule> = {
@@ -343,7 +345,14 @@ const RULES: Record<string, Rule> = {
     },
     check: (stack, value: string[]) => {
       for (const name of value) {
-        const keyword = EXPORTERS[name]!.keyword;
+        const { keyword, scrapeJob } = EXPORTERS[name]!;
+        if (scrapeJob) {
+          // The stack's own jobs, read by Prometheus through scrape_config_files.
+          const file = (stack.objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === `${RELEASE}-promstack-scrape`) as { data?: Record<string, string> } | undefined)?.data?.["promstack.yaml"];
+          const jobs = ((file ? (parse(file) as { scrape_configs?: Array<{ job_name: string }> }).scrape_configs : undefined) ?? []).map((j) => j.job_name);
+          expect(jobs, `the stack's scrape jobs (for ${name})`).to.include(scrapeJob);
+          continue;
+        }
         expect(stack.workloads.some((w) => w.name.includes(keyword)), `a workload for ${name} among ${stack.workloads.map((w) => w.name).join(", ")}`).to.equal(true);
       }
     },

@@ -8,7 +8,7 @@ import { helmTemplate, parseObjects, type K8sObject } from "../helpers/render.js
 import { chartDir, profileFiles, promstack, repoRoot, run, tools } from "../helpers/tools.js";
 
 const allEnabled = join(repoRoot, "test", "fixtures", "all-enabled.yaml");
-const renderCases = [...profileFiles(), allEnabled];
+const renderCases = [...profileFiles(), allEnabled, join(repoRoot, "test", "fixtures", "operator-all.yaml")];
 
 describe("render: helm lint --strict", () => {
   for (const file of renderCases) {

@@ -76,6 +76,29 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
     ],
   },
   {
+    fixture: "postgres-incomplete.yaml",
+    expected: [
+      "2:3: exporters.postgres.passwordSecret: exporters.postgres needs passwordSecret (or a whole DSN in dsnSecret)",
+      "2:3: exporters.postgres.user: exporters.postgres needs user (or a whole DSN in dsnSecret)",
+    ],
+  },
+  { fixture: "scrape-job-two-sources.yaml", expected: ['3:7: prometheus.scrapeJobs[0]: {"name":"both","kubernetes":{"role":"pod"},"static":{"tar... must set only one of: a "kubernetes" key | a "static" key'] },
+  {
+    fixture: "scrape-jobs.yaml",
+    expected: [
+      "4:39: prometheus.scrapeJobs[0].kubernetes.port: port does not apply to role node",
+      '5:13: prometheus.scrapeJobs[1].name: scrape job "kubelets" is defined twice',
+      '7:13: prometheus.scrapeJobs[2].name: scrape job name "grafana" is taken by the stack\'s own job of that name',
+      "10:26: prometheus.scrapeJobs[2].bearerTokenSecret: set either basicAuth or bearerTokenSecret, not both",
+    ],
+  },
+  { fixture: "blackbox-unknown-module.yaml", expected: ['5:30: exporters.blackbox.probes[0].module: probe "web" uses module "http_200", which exporters.blackbox.modules does not define (defined: http_2xx, tcp_connect)'] },
+  { fixture: "node-exporter-port-blocked.yaml", expected: ["4:1: network-policies.nodeExporter.ports: Prometheus could not reach node-exporter: its port 9101 (exporters.nodeExporter.port) is not in network-policies.nodeExporter.ports (9100)"] },
+  {
+    fixture: "amd64-only-reloader.yaml",
+    expected: ["6:5: prometheus.configReloader.image: example.org/prometheus-config-reloader:v0.87.1-amd64 is not published for arm (platforms: linux/amd64)"],
+  },
+  {
     fixture: "several-problems.yaml",
     expected: [
       '2:9: prometheus.mode: "standlone" is not one of standalone, operator; did you mean "standalone"?',
@@ -126,6 +149,7 @@ describe("schema: Helm enforces the same contract through values.schema.json", (
     ["unknown-key.yaml", /relicas/],
     ["bad-duration.yaml", /evaluationInterval/],
     ["missing-required.yaml", /key/],
+    ["scrape-job-two-sources.yaml", /scrapeJobs/],
   ];
   for (const [fixture, pattern] of helmRejects) {
     it(`helm template rejects ${fixture}`, () => {
@@ -135,6 +159,12 @@ describe("schema: Helm enforces the same contract through values.schema.json", (
       expect(result.stderr).to.match(pattern);
     });
   }
+
+  it("helm template refuses an exporter without its connection settings, naming the key", () => {
+    const result = run(tools.helm, ["template", "mon", chartDir, "-f", broken("postgres-incomplete.yaml")]);
+    expect(result.status).to.not.equal(0);
+    expect(result.stderr).to.contain("exporters.postgres.passwordSecret is required unless exporters.postgres.dsnSecret is set");
+  });
 
   it("helm template accepts every profile", () => {
     for (const file of profileFiles()) {

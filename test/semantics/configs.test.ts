@@ -2,13 +2,13 @@
 // Prometheus' and Alertmanager's own tools, at the versions the chart deploys.
 import { expect } from "chai";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { configMapData, helmTemplate, parseObjects, RELEASE } from "../helpers/render.js";
 import { profileFiles, repoRoot, run, tools } from "../helpers/tools.js";
 
-const cases = [...profileFiles(), join(repoRoot, "test", "fixtures", "all-enabled.yaml")];
+const cases = [...profileFiles(), ...["all-enabled.yaml", "operator-all.yaml"].map((f) => join(repoRoot, "test", "fixtures", f))];
 
 describe("semantics: tool versions match the deployed images", () => {
   it("promtool and amtool report the versions of the pinned images", () => {
@@ -29,14 +29,35 @@ describe("semantics: promtool and amtool accept every rendered config", () => {
       const objects = parseObjects(helmTemplate([file]));
       const mode = (parse(readFileSync(file, "utf8")) as { prometheus?: { mode?: string } } | null)?.prometheus?.mode;
       if (mode === "operator") {
-        expect(objects.filter((o) => o.metadata.name === `${RELEASE}-prometheus`)).to.deep.equal([]);
+        expect(objects.filter((o) => o.metadata.name === `${RELEASE}-prometheus` && o.kind !== "NetworkPolicy")).to.deep.equal([]);
+        expect(objects.filter((o) => ["StatefulSet", "Deployment"].includes(o.kind) && o.metadata.labels?.["app.kubernetes.io/name"] === "prometheus")).to.deep.equal([]);
         return;
       }
-      const config = join(dir, `${name}-prometheus.yml`);
-      writeFileSync(config, configMapData(objects, `${RELEASE}-prometheus`, "prometheus.yml"));
+      // The deployed layout: the config, and next to it the stack's scrape jobs, read
+      // through scrape_config_files (rewritten from /etc/prometheus to this directory).
+      const root = join(dir, name);
+      mkdirSync(join(root, "config"), { recursive: true });
+      mkdirSync(join(root, "scrape"), { recursive: true });
+      const rendered = parse(configMapData(objects, `${RELEASE}-prometheus`, "prometheus.yml")) as { scrape_config_files: string[] };
+      expect(rendered.scrape_config_files).to.deep.equal(["/etc/prometheus/scrape/*.yaml"]);
+      rendered.scrape_config_files = [join(root, "scrape", "*.yaml")];
+      const config = join(root, "config", "prometheus.yml");
+      writeFileSync(config, stringify(rendered));
+      const stackJobs = parse(configMapData(objects, `${RELEASE}-promstack-scrape`, "promstack.yaml")) as { scrape_configs: Array<{ job_name: string }> };
+      writeFileSync(join(root, "scrape", "promstack.yaml"), stringify(stackJobs));
       const result = run(tools.promtool, ["check", "config", "--syntax-only", config]);
       expect(result.status, result.stdout + result.stderr).to.equal(0);
       expect(result.stdout).to.contain("SUCCESS");
+      // --syntax-only skips scrape_config_files; the stack's jobs read no credential files,
+      // so they get the full check through a config that holds only them.
+      const stackOnly = join(root, "stack-only.yml");
+      writeFileSync(stackOnly, stringify({ scrape_config_files: rendered.scrape_config_files }));
+      const full = run(tools.promtool, ["check", "config", stackOnly]);
+      expect(full.status, full.stdout + full.stderr).to.equal(0);
+      expect(full.stdout).to.contain("SUCCESS");
+      // Every job (the config's own and the stack's) is loaded, each name once.
+      const jobs = [...((rendered as { scrape_configs?: Array<{ job_name: string }> }).scrape_configs ?? []), ...stackJobs.scrape_configs].map((job) => job.job_name);
+      expect(new Set(jobs).size, jobs.join(", ")).to.equal(jobs.length);
     });
 
     it(`${name}: amtool check-config`, () => {
@@ -52,6 +73,16 @@ describe("semantics: promtool and amtool accept every rendered config", () => {
       expect(result.stdout).to.match(/- [1-9]\d* templates\n\s+SUCCESS/);
     });
   }
+
+  it("promtool reads the stack's scrape file: a bad job there fails the check", () => {
+    const root = join(dir, "bad-scrape");
+    mkdirSync(join(root, "scrape"), { recursive: true });
+    writeFileSync(join(root, "prometheus.yml"), stringify({ scrape_config_files: [join(root, "scrape", "*.yaml")] }));
+    writeFileSync(join(root, "scrape", "promstack.yaml"), stringify({ scrape_configs: [{ job_name: "x", scrape_interval: "10s", scrape_timeout: "20s", static_configs: [{ targets: ["a:1"] }] }] }));
+    const result = run(tools.promtool, ["check", "config", join(root, "prometheus.yml")]);
+    expect(result.status, result.stdout + result.stderr).to.not.equal(0);
+    expect(result.stdout + result.stderr).to.contain("scrape timeout greater than scrape interval");
+  });
 
   it("promtool rejects a config it should reject (the check can fail)", () => {
     const config = join(dir, "bad-prometheus.yml");

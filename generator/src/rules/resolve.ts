@@ -90,7 +90,10 @@ export function inheritFrom(rules: RuleGroups, groupName: string, name: string, 
   const [fromGroup, fromAlert = name] = rule.from.split("/") as [string, string?];
   const { enabled: _enabled, ...inherited } = rules[fromGroup]![fromAlert] as AlertRule;
   const { from: _from, ...own } = rule;
-  return deepMerge(inherited as Json, own as Json) as AlertRule;
+  const out = deepMerge(inherited as Json, own as Json) as AlertRule;
+  // Its own test replaces the inherited one whole, as in resolveProfileRules.
+  if (own.test) out.test = structuredClone(own.test);
+  return out;
 }
 
 /** Every enabled group with its enabled rules, in the order the chart renders them (sorted by name). */
@@ -118,5 +121,13 @@ export function resolveRules(rules: RuleGroups, runbookBaseUrl: string): Resolve
  */
 export function resolveProfileRules(values: PromstackValues, packs: RuleGroups): ResolvedGroup[] {
   const merged = deepMerge(packs as Json, (values.rules ?? {}) as Json) as RuleGroups;
+  // A test belongs to its expression: when a profile rewrites a pack alert and gives its own
+  // test, that test replaces the pack's whole (merged, the pack's expected labels or input
+  // series would leak into it). The chart defaults carry no tests, so any test here is the profile's.
+  for (const [groupName, group] of Object.entries(values.rules ?? {})) {
+    for (const [name, rule] of alertsOf(group ?? {})) {
+      if (rule.test) (merged[groupName]![name] as AlertRule).test = structuredClone(rule.test);
+    }
+  }
   return resolveRules(merged, values.alerting?.runbookBaseUrl ?? "");
 }

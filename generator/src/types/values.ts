@@ -13,6 +13,10 @@ export type Enabled = boolean;
  */
 export type Quantity = string;
 /**
+ * Spreading replicas over nodes (kubernetes.io/hostname): soft prefers it, hard requires it (then the cluster needs a schedulable node per replica), none leaves it to the scheduler.
+ */
+export type AntiAffinity = "soft" | "hard" | "none";
+/**
  * A Prometheus duration: one or more number+unit pairs from largest to smallest unit (y, w, d, h, m, s, ms), e.g. 30s, 5m, 1h30m.
  */
 export type Duration = string;
@@ -20,6 +24,17 @@ export type Duration = string;
  * A Prometheus size with a unit: B, KB, MB, GB, TB, PB, EB (e.g. 40GB).
  */
 export type ByteSize = string;
+/**
+ * One scrape job: where targets come from (kubernetes or static), how to scrape them and how to relabel.
+ */
+export type ScrapeJob = ScrapeJob1 & ScrapeJob2;
+export type ScrapeJob1 = {
+  [k: string]: unknown | undefined;
+};
+/**
+ * A Prometheus label name.
+ */
+export type LabelName = string;
 /**
  * An Alertmanager matcher, e.g. severity="critical" or team=~"db|infra".
  */
@@ -146,21 +161,33 @@ export interface PrometheusValues {
   image?: Image;
   resources?: Resources;
   scheduling?: PodScheduling;
+  antiAffinity?: AntiAffinity;
+  podDisruptionBudget?: PodDisruptionBudget;
   scrapeInterval?: Duration;
   scrapeTimeout?: Duration;
   evaluationInterval?: Duration;
   externalLabels?: Labels;
   /**
-   * URL under which Prometheus is reached by users; used in alert generator links.
+   * URL under which Prometheus is reached by users; used in alert generator links. Prometheus keeps serving at / (a sub-path ingress must strip its prefix).
    */
   externalUrl?: string;
   retention?: PrometheusRetention;
   persistence?: Persistence;
   ingress?: Ingress;
+  configReloader?: ConfigReloader;
+  /**
+   * Typed scrape jobs: Kubernetes discovery or static targets, with TLS and credentials from Secrets. In operator mode each becomes a PodMonitor (role pod), a ServiceMonitor (endpoints, endpointslice) or a ScrapeConfig (static targets and the other roles).
+   */
+  scrapeJobs?: ScrapeJob[];
+  /**
+   * remote_write endpoints (Thanos Receive, Mimir, VictoriaMetrics ...) for when one Prometheus is no longer enough; standalone mode.
+   */
+  remoteWrite?: RemoteWrite[];
+  operator?: PrometheusOperator;
   extraArgs?: ExtraArgs;
   podAnnotations?: Annotations;
   /**
-   * Raw Prometheus scrape_config entries appended as written (checked by promtool at test time).
+   * Raw Prometheus scrape_config entries appended as written (checked by promtool at test time); standalone mode. Prefer scrapeJobs.
    */
   extraScrapeConfigs?: {
     job_name: string;
@@ -216,6 +243,23 @@ export interface PodScheduling {
    * PriorityClass of the pods.
    */
   priorityClassName?: string;
+  /**
+   * Kubernetes affinity. The chart adds the architecture constraint to every required node selector term, and the component's anti-affinity (antiAffinity) to podAntiAffinity.
+   */
+  affinity?: {};
+}
+/**
+ * Limits voluntary evictions (node drains, upgrades) so enough replicas stay up.
+ */
+export interface PodDisruptionBudget {
+  /**
+   * Create a PodDisruptionBudget when replicas > 1.
+   */
+  enabled?: boolean;
+  /**
+   * Replicas that must stay up during voluntary disruptions (capped at replicas).
+   */
+  minAvailable?: number;
 }
 /**
  * How long and how much TSDB data is kept; whichever limit is reached first applies.
@@ -315,6 +359,221 @@ export interface IngressBasicAuth {
   realm?: string;
 }
 /**
+ * Sidecar that watches the mounted configuration, scrape files and rules and calls /-/reload when they change, so a change needs no pod restart.
+ */
+export interface ConfigReloader {
+  image?: Image;
+  resources?: Resources;
+}
+export interface ScrapeJob2 {
+  /**
+   * Job name: the job label of every series, and the object name in operator mode.
+   */
+  name: string;
+  kubernetes?: KubernetesDiscovery;
+  static?: StaticTargets;
+  /**
+   * HTTP path of the metrics (default /metrics).
+   */
+  metricsPath?: string;
+  /**
+   * Scheme (default http).
+   */
+  scheme?: "http" | "https";
+  interval?: Duration;
+  timeout?: Duration;
+  /**
+   * URL query parameters, e.g. {module: [http_2xx]}.
+   */
+  params?: {
+    [k: string]: string[] | undefined;
+  };
+  /**
+   * Keep the target's labels when they clash with the ones Prometheus attaches.
+   */
+  honorLabels?: boolean;
+  tls?: HttpTls;
+  basicAuth?: HttpBasicAuth;
+  bearerTokenSecret?: SecretKeyRef;
+  /**
+   * Relabelling of targets before the scrape.
+   */
+  relabelings?: RelabelRule[];
+  /**
+   * Relabelling of scraped series before they are stored.
+   */
+  metricRelabelings?: RelabelRule[];
+}
+/**
+ * Targets discovered from the Kubernetes API. Every target gets the namespace, pod, service and node labels its role knows.
+ */
+export interface KubernetesDiscovery {
+  /**
+   * What becomes a target: each pod container port, each endpoint of a Service, each Service port, each node (kubelet address), each Ingress path.
+   */
+  role: "pod" | "endpoints" | "endpointslice" | "service" | "node" | "ingress";
+  /**
+   * Namespaces to discover in; empty means every namespace.
+   */
+  namespaces?: string[];
+  matchLabels?: Labels;
+  /**
+   * Keep only targets on this port: a port name, or a number. Roles pod, endpoints, endpointslice, service.
+   */
+  port?: string | number;
+}
+/**
+ * Fixed targets, host:port each.
+ */
+export interface StaticTargets {
+  /**
+   * host:port of each target.
+   *
+   * @minItems 1
+   */
+  targets: [string, ...string[]];
+  labels?: Labels;
+}
+/**
+ * TLS towards a target or endpoint; certificates and keys come from Secret keys mounted as files.
+ */
+export interface HttpTls {
+  caSecret?: SecretKeyRef;
+  certSecret?: SecretKeyRef;
+  keySecret?: SecretKeyRef;
+  /**
+   * Server name checked in the server certificate.
+   */
+  serverName?: string;
+  /**
+   * Accept any server certificate (do not use in production).
+   */
+  insecureSkipVerify?: boolean;
+}
+/**
+ * A key in a Kubernetes Secret in the release namespace.
+ */
+export interface SecretKeyRef {
+  /**
+   * Secret name.
+   */
+  name: string;
+  /**
+   * Key inside the Secret.
+   */
+  key: string;
+}
+/**
+ * HTTP basic auth with user name and password from Secret keys (for example a kubernetes.io/basic-auth Secret).
+ */
+export interface HttpBasicAuth {
+  usernameSecret: SecretKeyRef;
+  passwordSecret: SecretKeyRef;
+}
+/**
+ * One relabelling step (Prometheus relabel_config, written in camelCase as the Prometheus Operator does).
+ */
+export interface RelabelRule {
+  /**
+   * Labels whose values, joined by separator, are matched against regex.
+   */
+  sourceLabels?: LabelName[];
+  /**
+   * Joins the source label values (Prometheus default ;).
+   */
+  separator?: string;
+  /**
+   * RE2 regular expression, anchored at both ends (Prometheus default (.*)).
+   */
+  regex?: string;
+  /**
+   * Label written by replace, hashmod, lowercase and uppercase.
+   */
+  targetLabel?: string;
+  /**
+   * Value written for a match; $1 refers to the first capture group (Prometheus default $1).
+   */
+  replacement?: string;
+  /**
+   * Modulus of hashmod.
+   */
+  modulus?: number;
+  /**
+   * What to do on a match (Prometheus default replace).
+   */
+  action?:
+    | "replace"
+    | "keep"
+    | "drop"
+    | "keepequal"
+    | "dropequal"
+    | "hashmod"
+    | "labelmap"
+    | "labeldrop"
+    | "labelkeep"
+    | "lowercase"
+    | "uppercase";
+}
+/**
+ * One remote_write endpoint.
+ */
+export interface RemoteWrite {
+  /**
+   * Name in metrics and logs (default: a hash of the config).
+   */
+  name?: string;
+  /**
+   * Endpoint URL, e.g. https://mimir.example.com/api/v1/push (not secret).
+   */
+  url: string;
+  remoteTimeout?: Duration;
+  /**
+   * Extra HTTP headers, e.g. X-Scope-OrgID (not secret: they land in the ConfigMap).
+   */
+  headers?: {
+    [k: string]: string | undefined;
+  };
+  tls?: HttpTls;
+  basicAuth?: HttpBasicAuth;
+  bearerTokenSecret?: SecretKeyRef;
+  queue?: RemoteWriteQueue;
+  /**
+   * Relabelling before sending; drop what the remote end should not get.
+   */
+  writeRelabelings?: RelabelRule[];
+}
+/**
+ * Sending queue tuning (Prometheus queue_config); unset keys keep Prometheus' defaults.
+ */
+export interface RemoteWriteQueue {
+  /**
+   * Samples buffered per shard.
+   */
+  capacity?: number;
+  /**
+   * Shards at start.
+   */
+  minShards?: number;
+  /**
+   * Most parallel senders.
+   */
+  maxShards?: number;
+  /**
+   * Samples per request.
+   */
+  maxSamplesPerSend?: number;
+  batchSendDeadline?: Duration;
+  minBackoff?: Duration;
+  maxBackoff?: Duration;
+}
+/**
+ * Operator mode: labels the existing Prometheus Operator selects objects by (for kube-prometheus-stack, release: <its release name>).
+ */
+export interface PrometheusOperator {
+  monitorSelectorLabels?: Labels;
+  ruleSelectorLabels?: Labels;
+}
+/**
  * Extra command-line flags for the main container, as flag name (without dashes) to value; an empty value passes a bare flag.
  */
 export interface ExtraArgs {
@@ -333,14 +592,11 @@ export interface AlertmanagerValues {
   image?: Image;
   resources?: Resources;
   scheduling?: PodScheduling;
-  /**
-   * Spread replicas across nodes: soft prefers it, hard requires it.
-   */
-  antiAffinity?: "soft" | "hard" | "none";
+  antiAffinity?: AntiAffinity;
   podDisruptionBudget?: PodDisruptionBudget;
   retention?: Duration;
   /**
-   * URL under which Alertmanager is reached by users; used in notification links.
+   * URL under which Alertmanager is reached by users; used in notification links. Alertmanager keeps serving at / (a sub-path ingress must strip its prefix).
    */
   externalUrl?: string;
   ingress?: Ingress;
@@ -374,19 +630,6 @@ export interface AlertmanagerValues {
   templates?: {
     [k: string]: string | undefined;
   };
-}
-/**
- * Limits voluntary evictions so the cluster keeps enough peers.
- */
-export interface PodDisruptionBudget {
-  /**
-   * Create a PodDisruptionBudget when replicas > 1.
-   */
-  enabled?: boolean;
-  /**
-   * Replicas that must stay up during voluntary disruptions.
-   */
-  minAvailable?: number;
 }
 /**
  * A node of the routing tree.
@@ -472,19 +715,6 @@ export interface WebhookConfig2 {
    */
   maxAlerts?: number;
   bearerTokenSecret?: SecretKeyRef;
-}
-/**
- * A key in a Kubernetes Secret in the release namespace.
- */
-export interface SecretKeyRef {
-  /**
-   * Secret name.
-   */
-  name: string;
-  /**
-   * Key inside the Secret.
-   */
-  key: string;
 }
 export interface SlackConfig {
   apiUrlSecret: SecretKeyRef;
@@ -711,16 +941,20 @@ export interface ReceiverRoute {
   };
 }
 /**
- * Metric exporters scraped by Prometheus.
+ * Metric exporters, each scraped by the stack's Prometheus (standalone) or through ServiceMonitor, PodMonitor and Probe objects (operator mode).
  */
 export interface ExportersValues {
   enabled?: Enabled;
   global?: Global;
   nodeExporter?: NodeExporter;
   kubeStateMetrics?: KubeStateMetrics;
+  postgres?: PostgresExporter;
+  redis?: RedisExporter;
+  rabbitmq?: RabbitmqScrape;
+  blackbox?: BlackboxExporter;
 }
 /**
- * Host metrics from every node. Needs the host PID and network namespaces, so its namespace must allow the privileged Pod Security level.
+ * Host metrics from every node. Needs the host PID and network namespaces and host paths, so its namespace must allow the privileged Pod Security level (see NOTES).
  */
 export interface NodeExporter {
   /**
@@ -737,10 +971,7 @@ export interface NodeExporter {
    * Namespace for the DaemonSet; empty means the release namespace (which must then allow host namespaces).
    */
   namespace?: string;
-  /**
-   * Tolerations; the default runs on every node, control plane included.
-   */
-  tolerations?: {}[];
+  scheduling?: PodScheduling;
   extraArgs?: ExtraArgs;
 }
 /**
@@ -755,6 +986,133 @@ export interface KubeStateMetrics {
   resources?: Resources;
   scheduling?: PodScheduling;
   extraArgs?: ExtraArgs;
+}
+/**
+ * postgres_exporter for one PostgreSQL server: connection settings here, the password (or a whole DSN) from a Secret, never in a ConfigMap.
+ */
+export interface PostgresExporter {
+  /**
+   * Deploy postgres_exporter.
+   */
+  enabled?: boolean;
+  image?: Image;
+  resources?: Resources;
+  scheduling?: PodScheduling;
+  /**
+   * Server host name, e.g. postgres.db.svc (required unless dsnSecret is set).
+   */
+  host?: string;
+  /**
+   * Server port.
+   */
+  port?: number;
+  /**
+   * Database to connect to.
+   */
+  database?: string;
+  /**
+   * libpq sslmode.
+   */
+  sslMode?: "disable" | "allow" | "prefer" | "require" | "verify-ca" | "verify-full";
+  /**
+   * User name (a pg_monitor member is enough); required unless dsnSecret is set.
+   */
+  user?: string;
+  passwordSecret?: SecretKeyRef;
+  dsnSecret?: SecretKeyRef;
+  extraArgs?: ExtraArgs;
+}
+/**
+ * redis_exporter for one Redis server; the password comes from a Secret.
+ */
+export interface RedisExporter {
+  /**
+   * Deploy redis_exporter.
+   */
+  enabled?: boolean;
+  image?: Image;
+  resources?: Resources;
+  scheduling?: PodScheduling;
+  /**
+   * Server address, redis://host:6379 or rediss://host:6380 for TLS (required when enabled).
+   */
+  address?: string;
+  /**
+   * ACL user name (Redis 6+); empty for the default user.
+   */
+  user?: string;
+  passwordSecret?: SecretKeyRef;
+  extraArgs?: ExtraArgs;
+}
+/**
+ * RabbitMQ metrics from its built-in Prometheus plugin (rabbitmq_prometheus, port 15692), scraped directly from the RabbitMQ pods: no exporter to run. The aggregated /metrics endpoint gives node and cluster totals; /metrics/detailed with the families below gives per-queue series (rabbitmq_detailed_queue_messages_ready, _unacked, rabbitmq_detailed_queue_consumers).
+ */
+export interface RabbitmqScrape {
+  /**
+   * Scrape RabbitMQ.
+   */
+  enabled?: boolean;
+  /**
+   * Namespace of the RabbitMQ pods; empty means the release namespace.
+   */
+  namespace?: string;
+  podLabels?: Labels;
+  /**
+   * Container port of the prometheus plugin, as the pods declare it.
+   */
+  port?: number;
+  /**
+   * Metric families fetched from /metrics/detailed (per queue); empty scrapes only the aggregated /metrics.
+   */
+  detailedFamilies?: string[];
+}
+/**
+ * blackbox_exporter and the probes it runs: each probe is one scrape job (standalone) or one Probe object (operator mode).
+ */
+export interface BlackboxExporter {
+  /**
+   * Deploy blackbox_exporter.
+   */
+  enabled?: boolean;
+  image?: Image;
+  resources?: Resources;
+  scheduling?: PodScheduling;
+  /**
+   * blackbox_exporter modules by name, as its configuration file writes them (no credentials: they would land in a ConfigMap).
+   */
+  modules?: {
+    [k: string]:
+      | {
+          prober: "http" | "tcp" | "dns" | "icmp" | "grpc";
+        }
+      | undefined;
+  };
+  /**
+   * Probe jobs: targets probed with a module.
+   */
+  probes?: BlackboxProbe[];
+  extraArgs?: ExtraArgs;
+}
+/**
+ * Targets probed through blackbox_exporter with one module; the job label is blackbox-<name>.
+ */
+export interface BlackboxProbe {
+  /**
+   * Probe name.
+   */
+  name: string;
+  /**
+   * Module (a key of modules).
+   */
+  module: string;
+  /**
+   * What to probe: URLs for http, host:port for tcp.
+   *
+   * @minItems 1
+   */
+  targets: [string, ...string[]];
+  labels?: Labels;
+  interval?: Duration;
 }
 /**
  * Grafana with the stack's Prometheus as its default data source, and the built-in dashboards as ConfigMaps labelled grafana_dashboard: "1" (found by this Grafana and by an existing Grafana's dashboard sidecar alike).
@@ -863,15 +1221,80 @@ export interface GrafanaDashboardConfigMaps {
   annotations?: Annotations;
 }
 /**
- * NetworkPolicies that deny by default and allow exactly the stack's own paths.
+ * NetworkPolicies that deny every connection of the stack's pods by default, in and out, then allow exactly the paths the chart README lists.
  */
 export interface NetworkPoliciesValues {
   enabled?: Enabled;
   global?: Global;
   /**
-   * Namespaces (by kubernetes.io/metadata.name) whose pods may reach the web ports of Prometheus, Alertmanager and Grafana, e.g. an ingress controller's.
+   * Namespaces (by kubernetes.io/metadata.name) whose pods may reach the web ports of Prometheus (9090), Alertmanager (9093) and Grafana (3000): the ingress controller's, and any whose people or tools use the UIs.
    */
   allowIngressFromNamespaces?: string[];
+  dns?: NetworkTarget;
+  kubernetesApi?: NetworkTarget;
+  nodeExporter?: NetworkTarget;
+  /**
+   * Further destinations of Prometheus: the targets of prometheus.scrapeJobs and extraScrapeConfigs, RabbitMQ's pods (port 15692), remote_write endpoints.
+   */
+  scrapeTargets?: NetworkTarget[];
+  /**
+   * Where Alertmanager may send notifications besides the alert receiver: HTTPS (Slack, PagerDuty, webhooks) and SMTP submission by default. Narrow with cidrs.
+   */
+  alertmanagerEgress?: NetworkTarget[];
+  /**
+   * Let Grafana reach Alertmanager (9093): set it exactly when grafana.datasources.alertmanager is enabled without a url (promstack validate checks that they agree).
+   */
+  grafanaToAlertmanager?: boolean;
+  /**
+   * Further destinations of Grafana, e.g. an existing Prometheus its data source points at (operator mode).
+   */
+  grafanaEgress?: NetworkTarget[];
+  exporterEgress?: ExporterEgress;
+  externalPrometheus?: ExternalPrometheus;
+}
+/**
+ * Destinations of one egress rule: addresses (cidrs) and/or namespaces, on some TCP ports. No cidrs and no namespaces means any destination; no ports means every port.
+ */
+export interface NetworkTarget {
+  /**
+   * IP blocks, e.g. 10.0.0.0/8.
+   */
+  cidrs?: string[];
+  /**
+   * Every pod of these namespaces.
+   */
+  namespaces?: string[];
+  /**
+   * TCP ports.
+   */
+  ports?: number[];
+}
+/**
+ * Where the exporters that watch something outside the stack may connect.
+ */
+export interface ExporterEgress {
+  /**
+   * postgres_exporter to its server.
+   */
+  postgres?: NetworkTarget[];
+  /**
+   * redis_exporter to its server.
+   */
+  redis?: NetworkTarget[];
+  /**
+   * blackbox_exporter to what it probes; by default anything, on any port.
+   */
+  blackbox?: NetworkTarget[];
+}
+/**
+ * Operator mode: the existing Prometheus, outside this release, that scrapes the stack's pods and sends alerts to its Alertmanager. Unset namespaces and podLabels admit none.
+ */
+export interface ExternalPrometheus {
+  /**
+   * Its namespace(s).
+   */
+  namespaces?: string[];
+  podLabels?: Labels;
 }
 /**
  * Alerting and recording rules, by group name and then by alert name. The built-in packs are the defaults: change one alert's threshold by name (rules.node.NodeHighTemperature.threshold: 80), switch an alert or a group off with enabled: false, or add whole groups of your own.

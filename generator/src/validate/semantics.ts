@@ -1,4 +1,5 @@
-// Checks the schema cannot express: rules and routing (rules.ts, alerting.ts), images that
+// Checks the schema cannot express: rules and routing (rules.ts, alerting.ts), scraping
+// (scraping.ts), network policies (network-policies.ts), images that
 // lack the profile's CPU architecture, timings that contradict each other.
 import { platformServesArchitecture, type Catalogue } from "../catalogue.js";
 import { components } from "../components.js";
@@ -6,7 +7,9 @@ import { durationSeconds } from "../duration.js";
 import type { Image, PromstackValues } from "../types/values.js";
 import { checkAlertmanager } from "./alerting.js";
 import { Findings, type Segments } from "./findings.js";
+import { checkNetworkPolicies } from "./network-policies.js";
 import { checkRules } from "./rules.js";
+import { checkExporters, checkScraping } from "./scraping.js";
 import type { Problem } from "./problem.js";
 import { hasPath, type ProfileSource } from "./source.js";
 import { DEFAULT_ROUTES } from "../../../receiver/src/config.js";
@@ -105,5 +108,8 @@ export function semanticProblems(values: PromstackValues, catalogue: Catalogue, 
   checkTimings(values, findings);
   checkGrafana(values, findings);
   checkAlertReceiverPaths(values, findings);
+  checkScraping(values, findings);
+  if (values.exporters?.enabled) checkExporters(values.exporters, findings);
+  checkNetworkPolicies(values, findings);
   return findings.problems;
 }

@@ -72,6 +72,58 @@ nodeAffinity:
             values: ["linux"]
 {{- end -}}
 
+{{/*
+The affinity of a pod: the component's own (scheduling.affinity), with the profile's CPU
+architectures and Linux added to every required node selector term (terms are alternatives,
+so each must carry them), and, for replicated components, anti-affinity between its replicas
+over kubernetes.io/hostname. Call with
+  (dict "ctx" $ "scheduling" .Values.scheduling "component" "x" "antiAffinity" "soft|hard|none")
+*/}}
+{{- define "promstack.affinity" -}}
+{{- $affinity := deepCopy ((.scheduling | default dict).affinity | default dict) -}}
+{{- $platform := list
+      (dict "key" "kubernetes.io/arch" "operator" "In" "values" ((.ctx.Values.global).architectures | default (list "amd64" "arm64")))
+      (dict "key" "kubernetes.io/os" "operator" "In" "values" (list "linux")) -}}
+{{- $nodeAffinity := $affinity.nodeAffinity | default dict -}}
+{{- $required := $nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution | default dict -}}
+{{- $terms := list -}}
+{{- range ($required.nodeSelectorTerms | default (list (dict))) -}}
+{{- $terms = append $terms (set (deepCopy .) "matchExpressions" (concat (.matchExpressions | default list) $platform)) -}}
+{{- end -}}
+{{- $_ := set $required "nodeSelectorTerms" $terms -}}
+{{- $_ := set $nodeAffinity "requiredDuringSchedulingIgnoredDuringExecution" $required -}}
+{{- $_ := set $affinity "nodeAffinity" $nodeAffinity -}}
+{{- if has .antiAffinity (list "soft" "hard") -}}
+{{- $term := dict "topologyKey" "kubernetes.io/hostname" "labelSelector" (dict "matchLabels" (include "promstack.selectorLabels" (dict "ctx" .ctx "component" .component) | fromYaml)) -}}
+{{- $podAntiAffinity := $affinity.podAntiAffinity | default dict -}}
+{{- if eq .antiAffinity "hard" -}}
+{{- $_ := set $podAntiAffinity "requiredDuringSchedulingIgnoredDuringExecution" (append ($podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution | default list) $term) -}}
+{{- else -}}
+{{- $_ := set $podAntiAffinity "preferredDuringSchedulingIgnoredDuringExecution" (append ($podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution | default list) (dict "weight" 100 "podAffinityTerm" $term)) -}}
+{{- end -}}
+{{- $_ := set $affinity "podAntiAffinity" $podAntiAffinity -}}
+{{- end -}}
+{{- toYaml $affinity -}}
+{{- end -}}
+
+{{/* A PodDisruptionBudget from a PodDisruptionBudget value, for components with more than one replica:
+  (dict "ctx" $ "pdb" .Values.podDisruptionBudget "replicas" .Values.replicas "component" "x" "name" "<object name>") */}}
+{{- define "promstack.podDisruptionBudget" -}}
+{{- if and .pdb.enabled (gt (int .replicas) 1) -}}
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ .name }}
+  labels:
+    {{- include "promstack.labels" (dict "ctx" .ctx "component" .component) | nindent 4 }}
+spec:
+  minAvailable: {{ min (int .pdb.minAvailable) (int .replicas) }}
+  selector:
+    matchLabels:
+      {{- include "promstack.selectorLabels" (dict "ctx" .ctx "component" .component) | nindent 6 }}
+{{- end -}}
+{{- end -}}
+
 {{/* Pod security context of the restricted Pod Security Standard. */}}
 {{- define "promstack.podSecurityContext" -}}
 runAsNonRoot: true
@@ -185,4 +237,9 @@ spec:
                   number: {{ .port }}
                   {{- end }}
 {{- end -}}
+{{- end -}}
+
+{{/* Name of the ConfigMap with the scrape jobs of the stack's own components (standalone mode), which Prometheus reads through scrape_config_files. */}}
+{{- define "promstack.scrapeConfigMapName" -}}
+{{- printf "%s-promstack-scrape" .Release.Name | trunc 63 | trimSuffix "-" -}}
 {{- end -}}

@@ -35,6 +35,59 @@ matchLabels:
 {{- end -}}
 {{- end -}}
 
+{{/* A from-peer: the existing Prometheus of operator mode (nothing when externalPrometheus is unset). */}}
+{{- define "networkPolicies.fromExternalPrometheus" -}}
+{{- with .Values.externalPrometheus -}}
+{{- if or .namespaces .podLabels -}}
+- {{- if .namespaces }}
+  namespaceSelector:
+    matchExpressions:
+      - key: kubernetes.io/metadata.name
+        operator: In
+        values: {{ toJson .namespaces }}
+  {{- end }}
+  podSelector:
+    matchLabels: {{ toJson (.podLabels | default dict) }}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Every scraper: this release's Prometheus, and the external one in operator mode. */}}
+{{- define "networkPolicies.fromPrometheus" -}}
+{{- include "networkPolicies.fromPods" (dict "ctx" . "component" "prometheus") }}
+{{- with include "networkPolicies.fromExternalPrometheus" . }}
+{{ . }}
+{{- end -}}
+{{- end -}}
+
+{{/* A to-peer: one component's pods in the release namespace. */}}
+{{- define "networkPolicies.toPods" -}}
+{{- include "networkPolicies.fromPods" . -}}
+{{- end -}}
+
+{{/*
+One egress rule from a NetworkTarget: to its cidrs and namespaces (anywhere when it has
+neither), on its TCP ports (every port when it has none).
+*/}}
+{{- define "networkPolicies.egressRule" -}}
+{{- $rule := dict -}}
+{{- $to := list -}}
+{{- range .cidrs }}{{ $to = append $to (dict "ipBlock" (dict "cidr" .)) }}{{ end -}}
+{{- with .namespaces }}{{ $to = append $to (dict "namespaceSelector" (dict "matchExpressions" (list (dict "key" "kubernetes.io/metadata.name" "operator" "In" "values" .)))) }}{{ end -}}
+{{- with $to }}{{ $_ := set $rule "to" . }}{{ end -}}
+{{- $ports := list -}}
+{{- range .ports }}{{ $ports = append $ports (dict "port" . "protocol" "TCP") }}{{ end -}}
+{{- with $ports }}{{ $_ := set $rule "ports" . }}{{ end -}}
+{{- toYaml (list $rule) -}}
+{{- end -}}
+
+{{/* Egress rules from a list of NetworkTargets. */}}
+{{- define "networkPolicies.egressRules" -}}
+{{- $rules := list -}}
+{{- range . }}{{ $rules = concat $rules (include "networkPolicies.egressRule" . | fromYamlArray) }}{{ end -}}
+{{- toYaml $rules -}}
+{{- end -}}
+
 {{/* Labels of a NetworkPolicy object. */}}
 {{- define "networkPolicies.labels" -}}
 {{- include "promstack.labels" (dict "ctx" . "component" "network-policies") -}}

@@ -2,8 +2,155 @@
 {{/*
 prometheus.yml, built as data and serialised with toYaml, so no value is ever parsed as
 template source. Alerts go to every Alertmanager pod, discovered through the headless
-Service's EndpointSlices, never through a load-balanced Service.
+Service's EndpointSlices, never through a load-balanced Service. Credentials never appear
+here: Secret keys are mounted as files under /etc/prometheus/secrets and referenced
+through *_file fields.
 */}}
+
+{{/* Where a SecretKeyRef is mounted: /etc/prometheus/secrets/<secret>/<key>. */}}
+{{- define "prometheus.secretPath" -}}
+{{- printf "/etc/prometheus/secrets/%s/%s" .name .key -}}
+{{- end -}}
+
+{{/* Every Secret the config reads (scrape jobs and remote_write), as a sorted JSON list of names. */}}
+{{- define "prometheus.secretNames" -}}
+{{- $names := dict -}}
+{{- range concat .Values.scrapeJobs .Values.remoteWrite -}}
+{{- range $ref := list (.tls | default dict).caSecret (.tls | default dict).certSecret (.tls | default dict).keySecret (.basicAuth | default dict).usernameSecret (.basicAuth | default dict).passwordSecret .bearerTokenSecret -}}
+{{- with $ref }}{{ $_ := set $names .name true }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- keys $names | sortAlpha | toJson -}}
+{{- end -}}
+
+{{/* tls_config, basic_auth and authorization of a ScrapeJob or RemoteWrite, as a YAML map. */}}
+{{- define "prometheus.httpClient" -}}
+{{- $out := dict -}}
+{{- with .tls -}}
+{{- $tls := dict -}}
+{{- with .caSecret }}{{ $_ := set $tls "ca_file" (include "prometheus.secretPath" .) }}{{ end -}}
+{{- with .certSecret }}{{ $_ := set $tls "cert_file" (include "prometheus.secretPath" .) }}{{ end -}}
+{{- with .keySecret }}{{ $_ := set $tls "key_file" (include "prometheus.secretPath" .) }}{{ end -}}
+{{- with .serverName }}{{ $_ := set $tls "server_name" . }}{{ end -}}
+{{- if hasKey . "insecureSkipVerify" }}{{ $_ := set $tls "insecure_skip_verify" .insecureSkipVerify }}{{ end -}}
+{{- $_ := set $out "tls_config" $tls -}}
+{{- end -}}
+{{- with .basicAuth -}}
+{{- $_ := set $out "basic_auth" (dict "username_file" (include "prometheus.secretPath" .usernameSecret) "password_file" (include "prometheus.secretPath" .passwordSecret)) -}}
+{{- end -}}
+{{- with .bearerTokenSecret -}}
+{{- $_ := set $out "authorization" (dict "type" "Bearer" "credentials_file" (include "prometheus.secretPath" .)) -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}
+
+{{/* RelabelRule values (camelCase) to Prometheus relabel_configs (snake_case), as a YAML list. */}}
+{{- define "prometheus.relabelConfigs" -}}
+{{- $out := list -}}
+{{- range . -}}
+{{- $rule := dict -}}
+{{- with .sourceLabels }}{{ $_ := set $rule "source_labels" . }}{{ end -}}
+{{- if hasKey . "separator" }}{{ $_ := set $rule "separator" .separator }}{{ end -}}
+{{- if hasKey . "regex" }}{{ $_ := set $rule "regex" .regex }}{{ end -}}
+{{- with .targetLabel }}{{ $_ := set $rule "target_label" . }}{{ end -}}
+{{- if hasKey . "replacement" }}{{ $_ := set $rule "replacement" .replacement }}{{ end -}}
+{{- with .modulus }}{{ $_ := set $rule "modulus" . }}{{ end -}}
+{{- with .action }}{{ $_ := set $rule "action" . }}{{ end -}}
+{{- $out = append $out $rule -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}
+
+{{/*
+Relabelling that Kubernetes discovery of a ScrapeJob implies, as RelabelRule values: keep
+only the Services with the wanted labels (roles endpoints, endpointslice), keep only the
+wanted port, then attach the namespace, pod, service and node labels the role knows.
+*/}}
+{{- define "prometheus.kubernetesRelabelings" -}}
+{{- $k := .kubernetes -}}
+{{- $role := $k.role -}}
+{{- $rules := list -}}
+{{- if and (has $role (list "endpoints" "endpointslice")) $k.matchLabels -}}
+{{- range $name, $value := $k.matchLabels -}}
+{{- $rules = append $rules (dict "action" "keep" "sourceLabels" (list (printf "__meta_kubernetes_service_label_%s" (regexReplaceAll "[^a-zA-Z0-9_]" $name "_"))) "regex" (regexQuoteMeta $value)) -}}
+{{- end -}}
+{{- end -}}
+{{- if hasKey $k "port" -}}
+{{- $byName := kindIs "string" $k.port -}}
+{{- $portLabels := dict
+      "pod" (ternary "__meta_kubernetes_pod_container_port_name" "__meta_kubernetes_pod_container_port_number" $byName)
+      "endpoints" (ternary "__meta_kubernetes_endpoint_port_name" "__address__" $byName)
+      "endpointslice" (ternary "__meta_kubernetes_endpointslice_port_name" "__meta_kubernetes_endpointslice_port" $byName)
+      "service" (ternary "__meta_kubernetes_service_port_name" "__meta_kubernetes_service_port_number" $byName) -}}
+{{- $source := required (printf "prometheus.scrapeJobs %s: port does not apply to role %s" .name $role) (get $portLabels $role) -}}
+{{- $regex := ternary (toString $k.port) (printf "%v" $k.port) $byName -}}
+{{- if eq $source "__address__" }}{{ $regex = printf ".+:%v" $k.port }}{{ end -}}
+{{- $rules = append $rules (dict "action" "keep" "sourceLabels" (list $source) "regex" $regex) -}}
+{{- end -}}
+{{- $targetLabels := dict
+      "namespace" (ternary "" "__meta_kubernetes_namespace" (eq $role "node"))
+      "pod" (ternary "__meta_kubernetes_pod_name" "" (has $role (list "pod" "endpoints" "endpointslice")))
+      "service" (ternary "__meta_kubernetes_service_name" "" (has $role (list "endpoints" "endpointslice" "service")))
+      "node" (ternary "__meta_kubernetes_node_name" (ternary "__meta_kubernetes_pod_node_name" "" (has $role (list "pod" "endpoints" "endpointslice"))) (eq $role "node"))
+      "ingress" (ternary "__meta_kubernetes_ingress_name" "" (eq $role "ingress")) -}}
+{{- range $label := list "namespace" "service" "pod" "node" "ingress" -}}
+{{- with get $targetLabels $label -}}
+{{- $rules = append $rules (dict "sourceLabels" (list .) "targetLabel" $label) -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $rules -}}
+{{- end -}}
+
+{{/* One scrape_config from a ScrapeJob value. */}}
+{{- define "prometheus.scrapeJob" -}}
+{{- $job := dict "job_name" .name -}}
+{{- $relabelings := list -}}
+{{- with .kubernetes -}}
+{{- $sd := dict "role" .role -}}
+{{- with .namespaces }}{{ $_ := set $sd "namespaces" (dict "names" .) }}{{ end -}}
+{{- if and .matchLabels (not (has .role (list "endpoints" "endpointslice"))) -}}
+{{- $pairs := list -}}
+{{- range $name, $value := .matchLabels }}{{ $pairs = append $pairs (printf "%s=%s" $name $value) }}{{ end -}}
+{{- $_ := set $sd "selectors" (list (dict "role" .role "label" (join "," $pairs))) -}}
+{{- end -}}
+{{- $_ := set $job "kubernetes_sd_configs" (list $sd) -}}
+{{- $relabelings = include "prometheus.kubernetesRelabelings" $ | fromYamlArray -}}
+{{- end -}}
+{{- with .static -}}
+{{- $target := dict "targets" .targets -}}
+{{- with .labels }}{{ $_ := set $target "labels" . }}{{ end -}}
+{{- $_ := set $job "static_configs" (list $target) -}}
+{{- end -}}
+{{- with .metricsPath }}{{ $_ := set $job "metrics_path" . }}{{ end -}}
+{{- with .scheme }}{{ $_ := set $job "scheme" . }}{{ end -}}
+{{- with .interval }}{{ $_ := set $job "scrape_interval" . }}{{ end -}}
+{{- with .timeout }}{{ $_ := set $job "scrape_timeout" . }}{{ end -}}
+{{- with .params }}{{ $_ := set $job "params" . }}{{ end -}}
+{{- if hasKey . "honorLabels" }}{{ $_ := set $job "honor_labels" .honorLabels }}{{ end -}}
+{{- $job = merge $job (include "prometheus.httpClient" . | fromYaml) -}}
+{{- $relabelings = concat $relabelings (.relabelings | default list) -}}
+{{- with $relabelings }}{{ $_ := set $job "relabel_configs" (include "prometheus.relabelConfigs" . | fromYamlArray) }}{{ end -}}
+{{- with .metricRelabelings }}{{ $_ := set $job "metric_relabel_configs" (include "prometheus.relabelConfigs" . | fromYamlArray) }}{{ end -}}
+{{- toYaml $job -}}
+{{- end -}}
+
+{{/* One remote_write entry from a RemoteWrite value. */}}
+{{- define "prometheus.remoteWrite" -}}
+{{- $out := dict "url" .url -}}
+{{- with .name }}{{ $_ := set $out "name" . }}{{ end -}}
+{{- with .remoteTimeout }}{{ $_ := set $out "remote_timeout" . }}{{ end -}}
+{{- with .headers }}{{ $_ := set $out "headers" . }}{{ end -}}
+{{- $out = merge $out (include "prometheus.httpClient" . | fromYaml) -}}
+{{- with .queue -}}
+{{- $queue := dict -}}
+{{- $keys := dict "capacity" "capacity" "minShards" "min_shards" "maxShards" "max_shards" "maxSamplesPerSend" "max_samples_per_send" "batchSendDeadline" "batch_send_deadline" "minBackoff" "min_backoff" "maxBackoff" "max_backoff" -}}
+{{- range $from, $to := $keys }}{{ if hasKey $.queue $from }}{{ $_ := set $queue $to (get $.queue $from) }}{{ end }}{{ end -}}
+{{- $_ := set $out "queue_config" $queue -}}
+{{- end -}}
+{{- with .writeRelabelings }}{{ $_ := set $out "write_relabel_configs" (include "prometheus.relabelConfigs" . | fromYamlArray) }}{{ end -}}
+{{- toYaml $out -}}
+{{- end -}}
+
 {{- define "prometheus.config" -}}
 {{- $release := .Release.Name -}}
 {{- $externalLabels := dict -}}
@@ -17,22 +164,18 @@ Service's EndpointSlices, never through a load-balanced Service.
       "relabel_configs" (list
         (dict "source_labels" (list "__meta_kubernetes_service_name") "regex" (printf "%s-alertmanager-headless" $release) "action" "keep")
         (dict "source_labels" (list "__meta_kubernetes_endpointslice_port_name") "regex" "http-web" "action" "keep"))) -}}
-{{- $selfScrape := dict "job_name" "prometheus" "static_configs" (list (dict "targets" (list "localhost:9090"))) -}}
-{{- /* Every Service of this release labelled promstack.dev/scrape=true, on its port named metrics. */ -}}
-{{- $stackScrape := dict
-      "job_name" "promstack"
-      "kubernetes_sd_configs" (list (dict "role" "endpointslice"))
-      "relabel_configs" (list
-        (dict "source_labels" (list "__meta_kubernetes_service_label_app_kubernetes_io_instance" "__meta_kubernetes_service_label_promstack_dev_scrape") "regex" (printf "%s;true" $release) "action" "keep")
-        (dict "source_labels" (list "__meta_kubernetes_endpointslice_port_name") "regex" "metrics|http-web" "action" "keep")
-        (dict "source_labels" (list "__meta_kubernetes_service_label_app_kubernetes_io_name") "target_label" "job")
-        (dict "source_labels" (list "__meta_kubernetes_namespace") "target_label" "namespace")
-        (dict "source_labels" (list "__meta_kubernetes_pod_name") "target_label" "pod")
-        (dict "source_labels" (list "__meta_kubernetes_pod_node_name") "target_label" "node")) -}}
+{{- $scrapeConfigs := list (dict "job_name" "prometheus" "static_configs" (list (dict "targets" (list "localhost:9090")))) -}}
+{{- range .Values.scrapeJobs }}{{ $scrapeConfigs = append $scrapeConfigs (include "prometheus.scrapeJob" . | fromYaml) }}{{ end -}}
 {{- $config := dict
       "global" $global
       "alerting" (dict "alertmanagers" $alertmanagers)
       "rule_files" (list "/etc/prometheus/rules/*.yaml")
-      "scrape_configs" (concat (list $selfScrape $stackScrape) .Values.extraScrapeConfigs) -}}
+      "scrape_config_files" (list "/etc/prometheus/scrape/*.yaml")
+      "scrape_configs" (concat $scrapeConfigs .Values.extraScrapeConfigs) -}}
+{{- with .Values.remoteWrite -}}
+{{- $remoteWrite := list -}}
+{{- range . }}{{ $remoteWrite = append $remoteWrite (include "prometheus.remoteWrite" . | fromYaml) }}{{ end -}}
+{{- $_ := set $config "remote_write" $remoteWrite -}}
+{{- end -}}
 {{- toYaml $config -}}
 {{- end -}}

@@ -7,6 +7,11 @@
 {{- include "promstack.fullname" (dict "Chart" .Chart "Release" .Release "name" "kube-state-metrics") -}}
 {{- end -}}
 
+{{/* <release>-<name> for any exporter: call with (dict "ctx" $ "name" "postgres-exporter") */}}
+{{- define "exporters.fullname" -}}
+{{- include "promstack.fullname" (dict "Chart" .ctx.Chart "Release" .ctx.Release "name" .name) -}}
+{{- end -}}
+
 {{/* Namespace of node-exporter: its own (it needs the privileged Pod Security level), or the release's. */}}
 {{- define "exporters.nodeExporter.namespace" -}}
 {{- .Values.nodeExporter.namespace | default .Release.Namespace -}}
@@ -21,4 +26,37 @@ image tag (the subchart's appVersion is node-exporter's): call with
 {{- $chart := dict "Name" .ctx.Chart.Name "Version" .ctx.Chart.Version "AppVersion" (.image.tag | trimPrefix "v" | trunc 63 | trimSuffix "-") -}}
 {{- $ctx := dict "Chart" $chart "Release" .ctx.Release "Values" .ctx.Values -}}
 {{- include "promstack.labels" (dict "ctx" $ctx "component" .component) -}}
+{{- end -}}
+
+{{/*
+The pod and container fields every exporter Deployment shares (pull secrets, restricted
+security context, affinity, scheduling): call with (dict "ctx" $ "values" .Values.x "component" "x")
+*/}}
+{{- define "exporters.podSpecCommon" -}}
+automountServiceAccountToken: false
+{{- include "promstack.podCommon" .ctx }}
+securityContext:
+  {{- include "promstack.podSecurityContext" (dict) | nindent 2 }}
+affinity:
+  {{- include "promstack.affinity" (dict "ctx" .ctx "scheduling" .values.scheduling "component" .component "antiAffinity" "none") | nindent 2 }}
+{{- include "promstack.scheduling" .values.scheduling }}
+{{- end -}}
+
+{{/* A Service exposing an exporter's metrics port, marked for scraping: (dict "ctx" $ "component" "x" "image" .Values.x.image "port" 9187) */}}
+{{- define "exporters.service" -}}
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ include "exporters.fullname" (dict "ctx" .ctx "name" .component) }}
+  labels:
+    {{- include "exporters.labels" (dict "ctx" .ctx "component" .component "image" .image) | nindent 4 }}
+    promstack.dev/scrape: "true"
+spec:
+  selector:
+    {{- include "promstack.selectorLabels" (dict "ctx" .ctx "component" .component) | nindent 4 }}
+  ports:
+    - name: metrics
+      port: {{ .port }}
+      targetPort: metrics
+      protocol: TCP
 {{- end -}}

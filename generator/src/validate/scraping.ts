@@ -1,0 +1,84 @@
+// Checks of what Prometheus scrapes: scrape job names (unique, not taken by the stack's own
+// jobs), their auth and ports, keys operator mode ignores, and the exporters' settings.
+import { durationSeconds } from "../duration.js";
+import type { ExportersValues, PromstackValues } from "../types/values.js";
+import type { Findings } from "./findings.js";
+
+/**
+ * Names of the jobs the stack scrapes itself with in standalone mode (the umbrella's
+ * promstack.serviceTargets and friends): Prometheus refuses a second job of the same name.
+ */
+function stackJobNames(values: PromstackValues): string[] {
+  const names = ["prometheus"];
+  if (values.alertmanager?.enabled) names.push("alertmanager");
+  if (values["alert-receiver"]?.enabled) names.push("alert-receiver");
+  if (values.grafana?.enabled && values.grafana.deploy !== false) names.push("grafana");
+  const exporters = values.exporters;
+  if (exporters?.enabled) {
+    if (exporters.nodeExporter?.enabled) names.push("node-exporter");
+    if (exporters.kubeStateMetrics?.enabled) names.push("kube-state-metrics");
+    if (exporters.postgres?.enabled) names.push("postgres-exporter");
+    if (exporters.redis?.enabled) names.push("redis-exporter");
+    if (exporters.rabbitmq?.enabled) names.push("rabbitmq", "rabbitmq-detailed");
+    if (exporters.blackbox?.enabled) names.push("blackbox-exporter", ...(exporters.blackbox.probes ?? []).map((probe) => `blackbox-${probe.name}`));
+  }
+  return names;
+}
+
+export function checkScraping(values: PromstackValues, findings: Findings): void {
+  const prometheus = values.prometheus;
+  if (!prometheus?.enabled) return;
+  const operator = prometheus.mode === "operator";
+  const reserved = stackJobNames(values);
+  const seen = new Set<string>();
+  for (const [index, job] of (prometheus.scrapeJobs ?? []).entries()) {
+    const at = ["prometheus", "scrapeJobs", index];
+    if (seen.has(job.name)) findings.add("error", [...at, "name"], `scrape job "${job.name}" is defined twice; Prometheus needs unique job names`);
+    else if (reserved.includes(job.name)) findings.add("error", [...at, "name"], `scrape job name "${job.name}" is taken by the stack's own job of that name`);
+    seen.add(job.name);
+    if (job.basicAuth && job.bearerTokenSecret) findings.add("error", [...at, "bearerTokenSecret"], "set either basicAuth or bearerTokenSecret, not both");
+    const role = job.kubernetes?.role;
+    if (job.kubernetes?.port !== undefined && (role === "node" || role === "ingress")) {
+      findings.add("error", [...at, "kubernetes", "port"], `port does not apply to role ${role} (its targets are the ${role === "node" ? "nodes' kubelet addresses" : "Ingress hosts"}); rewrite __address__ in relabelings instead`);
+    }
+    if (job.interval && job.timeout && durationSeconds(job.timeout) > durationSeconds(job.interval)) {
+      findings.add("error", [...at, "timeout"], `timeout ${job.timeout} exceeds interval ${job.interval}; Prometheus refuses such a config`);
+    }
+  }
+  for (const [index, raw] of (operator ? [] : prometheus.extraScrapeConfigs ?? []).entries()) {
+    const at = ["prometheus", "extraScrapeConfigs", index, "job_name"];
+    if (seen.has(raw.job_name)) findings.add("error", at, `scrape job "${raw.job_name}" is defined twice; Prometheus needs unique job names`);
+    else if (reserved.includes(raw.job_name)) findings.add("error", at, `scrape job name "${raw.job_name}" is taken by the stack's own job of that name`);
+    seen.add(raw.job_name);
+  }
+  for (const [index, remote] of (prometheus.remoteWrite ?? []).entries()) {
+    if (remote.basicAuth && remote.bearerTokenSecret) findings.add("error", ["prometheus", "remoteWrite", index, "bearerTokenSecret"], "set either basicAuth or bearerTokenSecret, not both");
+  }
+  if (operator) {
+    for (const key of ["remoteWrite", "extraScrapeConfigs"] as const) {
+      if ((prometheus[key] ?? []).length > 0) findings.add("warning", ["prometheus", key], `${key} configures the stack's own Prometheus, which operator mode does not deploy; it is ignored`, undefined, true);
+    }
+    if (Object.keys(prometheus.operator?.monitorSelectorLabels ?? {}).length === 0) {
+      findings.add("warning", ["prometheus", "operator", "monitorSelectorLabels"], "operator mode without monitorSelectorLabels: an operator that selects monitors by label (kube-prometheus-stack: release: <its release>) ignores them", ["prometheus", "mode"]);
+    }
+  }
+}
+
+export function checkExporters(exporters: ExportersValues, findings: Findings): void {
+  const { postgres, redis, rabbitmq, blackbox } = exporters;
+  if (postgres?.enabled && !postgres.dsnSecret) {
+    for (const key of ["host", "user", "passwordSecret"] as const) {
+      if (!postgres[key]) findings.add("error", ["exporters", "postgres", key], `exporters.postgres needs ${key} (or a whole DSN in dsnSecret)`, ["exporters", "postgres"], true);
+    }
+  }
+  if (redis?.enabled && !redis.address) findings.add("error", ["exporters", "redis", "address"], "exporters.redis needs the server address, e.g. redis://redis.cache.svc:6379", ["exporters", "redis"], true);
+  if (rabbitmq?.enabled && Object.keys(rabbitmq.podLabels ?? {}).length === 0) {
+    findings.add("error", ["exporters", "rabbitmq", "podLabels"], "exporters.rabbitmq needs podLabels that select the RabbitMQ pods", ["exporters", "rabbitmq"], true);
+  }
+  if (blackbox?.enabled) {
+    const modules = Object.keys(blackbox.modules ?? {});
+    for (const [index, probe] of (blackbox.probes ?? []).entries()) {
+      if (!modules.includes(probe.module)) findings.add("error", ["exporters", "blackbox", "probes", index, "module"], `probe "${probe.name}" uses module "${probe.module}", which exporters.blackbox.modules does not define (defined: ${modules.join(", ") || "none"})`);
+    }
+  }
+}

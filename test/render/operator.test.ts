@@ -1,0 +1,161 @@
+// Operator mode on the rendered objects: no Prometheus of our own, and ServiceMonitor,
+// PodMonitor, Probe and ScrapeConfig objects that the Prometheus Operator's own CRD schemas
+// accept, carry the labels the operator selects by, and point at what the chart deploys.
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { CrdValidator } from "../helpers/crds.js";
+import { helmTemplate, NAMESPACE, parseObjects, RELEASE, type K8sObject } from "../helpers/render.js";
+import { repoRoot } from "../helpers/tools.js";
+import { caseName, fixture, podTemplates, renderCases, rendered, selects } from "./cases.js";
+
+const OPERATOR_GROUP = "monitoring.coreos.com";
+const isOperatorObject = (o: K8sObject) => o.apiVersion.startsWith(`${OPERATOR_GROUP}/`);
+const modeOf = (file: string) => (parse(readFileSync(file, "utf8")) as { prometheus?: { mode?: string } } | null)?.prometheus?.mode ?? "standalone";
+const operatorCases = renderCases.filter((file) => modeOf(file) === "operator");
+
+describe("render: operator mode", () => {
+  let crds: CrdValidator;
+  before(() => (crds = new CrdValidator()));
+
+  it("the CRDs come from the operator release of the pinned config reloader", () => {
+    const versions = JSON.parse(readFileSync(`${repoRoot}/versions.json`, "utf8"));
+    expect(versions.tools.prometheusOperatorCrds.version).to.equal(versions.images.configReloader.tag);
+    expect(process.env.PROMETHEUS_OPERATOR_CRDS).to.contain(versions.tools.prometheusOperatorCrds.version);
+    expect(crds.kinds()).to.include.members([`${OPERATOR_GROUP}/v1/ServiceMonitor`, `${OPERATOR_GROUP}/v1/PodMonitor`, `${OPERATOR_GROUP}/v1/Probe`, `${OPERATOR_GROUP}/v1alpha1/ScrapeConfig`]);
+  });
+
+  it("the profiles slurm-exporter and tavira are operator mode", () => {
+    expect(operatorCases.map(caseName)).to.include.members(["slurm-exporter.yaml", "tavira.yaml", "operator-all.yaml"]);
+  });
+
+  for (const file of operatorCases) {
+    describe(caseName(file), () => {
+      const objects = rendered(file);
+      const values = parse(readFileSync(file, "utf8")) as any;
+      const selectorLabels: Record<string, string> = values.prometheus?.operator?.monitorSelectorLabels ?? {};
+
+      it("deploys no Prometheus: no StatefulSet, no Prometheus pods, no config or scrape ConfigMaps", () => {
+        expect(objects.filter((o) => o.kind === "StatefulSet" && o.metadata.labels?.["app.kubernetes.io/name"] === "prometheus")).to.deep.equal([]);
+        expect(podTemplates(objects).filter((p) => p.metadata.labels?.["app.kubernetes.io/name"] === "prometheus")).to.deep.equal([]);
+        expect(objects.filter((o) => o.kind === "ConfigMap" && [`${RELEASE}-prometheus`, `${RELEASE}-promstack-scrape`].includes(o.metadata.name))).to.deep.equal([]);
+      });
+
+      it("renders ServiceMonitors, and every operator object passes its CRD's schema (unknown fields rejected)", () => {
+        const monitors = objects.filter(isOperatorObject);
+        expect(monitors.filter((o) => o.kind === "ServiceMonitor").length).to.be.greaterThan(0);
+        for (const object of monitors) expect(crds.problems(object), `${object.kind}/${object.metadata.name}`).to.deep.equal([]);
+      });
+
+      it("labels every monitor with the operator's selector labels", () => {
+        expect(Object.keys(selectorLabels).length).to.be.greaterThan(0);
+        for (const object of objects.filter((o) => isOperatorObject(o) && o.kind !== "PrometheusRule")) {
+          expect(selects(selectorLabels, object.metadata.labels), `${object.kind}/${object.metadata.name}`).to.equal(true);
+        }
+      });
+
+      it("each ServiceMonitor of a component selects exactly one of the rendered Services, in its namespace, which has the endpoint's port", () => {
+        for (const monitor of objects.filter((o) => o.kind === "ServiceMonitor" && o.metadata.labels?.["app.kubernetes.io/name"] !== "prometheus") as any[]) {
+          const namespaces: string[] = monitor.spec.namespaceSelector.matchNames;
+          const services = objects.filter((o: any) => o.kind === "Service" && namespaces.includes(o.metadata.namespace ?? NAMESPACE) && selects(monitor.spec.selector.matchLabels, o.metadata.labels)) as any[];
+          expect(services.map((s) => s.metadata.name), monitor.metadata.name).to.have.length(1);
+          for (const endpoint of monitor.spec.endpoints) {
+            expect(services[0].spec.ports.map((p: any) => p.name), monitor.metadata.name).to.include(endpoint.port);
+          }
+          // The job label is the component name, as in standalone mode.
+          expect(services[0].metadata.labels[monitor.spec.jobLabel]).to.equal(monitor.metadata.labels["app.kubernetes.io/name"]);
+        }
+      });
+    });
+  }
+
+  describe("operator-all.yaml: every scraped component, exporter and scrape job kind", () => {
+    const objects = rendered(fixture("operator-all.yaml"));
+    const byName = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === `${RELEASE}-${name}`) as any;
+
+    it("a ServiceMonitor per component and exporter", () => {
+      const monitored = objects.filter((o) => o.kind === "ServiceMonitor" && o.metadata.labels?.["app.kubernetes.io/name"] !== "prometheus").map((o) => o.metadata.labels?.["app.kubernetes.io/name"]).sort();
+      expect(monitored).to.deep.equal(["alert-receiver", "alertmanager", "blackbox-exporter", "grafana", "kube-state-metrics", "node-exporter", "postgres-exporter", "redis-exporter"]);
+      expect(byName("ServiceMonitor", "node-exporter").spec.namespaceSelector.matchNames).to.deep.equal(["monitoring-privileged"]);
+    });
+
+    it("RabbitMQ's pods through a PodMonitor: aggregated and per-queue endpoints, distinct jobs", () => {
+      const monitor = byName("PodMonitor", "rabbitmq");
+      expect(monitor.spec.namespaceSelector.matchNames).to.deep.equal(["messaging"]);
+      expect(monitor.spec.selector.matchLabels).to.deep.equal({ "app.kubernetes.io/name": "rabbitmq" });
+      expect(monitor.spec.podMetricsEndpoints.map((e: any) => [e.portNumber, e.path, e.relabelings[0].replacement])).to.deep.equal([
+        [15692, "/metrics", "rabbitmq"],
+        [15692, "/metrics/detailed", "rabbitmq-detailed"],
+      ]);
+      expect(monitor.spec.podMetricsEndpoints[1].params.family).to.deep.equal(["queue_coarse_metrics", "queue_consumer_count"]);
+    });
+
+    it("blackbox probes as Probe objects aimed at the exporter's Service", () => {
+      const probe = byName("Probe", "blackbox-websites");
+      expect(probe.spec).to.deep.include({ jobName: "blackbox-websites", module: "http_2xx", interval: "1m" });
+      const [host] = probe.spec.prober.url.split(":");
+      expect(host).to.equal(`${RELEASE}-blackbox-exporter.${NAMESPACE}.svc`);
+      expect(objects.some((o) => o.kind === "Service" && o.metadata.name === `${RELEASE}-blackbox-exporter`)).to.equal(true);
+    });
+
+    it("scrape jobs: role pod → PodMonitor, endpoints and endpointslice → ServiceMonitor, the rest → ScrapeConfig", () => {
+      const kinds = Object.fromEntries((parse(readFileSync(fixture("operator-all.yaml"), "utf8")) as any).prometheus.scrapeJobs.map((job: any) => {
+        const object = objects.find((o) => isOperatorObject(o) && o.metadata.name === `${RELEASE}-${job.name}`)!;
+        return [job.name, object.kind];
+      }));
+      expect(kinds).to.deep.equal({
+        "queue-workers": "PodMonitor",
+        "queue-workers-by-number": "PodMonitor",
+        "apps-endpoints": "ServiceMonitor",
+        "apps-slices": "ServiceMonitor",
+        "apps-services": "ScrapeConfig",
+        kubelets: "ScrapeConfig",
+        "legacy-db": "ScrapeConfig",
+      });
+      expect(byName("ServiceMonitor", "apps-slices").spec.serviceDiscoveryRole).to.equal("EndpointSlice");
+      expect(byName("PodMonitor", "queue-workers-by-number").spec.podMetricsEndpoints[0].portNumber).to.equal(9090);
+    });
+
+    it("credentials stay Secret references the operator resolves", () => {
+      const endpoint = byName("ServiceMonitor", "apps-endpoints").spec.endpoints[0];
+      expect(endpoint.authorization).to.deep.equal({ type: "Bearer", credentials: { name: "apps-token", key: "token" } });
+      expect(endpoint.tlsConfig.keySecret).to.deep.equal({ name: "apps-client", key: "tls.key" });
+      expect(byName("ScrapeConfig", "legacy-db").spec.basicAuth.password).to.deep.equal({ name: "legacy-db-scrape", key: "password" });
+    });
+
+    it("every scrape job keeps its name as the job label", () => {
+      for (const monitor of objects.filter((o) => ["PodMonitor", "ServiceMonitor"].includes(o.kind) && o.metadata.labels?.["app.kubernetes.io/name"] === "prometheus") as any[]) {
+        const endpoints = monitor.spec.podMetricsEndpoints ?? monitor.spec.endpoints;
+        expect(endpoints[0].relabelings[0], monitor.metadata.name).to.deep.equal({ targetLabel: "job", replacement: monitor.metadata.name.slice(RELEASE.length + 1) });
+      }
+    });
+  });
+
+  it("the CRD check can fail: an unknown field, a wrong type and a missing required key are reported", () => {
+    const crds = new CrdValidator();
+    const monitor = structuredClone(rendered(fixture("operator-all.yaml")).find((o) => o.kind === "ServiceMonitor")!) as any;
+    monitor.spec.endpoints[0].portt = "metrics";
+    monitor.spec.endpoints[0].interval = 30;
+    delete monitor.spec.selector;
+    const problems = crds.problems(monitor).join("\n");
+    expect(problems).to.contain("must NOT have additional properties (portt)");
+    expect(problems).to.contain("/spec/endpoints/0/interval: must be string");
+    expect(problems).to.contain("must have required property 'selector'");
+  });
+
+  it("standalone renders no operator objects (their CRDs need not exist)", () => {
+    for (const file of renderCases.filter((f) => modeOf(f) === "standalone")) {
+      expect(rendered(file).filter(isOperatorObject).map((o) => o.kind), caseName(file)).to.deep.equal([]);
+    }
+  });
+
+  it("switching the standalone fixture to operator mode swaps its Prometheus for valid monitors", () => {
+    const crds = new CrdValidator();
+    const objects = parseObjects(helmTemplate([fixture("all-enabled.yaml")], ["--set", "prometheus.mode=operator", "--set", "prometheus.operator.monitorSelectorLabels.release=kps"]));
+    expect(objects.filter((o) => o.kind === "StatefulSet").map((o) => o.metadata.name)).to.deep.equal([`${RELEASE}-alertmanager`]);
+    const jobs = (parse(readFileSync(fixture("all-enabled.yaml"), "utf8")) as any).prometheus.scrapeJobs.map((job: any) => `${RELEASE}-${job.name}`);
+    const monitors = objects.filter((o) => isOperatorObject(o) && o.kind !== "PrometheusRule" && o.metadata.labels?.["app.kubernetes.io/name"] === "prometheus");
+    expect(monitors.map((o) => o.metadata.name).sort()).to.deep.equal([...jobs].sort());
+    for (const object of objects.filter(isOperatorObject)) expect(crds.problems(object), `${object.kind}/${object.metadata.name}`).to.deep.equal([]);
+  });
+});
