@@ -17,7 +17,8 @@ component names in both modes, so alert rules work unchanged.
 {{- with .Values.exporters -}}
 {{- if .enabled -}}
 {{- if .nodeExporter.enabled }}{{ $targets = append $targets (dict "component" "node-exporter" "namespace" (.nodeExporter.namespace | default $namespace) "port" "metrics") }}{{ end -}}
-{{- if .kubeStateMetrics.enabled }}{{ $targets = append $targets (dict "component" "kube-state-metrics" "namespace" $namespace "port" "metrics") }}{{ end -}}
+{{- /* kube-state-metrics reports other objects' namespace, pod and node: its labels win over the target's (honorLabels). */ -}}
+{{- if .kubeStateMetrics.enabled }}{{ $targets = append $targets (dict "component" "kube-state-metrics" "namespace" $namespace "port" "metrics" "honorLabels" true) }}{{ end -}}
 {{- if .postgres.enabled }}{{ $targets = append $targets (dict "component" "postgres-exporter" "namespace" $namespace "port" "metrics") }}{{ end -}}
 {{- if .redis.enabled }}{{ $targets = append $targets (dict "component" "redis-exporter" "namespace" $namespace "port" "metrics") }}{{ end -}}
 {{- if .blackbox.enabled }}{{ $targets = append $targets (dict "component" "blackbox-exporter" "namespace" $namespace "port" "metrics") }}{{ end -}}
@@ -67,10 +68,12 @@ promstack.dev/scrape: "true"
       (dict "source_labels" (list "__meta_kubernetes_service_name") "target_label" "service")
       (dict "source_labels" (list "__meta_kubernetes_pod_name") "target_label" "pod")
       (dict "source_labels" (list "__meta_kubernetes_pod_node_name") "target_label" "node")) -}}
-{{- $jobs = append $jobs (dict
+{{- $job := dict
       "job_name" .component
       "kubernetes_sd_configs" (list (dict "role" "endpointslice" "namespaces" (dict "names" (list .namespace))))
-      "relabel_configs" $relabel) -}}
+      "relabel_configs" $relabel -}}
+{{- if .honorLabels }}{{ $_ := set $job "honor_labels" true }}{{ end -}}
+{{- $jobs = append $jobs $job -}}
 {{- end -}}
 {{- with .Values.exporters.rabbitmq -}}
 {{- $rabbitmq := . -}}
