@@ -1,0 +1,90 @@
+// `make package`: helm packages the chart, the archive is made reproducible (tgz.ts), and
+// its provenance is signed after that step, because `helm package --sign` would sign the
+// archive before its time stamps are fixed. `helm verify` then judges the result.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
+import { repoRoot } from "../paths.js";
+import { provenanceMessage, sha256 } from "./provenance.js";
+import { clearsign, type SigningKey } from "./signing.js";
+import { normalizeChartArchive } from "./tgz.js";
+
+export interface PackageOptions {
+  helm: string;
+  chartDir: string;
+  outputDir: string;
+  /** Seconds since the epoch every archive entry is dated with. */
+  mtime: number;
+  key?: SigningKey;
+  /** Keyring `helm verify` checks the signature with (default: the signing keyring). */
+  verifyKeyring?: string;
+}
+
+export interface PackageResult {
+  archive: string;
+  sha256: string;
+  provenance?: string;
+  verification?: string;
+}
+
+function helm(command: string, args: string[]): string {
+  const result = spawnSync(command, args, { encoding: "utf8", timeout: 300_000 });
+  if (result.error) throw new Error(`cannot run helm (${command}): ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`helm ${args[0]} failed: ${result.stderr.trim()}`);
+  return result.stdout;
+}
+
+/** Writes beside the target and renames, so readers never see half a file. */
+function writeFileAtomically(path: string, content: Buffer | string): void {
+  const partial = `${path}.partial-${process.pid}`;
+  writeFileSync(partial, content);
+  renameSync(partial, path);
+}
+
+/**
+ * The time archive entries carry: SOURCE_DATE_EPOCH when set (the reproducible-builds
+ * convention), otherwise the commit time of the last commit that changed the chart.
+ */
+export function sourceDateEpoch(chartDir: string, env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = env.SOURCE_DATE_EPOCH;
+  if (fromEnv !== undefined && fromEnv !== "") {
+    if (!/^\d+$/.test(fromEnv)) throw new Error(`SOURCE_DATE_EPOCH must be whole seconds since 1970, got "${fromEnv}"`);
+    return Number(fromEnv);
+  }
+  const log = spawnSync("git", ["log", "-1", "--format=%ct", "--", chartDir], { cwd: repoRoot, encoding: "utf8" });
+  const stamp = log.status === 0 ? log.stdout.trim() : "";
+  if (!/^\d+$/.test(stamp)) throw new Error(`no git commit touches ${chartDir}: set SOURCE_DATE_EPOCH to date the archive`);
+  return Number(stamp);
+}
+
+export function packageChart(options: PackageOptions): PackageResult {
+  const stage = mkdtempSync(join(tmpdir(), "promstack-package-"));
+  try {
+    helm(options.helm, ["package", resolve(options.chartDir), "--destination", stage]);
+    const archives = readdirSync(stage).filter((name) => name.endsWith(".tgz"));
+    if (archives.length !== 1) throw new Error(`helm package wrote ${archives.length} archives, expected one`);
+    const name = archives[0]!;
+    const archive = normalizeChartArchive(readFileSync(join(stage, name)), options.mtime);
+
+    mkdirSync(options.outputDir, { recursive: true });
+    const archivePath = resolve(options.outputDir, name);
+    const provenancePath = `${archivePath}.prov`;
+    rmSync(provenancePath, { force: true }); // a stale signature must not sit beside a new archive
+    writeFileAtomically(archivePath, archive);
+    const result: PackageResult = { archive: archivePath, sha256: sha256(archive) };
+    if (!options.key) return result;
+
+    writeFileAtomically(provenancePath, clearsign(options.key, provenanceMessage(basename(archivePath), archive)));
+    result.provenance = provenancePath;
+    try {
+      result.verification = helm(options.helm, ["verify", archivePath, "--keyring", resolve(options.verifyKeyring ?? options.key.keyring)]).trim();
+    } catch (error) {
+      rmSync(provenancePath, { force: true });
+      throw error;
+    }
+    return result;
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
