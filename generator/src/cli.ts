@@ -3,6 +3,7 @@ import { readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadCatalogue } from "./catalogue.js";
 import { GENERATED_NOTICE, withHeader } from "./chart/header.js";
+import { chartMetadata } from "./chart/metadata.js";
 import { paths } from "./paths.js";
 import { loadPacks } from "./rules/packs.js";
 import { runbookPages } from "./rules/runbooks.js";
@@ -118,7 +119,7 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
     io.err(`generate: ${result.errorCount} error(s) in profiles; nothing written`);
     return 1;
   }
-  const meta = { version: version(), home: "https://github.com/promstack/promstack" };
+  const meta = chartMetadata();
   // Loaded here, not at the top: the dashboard builders and esbuild take a while to load and
   // only generate needs them, so validate starts quickly.
   const [{ emitChart }, { bundleReceiver }] = await Promise.all([import("./chart/emit.js"), import("../../receiver/src/bundle.js")]);
