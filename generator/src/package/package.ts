@@ -3,8 +3,7 @@
 // archive before its time stamps are fixed. `helm verify` then judges the result.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { repoRoot } from "../paths.js";
 import { provenanceMessage, sha256 } from "./provenance.js";
 import { clearsign, type SigningKey } from "./signing.js";
@@ -35,13 +34,6 @@ function helm(command: string, args: string[]): string {
   return result.stdout;
 }
 
-/** Writes beside the target and renames, so readers never see half a file. */
-function writeFileAtomically(path: string, content: Buffer | string): void {
-  const partial = `${path}.partial-${process.pid}`;
-  writeFileSync(partial, content);
-  renameSync(partial, path);
-}
-
 /**
  * The time archive entries carry: SOURCE_DATE_EPOCH when set (the reproducible-builds
  * convention), otherwise the commit time of the last commit that changed the chart.
@@ -58,31 +50,33 @@ export function sourceDateEpoch(chartDir: string, env: NodeJS.ProcessEnv = proce
   return Number(stamp);
 }
 
+/**
+ * Packages, normalises, signs and verifies in a staging folder inside the output folder,
+ * then moves the results into place: a failure at any step leaves the output as it was.
+ */
 export function packageChart(options: PackageOptions): PackageResult {
-  const stage = mkdtempSync(join(tmpdir(), "promstack-package-"));
+  mkdirSync(options.outputDir, { recursive: true });
+  const stage = mkdtempSync(join(options.outputDir, ".package-"));
   try {
-    helm(options.helm, ["package", resolve(options.chartDir), "--destination", stage]);
-    const archives = readdirSync(stage).filter((name) => name.endsWith(".tgz"));
+    helm(options.helm, ["package", resolve(options.chartDir), "--destination", join(stage, "helm")]);
+    const archives = readdirSync(join(stage, "helm")).filter((name) => name.endsWith(".tgz"));
     if (archives.length !== 1) throw new Error(`helm package wrote ${archives.length} archives, expected one`);
     const name = archives[0]!;
-    const archive = normalizeChartArchive(readFileSync(join(stage, name)), options.mtime);
+    const archive = normalizeChartArchive(readFileSync(join(stage, "helm", name)), options.mtime);
+    writeFileSync(join(stage, name), archive);
 
-    mkdirSync(options.outputDir, { recursive: true });
-    const archivePath = resolve(options.outputDir, name);
-    const provenancePath = `${archivePath}.prov`;
-    rmSync(provenancePath, { force: true }); // a stale signature must not sit beside a new archive
-    writeFileAtomically(archivePath, archive);
-    const result: PackageResult = { archive: archivePath, sha256: sha256(archive) };
-    if (!options.key) return result;
-
-    writeFileAtomically(provenancePath, clearsign(options.key, provenanceMessage(basename(archivePath), archive)));
-    result.provenance = provenancePath;
-    try {
-      result.verification = helm(options.helm, ["verify", archivePath, "--keyring", resolve(options.verifyKeyring ?? options.key.keyring)]).trim();
-    } catch (error) {
-      rmSync(provenancePath, { force: true });
-      throw error;
+    const result: PackageResult = { archive: resolve(options.outputDir, name), sha256: sha256(archive) };
+    if (options.key) {
+      // gpg leaves the line break before the signature armour out of the signed text, while
+      // helm's signer keeps the message's final line break in; one more makes them sign alike.
+      writeFileSync(join(stage, `${name}.prov`), clearsign(options.key, `${provenanceMessage(name, archive)}\n`));
+      const keyring = resolve(options.verifyKeyring ?? options.key.keyring);
+      result.verification = helm(options.helm, ["verify", join(stage, name), "--keyring", keyring]).trim();
+      result.provenance = `${result.archive}.prov`;
     }
+    rmSync(`${result.archive}.prov`, { force: true }); // a stale signature must not sit beside a new archive
+    renameSync(join(stage, name), result.archive);
+    if (result.provenance) renameSync(join(stage, `${name}.prov`), result.provenance);
     return result;
   } finally {
     rmSync(stage, { recursive: true, force: true });
