@@ -1,15 +1,18 @@
 // Local servers for the distribution tests: a static HTTP server for a chart repository and
-// the distribution registry for OCI. Both listen on 127.0.0.1 only, stop by themselves after
-// a bounded lifetime (the registry even if this process dies: coreutils `timeout` runs it),
-// and are stopped and cleaned up by the tests' after() hooks.
+// the distribution registry for OCI. Both run as child processes (helm runs synchronously
+// in the tests), listen on 127.0.0.1 only, end by themselves after a bounded lifetime (under
+// coreutils `timeout`, even if the test process dies), and are stopped and their files
+// removed by the tests' after() hooks.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
-import { join, normalize, sep } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 
 export const SERVER_LIFETIME_SECONDS = 600;
+const STATIC_SERVER = join(dirname(fileURLToPath(import.meta.url)), "static-server.js");
 
 export interface RunningServer {
   url: string;
@@ -19,7 +22,7 @@ export interface RunningServer {
 
 export interface StaticServer extends RunningServer {
   /** Paths requested so far, to prove what was fetched from the server. */
-  requests: string[];
+  requests(): string[];
 }
 
 /** A port the kernel just handed out on 127.0.0.1; free again when this resolves. */
@@ -34,51 +37,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Serves the files under `root` read-only, as GitHub Pages serves a chart repository. */
-export async function startStaticServer(root: string, port = 0): Promise<StaticServer> {
-  const requests: string[] = [];
-  const server: Server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? "/", "http://localhost").pathname);
-    requests.push(path);
-    const file = normalize(join(root, path));
-    const inside = file === root || file.startsWith(root.endsWith(sep) ? root : root + sep);
-    let size = -1;
-    try {
-      size = inside && statSync(file).isFile() ? statSync(file).size : -1;
-    } catch {
-      size = -1;
-    }
-    if (request.method !== "GET" || size < 0) {
-      response.writeHead(request.method === "GET" ? 404 : 405).end();
-      return;
-    }
-    response.writeHead(200, { "content-length": size, "content-type": file.endsWith(".yaml") ? "application/yaml" : "application/octet-stream" });
-    createReadStream(file).pipe(response);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", resolve);
-  });
-  const actualPort = (server.address() as { port: number }).port;
-  const lifetime = setTimeout(() => server.close(), SERVER_LIFETIME_SECONDS * 1000);
-  lifetime.unref();
-  return {
-    url: `http://127.0.0.1:${actualPort}`,
-    port: actualPort,
-    requests,
-    stop: () =>
-      new Promise((resolve) => {
-        clearTimeout(lifetime);
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 async function waitForHttp(url: string, child: ChildProcess, log: () => string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`registry exited with ${child.exitCode}:\n${log()}`);
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${log()}`);
     try {
       const response = await fetch(url);
       if (response.status === 200) return;
@@ -87,7 +49,44 @@ async function waitForHttp(url: string, child: ChildProcess, log: () => string, 
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`registry did not answer ${url} within ${timeoutMs} ms:\n${log()}`);
+  throw new Error(`server did not answer ${url} within ${timeoutMs} ms:\n${log()}`);
+}
+
+/**
+ * Runs a server under coreutils `timeout`, so it ends after its lifetime even if the test
+ * process is killed, and waits until `readyPath` answers 200.
+ */
+async function startServer(command: string[], port: number, readyPath: string, dir: string): Promise<RunningServer> {
+  const child = spawn("timeout", [String(SERVER_LIFETIME_SECONDS), ...command], { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM"); // timeout passes it on to the server
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}${readyPath}`, child, () => output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url: `http://127.0.0.1:${port}`, port, stop };
+}
+
+/** Serves the files under `root` read-only, as GitHub Pages serves a chart repository. */
+export async function startStaticServer(root: string, port: number, readyPath: string): Promise<StaticServer> {
+  const dir = mkdtempSync(join(tmpdir(), "promstack-static-"));
+  const log = join(dir, "requests.log");
+  writeFileSync(log, "");
+  const server = await startServer([process.execPath, STATIC_SERVER, root, String(port), log], port, readyPath, dir);
+  const readLog = () => readFileSync(log, "utf8").split("\n").filter(Boolean);
+  // The log goes with the server's directory: read it before stopping.
+  return { ...server, requests: () => readLog() };
 }
 
 /** The distribution registry with a throwaway config and storage directory. */
@@ -101,24 +100,5 @@ export async function startRegistry(binary: string): Promise<RunningServer> {
     http: { addr: `127.0.0.1:${port}`, headers: { "X-Content-Type-Options": ["nosniff"] } },
   };
   writeFileSync(join(dir, "config.yml"), stringify(config));
-  // `timeout` ends the registry after its lifetime even if the test process is killed.
-  const child = spawn("timeout", [String(SERVER_LIFETIME_SECONDS), binary, "serve", join(dir, "config.yml")], { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM"); // timeout passes it on to the registry
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitForHttp(`http://127.0.0.1:${port}/v2/`, child, () => output);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { url: `http://127.0.0.1:${port}`, port, stop };
+  return startServer([binary, "serve", join(dir, "config.yml")], port, "/v2/", dir);
 }
