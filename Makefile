@@ -197,7 +197,7 @@ package: build $(HELM) ## reproducible chart archive and signed provenance in .w
 
 .PHONY: actionlint
 actionlint: $(ACTIONLINT) ## check .github/workflows with actionlint (and shellcheck when installed)
-	$(ACTIONLINT) -color=never .github/workflows/*.y*ml
+	$(ACTIONLINT) -no-color .github/workflows/*.y*ml
 
 .PHONY: test-distribution
 test-distribution: build $(HELM) $(REGISTRY) $(ACTIONLINT) $(FLUX_CRDS)/.copied ## helm package, HTTP and OCI repositories, Flux manifests, workflows
