@@ -200,7 +200,7 @@ actionlint: $(ACTIONLINT) ## check .github/workflows with actionlint (and shellc
 	$(ACTIONLINT) -no-color .github/workflows/*.y*ml
 
 .PHONY: test-distribution
-test-distribution: build $(HELM) $(REGISTRY) $(ACTIONLINT) $(FLUX_CRDS)/.copied ## helm package, HTTP and OCI repositories, Flux manifests, workflows
+test-distribution: build $(HELM) $(PY_STAMP) $(REGISTRY) $(ACTIONLINT) $(FLUX_CRDS)/.copied ## helm package, HTTP and OCI repositories, Flux manifests, workflows
 	$(TEST_ENV) REGISTRY=$(REGISTRY) ACTIONLINT=$(ACTIONLINT) FLUX_CRDS=$(FLUX_CRDS) $(MOCHA) --timeout 300000 'dist/test/distribution/**/*.test.js'
 
 # --- Bench -----------------------------------------------------------------------------

@@ -1,9 +1,12 @@
-// The promstack command line: generate the chart, validate profiles.
+// The promstack command line: generate the chart, validate profiles, write Flux manifests.
 import { readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadCatalogue } from "./catalogue.js";
 import { GENERATED_NOTICE, withHeader } from "./chart/header.js";
 import { chartMetadata } from "./chart/metadata.js";
+import { fluxManifests, receiverUrlWarnings } from "./flux/manifests.js";
+import { FLUX_OPTION_NAMES, fluxUsage, resolveFluxOptions } from "./flux/options.js";
+import { checkOutputDir, fluxFiles, fluxStream } from "./flux/output.js";
 import { paths } from "./paths.js";
 import { loadPacks } from "./rules/packs.js";
 import { runbookPages } from "./rules/runbooks.js";
@@ -12,9 +15,6 @@ import { createValidator, type ValidationReport } from "./validate/index.js";
 import { formatProblem } from "./validate/problem.js";
 import { secretsExample } from "./secrets-example.js";
 import { writeFileAtomically, writeTreeAtomically } from "./write/atomic.js";
-import { fluxManifests, receiverUrlWarnings } from "./flux/manifests.js";
-import { FLUX_OPTION_NAMES, fluxUsage, resolveFluxOptions } from "./flux/options.js";
-import { checkOutputDir, fluxFiles, fluxStream } from "./flux/output.js";
 
 interface Io {
   out: (line: string) => void;
