@@ -53,7 +53,12 @@ export function helm(args: string[], env: Record<string, string>): RunResult {
 
 export const PROFILE = join(repoRoot, "values", "raspberry-pi.yaml");
 
-/** `helm template` of a chart reference (directory, archive, repo/chart, oci://...). */
+/**
+ * `helm template` of a chart reference (directory, archive, repo/chart, oci://...). Renders
+ * are compared, so Grafana's admin Secret is named: the one the chart creates otherwise
+ * holds a password drawn at random on every render.
+ */
 export function renderChart(chart: string, env: Record<string, string>, extraArgs: string[] = []): string {
-  return helm(["template", "monitoring", chart, "--namespace", "monitoring", "-f", PROFILE, ...extraArgs], env).stdout;
+  const deterministic = ["--set", "grafana.admin.existingSecret=grafana-admin"];
+  return helm(["template", "monitoring", chart, "--namespace", "monitoring", "-f", PROFILE, ...deterministic, ...extraArgs], env).stdout;
 }
