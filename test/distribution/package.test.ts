@@ -5,8 +5,8 @@ import { parse } from "yaml";
 import { sha256 } from "../../generator/src/package/provenance.js";
 import { archiveEntries, normalizeChartArchive } from "../../generator/src/package/tgz.js";
 import type { ThrowawayKey } from "../../generator/src/package/signing.js";
-import { chartDir, run, tools } from "../helpers/tools.js";
-import { helm, packageChart, renderChart, scratch, throwawayKey } from "./helpers.js";
+import { chartDir, repoRoot, run, tools } from "../helpers/tools.js";
+import { helm, PACKAGE_MAIN, packageChart, renderChart, scratch, throwawayKey } from "./helpers.js";
 
 const chartVersion = (parse(readFileSync(join(chartDir, "Chart.yaml"), "utf8")) as { version: string }).version;
 const archiveName = `promstack-${chartVersion}.tgz`;
@@ -55,6 +55,17 @@ describe("distribution: make package", function () {
     expect(Buffer.compare(first, second)).to.equal(0);
     const times = new Set(archiveEntries(first).map((entry) => entry.mtime));
     expect([...times]).to.deep.equal([commitTime]);
+  });
+
+  it("a fresh clone elsewhere, with new file times, packages to the same bytes", function () {
+    const clone = join(work.dir, "clone");
+    // A clone holds the committed chart: comparable only when this checkout's chart is committed as is.
+    if (run("git", ["status", "--porcelain", "--", chartDir]).stdout.trim() !== "") this.skip();
+    const cloned = run("git", ["clone", "--quiet", "--no-hardlinks", repoRoot, clone]);
+    expect(cloned.status, cloned.stderr).to.equal(0);
+    const result = run(process.execPath, [PACKAGE_MAIN, "--chart", join(clone, "charts", "promstack"), "--output", join(work.dir, "from-clone")], { env: { HELM: tools.helm, SOURCE_DATE_EPOCH: "" } });
+    expect(result.status, result.stderr).to.equal(0);
+    expect(sha256(readFileSync(join(work.dir, "from-clone", archiveName)))).to.equal(sha256(first));
   });
 
   it("SOURCE_DATE_EPOCH dates the entries instead", () => {

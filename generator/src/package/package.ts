@@ -4,7 +4,6 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { repoRoot } from "../paths.js";
 import { provenanceMessage, sha256 } from "./provenance.js";
 import { clearsign, type SigningKey } from "./signing.js";
 import { normalizeChartArchive } from "./tgz.js";
@@ -44,7 +43,7 @@ export function sourceDateEpoch(chartDir: string, env: NodeJS.ProcessEnv = proce
     if (!/^\d+$/.test(fromEnv)) throw new Error(`SOURCE_DATE_EPOCH must be whole seconds since 1970, got "${fromEnv}"`);
     return Number(fromEnv);
   }
-  const log = spawnSync("git", ["log", "-1", "--format=%ct", "--", chartDir], { cwd: repoRoot, encoding: "utf8" });
+  const log = spawnSync("git", ["log", "-1", "--format=%ct", "--", "."], { cwd: resolve(chartDir), encoding: "utf8" });
   const stamp = log.status === 0 ? log.stdout.trim() : "";
   if (!/^\d+$/.test(stamp)) throw new Error(`no git commit touches ${chartDir}: set SOURCE_DATE_EPOCH to date the archive`);
   return Number(stamp);
