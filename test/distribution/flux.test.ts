@@ -160,11 +160,18 @@ describe("distribution: promstack flux", function () {
     expect(readdirSync(foreign)).to.deep.equal(["notes.md"]);
   });
 
-  it("warns when the profile's alert-receiver URLs name another release or namespace", () => {
-    const raspberry = join(repoRoot, "values", "raspberry-pi.yaml");
-    const result = promstack(["flux", raspberry, "--release", "mon", "--output", join(work.dir, "renamed")]);
-    expect(result.status, result.stderr).to.equal(0);
-    expect(result.stderr).to.match(/warning: http:\/\/monitoring-alert-receiver\.monitoring\.svc:8080\/webhook is the alert receiver of release "monitoring" in namespace "monitoring", but this HelmRelease installs "mon" in "monitoring"/);
-    expect(promstack(["flux", raspberry, "--output", join(work.dir, "same")]).stderr).not.to.match(/warning/);
+  it("warns when a profile's hard-coded alert-receiver URL names another release or namespace", () => {
+    // alertReceiverPath follows the release; a written-out URL does not.
+    const raspberry = readFileSync(join(repoRoot, "values", "raspberry-pi.yaml"), "utf8");
+    const written = raspberry.replace("- alertReceiverPath: /webhook\n", "- url: http://monitoring-alert-receiver.monitoring.svc:8080/webhook\n");
+    expect(written).not.to.equal(raspberry);
+    const profile = join(work.dir, "written-url.yaml");
+    writeFileSync(profile, written);
+    const renamed = promstack(["flux", profile, "--release", "mon", "--output", join(work.dir, "renamed")]);
+    expect(renamed.status, renamed.stderr).to.equal(0);
+    expect(renamed.stderr).to.match(/warning: http:\/\/monitoring-alert-receiver\.monitoring\.svc:8080\/webhook is the alert receiver of release "monitoring" in namespace "monitoring", but this HelmRelease installs "mon" in "monitoring"/);
+    const same = promstack(["flux", profile, "--output", join(work.dir, "same")]);
+    expect(same.status, same.stderr).to.equal(0);
+    expect(same.stderr).not.to.match(/warning/);
   });
 });
