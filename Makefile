@@ -106,11 +106,12 @@ types: build ## regenerate generator/src/types from schemas/
 .PHONY: generate
 generate: types ## regenerate charts/promstack (deterministic)
 	$(PROMSTACK) generate
+	$(PROMSTACK) flux values/raspberry-pi.yaml --output docs/flux/raspberry-pi # the worked Flux example
 
 .PHONY: check-generated
 check-generated: generate ## fail when the committed chart or types differ from a regeneration
-	@if [ -n "$$(git status --porcelain -- charts generator/src/types docs/runbooks 'values/*.secrets.example')" ]; then \
-	  git status --short -- charts generator/src/types docs/runbooks 'values/*.secrets.example'; git diff --stat -- charts generator/src/types docs/runbooks; \
+	@if [ -n "$$(git status --porcelain -- charts generator/src/types docs/runbooks docs/flux 'values/*.secrets.example')" ]; then \
+	  git status --short -- charts generator/src/types docs/runbooks docs/flux 'values/*.secrets.example'; git diff --stat -- charts generator/src/types docs/runbooks docs/flux; \
 	  echo "generated files differ from what is committed: run 'make generate' and commit"; exit 1; fi
 	@echo "check-generated: committed chart and types match a regeneration"
 
@@ -154,10 +155,53 @@ test-receiver: build ## the alert receiver over real HTTP
 .PHONY: test
 test: tools check-generated ## every test layer, after checking the committed output is current
 	@mkdir -p $(WORK); start=$$(date +%s); status=0; \
-	$(MAKE) -k test-unit test-schema test-render test-semantics test-receiver 2>&1 | tee $(WORK)/test.log || status=$$?; \
+	$(MAKE) -k test-unit test-schema test-render test-semantics test-receiver test-distribution 2>&1 | tee $(WORK)/test.log || status=$$?; \
 	echo "test: layers took $$(( $$(date +%s) - start ))s"; \
 	awk '/^ *[0-9]+ passing/ {p += $$1} /^ *[0-9]+ failing/ {f += $$1} END {printf "%d passed, %d failed\n", p, f}' $(WORK)/test.log; \
 	exit $$status
+
+# --- Distribution: packaging, chart repositories, Flux, release workflow (issue 9) -------
+REGISTRY_VERSION := $(call version,tools.registry.version)
+ACTIONLINT_VERSION := $(call version,tools.actionlint.version)
+FLUX_HELM_CONTROLLER := $(call version,tools.fluxHelmController.module)@$(call version,tools.fluxHelmController.version)
+FLUX_SOURCE_CONTROLLER := $(call version,tools.fluxSourceController.module)@$(call version,tools.fluxSourceController.version)
+REGISTRY := $(BIN)/registry-$(REGISTRY_VERSION)
+ACTIONLINT := $(BIN)/actionlint-$(ACTIONLINT_VERSION)
+FLUX_CRDS := $(TOOLS)/flux-crds-$(call version,tools.fluxHelmController.version)-$(call version,tools.fluxSourceController.version)
+DIST := $(WORK)/dist
+# Sign with your own key: make package SIGNING_KEY="name" SIGNING_KEYRING=secring.gpg [SIGNING_PASSPHRASE_FILE=f]
+SIGNING_KEY ?=
+SIGNING_KEYRING ?=
+SIGNING_PASSPHRASE_FILE ?=
+
+$(REGISTRY):
+	scripts/go-tool.sh registry github.com/distribution/distribution/v3 $(REGISTRY_VERSION) github.com/distribution/distribution/v3/cmd/registry \
+	  "-X github.com/distribution/distribution/v3/version.version=$(REGISTRY_VERSION)"
+
+$(ACTIONLINT):
+	scripts/go-tool.sh actionlint github.com/rhysd/actionlint $(ACTIONLINT_VERSION) github.com/rhysd/actionlint/cmd/actionlint \
+	  "-X github.com/rhysd/actionlint.version=$(ACTIONLINT_VERSION)"
+
+# Flux's CRDs (HelmRelease, HelmRepository, OCIRepository) from the controllers' modules.
+$(FLUX_CRDS)/.copied:
+	@mkdir -p $(FLUX_CRDS)
+	for module in $(FLUX_HELM_CONTROLLER) $(FLUX_SOURCE_CONTROLLER); do \
+	  dir=$$(go mod download -json "$$module" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$$/\1/p'); \
+	  cp "$$dir"/config/crd/bases/*.yaml $(FLUX_CRDS)/; done
+	@chmod u+w $(FLUX_CRDS)/*.yaml && touch $@
+
+.PHONY: package
+package: build $(HELM) ## reproducible chart archive and signed provenance in .work/dist/ (throwaway key unless SIGNING_KEY)
+	HELM=$(HELM) node dist/generator/src/package/main.js --output $(DIST) \
+	  $(if $(SIGNING_KEY),--key "$(SIGNING_KEY)" --keyring "$(SIGNING_KEYRING)" $(if $(SIGNING_PASSPHRASE_FILE),--passphrase-file "$(SIGNING_PASSPHRASE_FILE)"),--throwaway-key $(DIST)/throwaway-key)
+
+.PHONY: actionlint
+actionlint: $(ACTIONLINT) ## check .github/workflows with actionlint (and shellcheck when installed)
+	$(ACTIONLINT) -no-color .github/workflows/*.y*ml
+
+.PHONY: test-distribution
+test-distribution: build $(HELM) $(PY_STAMP) $(REGISTRY) $(ACTIONLINT) $(FLUX_CRDS)/.copied ## helm package, HTTP and OCI repositories, Flux manifests, workflows
+	$(TEST_ENV) REGISTRY=$(REGISTRY) ACTIONLINT=$(ACTIONLINT) FLUX_CRDS=$(FLUX_CRDS) $(MOCHA) --timeout 300000 'dist/test/distribution/**/*.test.js'
 
 # --- Bench -----------------------------------------------------------------------------
 .PHONY: bench

@@ -1,8 +1,12 @@
-// The promstack command line: generate the chart, validate profiles.
+// The promstack command line: generate the chart, validate profiles, write Flux manifests.
 import { readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadCatalogue } from "./catalogue.js";
 import { GENERATED_NOTICE, withHeader } from "./chart/header.js";
+import { chartMetadata } from "./chart/metadata.js";
+import { fluxManifests, receiverUrlWarnings } from "./flux/manifests.js";
+import { FLUX_OPTION_NAMES, fluxUsage, resolveFluxOptions } from "./flux/options.js";
+import { checkOutputDir, fluxFiles, fluxStream } from "./flux/output.js";
 import { paths } from "./paths.js";
 import { loadPacks } from "./rules/packs.js";
 import { runbookPages } from "./rules/runbooks.js";
@@ -27,6 +31,7 @@ Turns typed monitoring profiles into the promstack umbrella Helm chart.
 Commands:
   generate    write charts/promstack from the schemas, templates and profiles
   validate    check profile values files against the contract and semantic rules
+  flux        write Flux manifests (source, HelmRelease, values ConfigMap) for a profile
 
 Options:
   -h, --help     show help (also: promstack <command> --help)
@@ -89,18 +94,25 @@ function profileFiles(dir: string): string[] {
     .map((name) => join(dir, name));
 }
 
+function validateProfiles(files: string[]): ValidationReport {
+  const catalogue = loadCatalogue();
+  return createValidator(buildContract(catalogue).umbrella, catalogue)(files);
+}
+
+/** What `promstack validate` prints for a report, and its exit code. */
+function reportValidation(result: ValidationReport, fileCount: number, io: Io): number {
+  report(result, io);
+  const warnings = result.problems.length - result.errorCount;
+  const summary = `${fileCount} profile(s): ${result.errorCount} error(s), ${warnings} warning(s)`;
+  (result.errorCount > 0 ? io.err : io.out)(summary);
+  return result.errorCount > 0 ? 1 : 0;
+}
+
 function runValidate(args: string[], io: Io): number {
   const { positional, help } = parseOptions(args, []);
   if (help) return io.out(usage.validate), 0;
   if (positional.length === 0) throw new UsageError("validate needs at least one profile file");
-  const catalogue = loadCatalogue();
-  const validateFiles = createValidator(buildContract(catalogue).umbrella, catalogue);
-  const result = validateFiles(positional);
-  report(result, io);
-  const warnings = result.problems.length - result.errorCount;
-  const summary = `${positional.length} profile(s): ${result.errorCount} error(s), ${warnings} warning(s)`;
-  (result.errorCount > 0 ? io.err : io.out)(summary);
-  return result.errorCount > 0 ? 1 : 0;
+  return reportValidation(validateProfiles(positional), positional.length, io);
 }
 
 async function runGenerate(args: string[], io: Io): Promise<number> {
@@ -118,7 +130,7 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
     io.err(`generate: ${result.errorCount} error(s) in profiles; nothing written`);
     return 1;
   }
-  const meta = { version: version(), home: "https://github.com/promstack/promstack" };
+  const meta = chartMetadata();
   // Loaded here, not at the top: the dashboard builders and esbuild take a while to load and
   // only generate needs them, so validate starts quickly.
   const [{ emitChart }, { bundleReceiver }] = await Promise.all([import("./chart/emit.js"), import("../../receiver/src/bundle.js")]);
@@ -133,6 +145,35 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
     else rmSync(target, { force: true });
   }
   io.out(`generate: wrote ${files.size} files to ${output} and ${runbooks.size} runbook pages to ${runbooksDir}`);
+  return 0;
+}
+
+// --- promstack flux (the manifests live in ./flux/) ---
+function runFlux(args: string[], io: Io): number {
+  const { options, positional, help } = parseOptions(args, FLUX_OPTION_NAMES);
+  const chartVersion = version();
+  if (help) return io.out(fluxUsage(chartVersion)), 0;
+  if (positional.length !== 1) throw new UsageError(`flux takes exactly one profile file (got ${positional.length})`);
+  let fluxOptions;
+  try {
+    fluxOptions = resolveFluxOptions(options, chartVersion);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  // An invalid profile fails exactly as `promstack validate` fails on it.
+  const result = validateProfiles(positional);
+  if (result.errorCount > 0) return reportValidation(result, positional.length, io);
+  const source = result.profiles[0]!.source;
+  // Warnings go to stderr: stdout may carry the manifests.
+  for (const problem of result.problems) io.err(formatProblem(problem));
+  const profileText = readFileSync(source.file, "utf8"); // the profile as its author wrote it
+  for (const warning of receiverUrlWarnings(profileText, fluxOptions)) io.err(`${source.file}: warning: ${warning}`);
+  const manifests = fluxManifests(profileText, fluxOptions);
+  const output = options.get("output");
+  if (output === undefined) return io.out(fluxStream(manifests).trimEnd()), 0;
+  checkOutputDir(resolve(output), manifests);
+  writeTreeAtomically(resolve(output), fluxFiles(manifests));
+  io.err(`flux: wrote ${manifests.map((m) => m.file).join(", ")} to ${output}`);
   return 0;
 }
 
@@ -154,6 +195,8 @@ export async function main(args: string[], io: Io = defaultIo): Promise<number> 
         return await runGenerate(rest, io);
       case "validate":
         return runValidate(rest, io);
+      case "flux":
+        return runFlux(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -26,4 +26,5 @@ export const paths = {
   packageJson: resolve(repoRoot, "package.json"),
   rulePacks: resolve(repoRoot, "rules"),
   runbooks: resolve(repoRoot, "docs", "runbooks"),
+  changelog: resolve(repoRoot, "CHANGELOG.md"),
 };

@@ -522,7 +522,13 @@ const RULES: Record<string, Rule> = {
     },
   },
   alertmanagerConfigSecret: {
-    pending: () => `the chart writes alertmanager.yml into its own ConfigMap ${RELEASE}-alertmanager; it has no key to deliver it to an existing Alertmanager's Secret`,
+    check: (stack, value: { name: string; key: string }) => {
+      const secret = stack.objects.find((o) => o.kind === "Secret" && o.metadata.name === value.name) as { stringData?: Record<string, string> } | undefined;
+      expect(secret, `Secret/${value.name} (alertmanager.configSecret)`).to.not.equal(undefined);
+      const text = secret!.stringData?.[value.key];
+      expect(text, `key ${value.key} of Secret/${value.name}`).to.be.a("string");
+      expect(parse(text!), "the Secret holds the same configuration the chart's Alertmanager runs").to.deep.equal(stack.alertmanagerConfig);
+    },
   },
   alertmanagerConfig: {
     pending: () => `the chart writes alertmanager.yml into its own ConfigMap ${RELEASE}-alertmanager; it has no key to name that ConfigMap for an existing Alertmanager`,

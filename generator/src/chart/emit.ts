@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { visit, type Document } from "yaml";
 import type { Catalogue } from "../catalogue.js";
+import type { Change } from "./changelog.js";
 import { components } from "../components.js";
 import { emitDashboards } from "../dashboards/emit.js";
 import { paths } from "../paths.js";
@@ -19,6 +20,8 @@ export type ChartFiles = Map<string, string>;
 export interface ChartMetadata {
   version: string;
   home: string;
+  /** This version's entries of CHANGELOG.md. */
+  changes: Change[];
 }
 
 function listFiles(dir: string): string[] {
@@ -63,9 +66,11 @@ function umbrellaChartYaml(catalogue: Catalogue, meta: ChartMetadata): object {
     maintainers: [{ name: "promstack maintainers" }],
     annotations: {
       "artifacthub.io/license": "Apache-2.0",
-      "artifacthub.io/prerelease": "false",
+      "artifacthub.io/prerelease": String(meta.version.split("+")[0]!.includes("-")),
       "artifacthub.io/images": toYaml(images),
       "artifacthub.io/links": toYaml([{ name: "source", url: meta.home }]),
+      "artifacthub.io/changes": toYaml(meta.changes),
+      "artifacthub.io/containsSecurityUpdates": String(meta.changes.some((change) => change.kind === "security")),
     },
     dependencies: components.map((component) => ({
       name: component.name,

@@ -630,6 +630,7 @@ export interface AlertmanagerValues {
   templates?: {
     [k: string]: string | undefined;
   };
+  configSecret?: AlertmanagerConfigSecret;
 }
 /**
  * A node of the routing tree.
@@ -889,6 +890,23 @@ export interface SmtpSettings {
   authUsername?: string;
   authPasswordSecret?: SecretKeyRef;
   requireTls?: boolean;
+}
+/**
+ * Also render the configuration as a Secret in the form the Prometheus Operator's Alertmanager consumes (spec.configSecret; credentials through spec.secrets, mounted at the same /etc/alertmanager/secrets/<name>/ paths), for clusters whose Alertmanager the operator already runs.
+ */
+export interface AlertmanagerConfigSecret {
+  /**
+   * Render the Secret.
+   */
+  enabled?: boolean;
+  /**
+   * Secret name; empty means <release>-alertmanager-config.
+   */
+  name?: string;
+  /**
+   * Key of the configuration file in the Secret.
+   */
+  key?: string;
 }
 /**
  * The webhook receiver that turns Alertmanager notifications into structured JSON log lines.
@@ -1208,6 +1226,14 @@ export interface GrafanaDashboard {
    * Render the dashboard's ConfigMap.
    */
   enabled?: boolean;
+  /**
+   * Name of the ConfigMap, e.g. the one an existing setup already uses (default: <release>-grafana-dashboard-<name>).
+   */
+  configMapName?: string;
+  /**
+   * Key of the dashboard JSON in the ConfigMap (default: <name>.json).
+   */
+  fileName?: string;
 }
 /**
  * Where and how the dashboard ConfigMaps are rendered, so an existing Grafana's sidecar finds them.

@@ -65,7 +65,9 @@ toYaml; the dashboards are JSON files the generator wrote into dashboards/.
 
 {{/* Name of a dashboard's ConfigMap: call with (dict "ctx" $ "name" "raspberry-pi"). */}}
 {{- define "grafana.dashboardConfigMapName" -}}
+{{- with (get .ctx.Values.dashboards .name).configMapName -}}{{ . }}{{- else -}}
 {{- printf "%s-dashboard-%s" (include "promstack.fullname" .ctx) .name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
 {{- end -}}
 
 {{/* The Secret holding the admin credentials. */}}
