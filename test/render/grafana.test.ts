@@ -41,7 +41,7 @@ function dashboardIn(configMap: ConfigMap): GrafanaDashboard {
 const visiblePanels = (d: GrafanaDashboard) => d.panels.flatMap((p) => (p.type === "row" ? p.panels ?? [] : [p]));
 
 // From the source documents, written here by hand: the rendered chart must match them.
-const documented: Record<string, { profile: string; title?: string; panels?: string[] }> = {
+const documented: Record<string, { profile: string; title?: string; panels?: string[]; configMapName?: string; fileName?: string }> = {
   // 001_9bc49c6dc5a1a13f.txt, "5. Grafana Dashboard", panels 1 to 9.
   "raspberry-pi": {
     profile: "raspberry-pi",
@@ -57,7 +57,13 @@ const documented: Record<string, { profile: string; title?: string; panels?: str
     panels: ["Workflow Execution Rate", "Workflow Success Rate", "Active Workers", "HTTP Request Rate", "Queue Depth", "Workflow Duration Percentiles", "Top Workflows"],
   },
   // 002_7f2f8fd7557e01a1.txt, "3. Grafana Dashboard ... featuring".
-  "slurm-exporter": { profile: "slurm-exporter", panels: ["SLA Status", "Service Health", "Performance Metrics", "Error Tracking", "Cardinality Monitoring"] },
+  // The document creates ConfigMap slurm-exporter-dashboard with key dashboard.json; the profile keeps both.
+  "slurm-exporter": {
+    profile: "slurm-exporter",
+    panels: ["SLA Status", "Service Health", "Performance Metrics", "Error Tracking", "Cardinality Monitoring"],
+    configMapName: "slurm-exporter-dashboard",
+    fileName: "dashboard.json",
+  },
   // 000_670fb6aba4f2819c.txt names no panels: its service dashboard only has to exist.
   jobpilot: { profile: "jobpilot" },
 };
@@ -68,8 +74,8 @@ describe("render: grafana dashboards of each profile", () => {
       const configMaps = dashboardConfigMaps(parseObjects(helmTemplate([profile(expected.profile)])));
 
       it('as exactly one ConfigMap labelled grafana_dashboard: "1", with parseable JSON', () => {
-        expect(configMaps.map((c) => c.metadata.name)).to.deep.equal([`${RELEASE}-grafana-dashboard-${dashboard}`]);
-        expect(Object.keys(configMaps[0]!.data ?? {})).to.deep.equal([`${dashboard}.json`]);
+        expect(configMaps.map((c) => c.metadata.name)).to.deep.equal([expected.configMapName ?? `${RELEASE}-grafana-dashboard-${dashboard}`]);
+        expect(Object.keys(configMaps[0]!.data ?? {})).to.deep.equal([expected.fileName ?? `${dashboard}.json`]);
         const parsed = dashboardIn(configMaps[0]!);
         expect(parsed.uid).to.match(/^promstack-/);
         expect(visiblePanels(parsed).length).to.be.greaterThan(0);
@@ -200,7 +206,7 @@ describe("render: grafana.deploy false feeds an existing Grafana", () => {
   it("slurm-exporter renders only the dashboard ConfigMap, no Grafana server", () => {
     const objects = parseObjects(helmTemplate([profile("slurm-exporter")]));
     const grafanaObjects = objects.filter((o) => o.metadata.labels?.["app.kubernetes.io/name"] === "grafana");
-    expect(grafanaObjects.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal([`ConfigMap/${RELEASE}-grafana-dashboard-slurm-exporter`]);
+    expect(grafanaObjects.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(["ConfigMap/slurm-exporter-dashboard"]);
   });
 
   it("puts the ConfigMaps where the sidecar looks, with its folder annotation", () => {
