@@ -129,6 +129,45 @@ demo: $(HELM) generate ## generate the chart, validate and render one profile
 	@echo
 	@echo "demo: chart in charts/promstack; profile values/$(DEMO_PROFILE).yaml rendered to .work/demo/$(DEMO_PROFILE).yaml ($$(grep -c '^kind:' $(WORK)/demo/$(DEMO_PROFILE).yaml) objects)"
 
+# --- Cluster: a real Kubernetes control plane with kwok nodes (test-cluster) ---------------
+KUBE_VERSION := $(call version,tools.kubernetes.version)
+ETCD_VERSION := $(call version,tools.etcd.version)
+KWOK_VERSION := $(call version,tools.kwok.version)
+KUBE_APISERVER := $(BIN)/kube-apiserver-$(KUBE_VERSION)
+KUBE_CONTROLLER_MANAGER := $(BIN)/kube-controller-manager-$(KUBE_VERSION)
+KUBE_SCHEDULER := $(BIN)/kube-scheduler-$(KUBE_VERSION)
+KUBECTL := $(BIN)/kubectl-$(KUBE_VERSION)
+KUBE_BINARIES := $(KUBE_APISERVER) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) $(KUBECTL)
+ETCD := $(BIN)/etcd-$(ETCD_VERSION)
+KWOK := $(BIN)/kwok-$(KWOK_VERSION)
+CLUSTER_DIR := $(WORK)/cluster
+# kwok's stage files live in its module (the Prometheus Operator's CRDs come with `tools`).
+module_dir = $(shell go mod download -json $(1) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$$/\1/p')
+CLUSTER_ENV = CLUSTER_DIR=$(CLUSTER_DIR) KWOK_STAGES=$(call module_dir,sigs.k8s.io/kwok@$(KWOK_VERSION))/kustomize/stage \
+  ETCD=$(ETCD) KUBE_APISERVER=$(KUBE_APISERVER) KUBE_CONTROLLER_MANAGER=$(KUBE_CONTROLLER_MANAGER) \
+  KUBE_SCHEDULER=$(KUBE_SCHEDULER) KUBECTL=$(KUBECTL) KWOK=$(KWOK) KUBECONFIG=$(CLUSTER_DIR)/kubeconfig
+
+$(KUBE_BINARIES) &:
+	scripts/cluster/build-kubernetes.sh $(KUBE_VERSION)
+
+$(ETCD):
+	scripts/go-tool.sh etcd go.etcd.io/etcd/server/v3 $(ETCD_VERSION) go.etcd.io/etcd/server/v3
+
+$(KWOK):
+	scripts/go-tool.sh kwok sigs.k8s.io/kwok $(KWOK_VERSION) sigs.k8s.io/kwok/cmd/kwok
+
+.PHONY: cluster-tools
+cluster-tools: $(KUBE_BINARIES) $(ETCD) $(KWOK) ## build etcd, the Kubernetes control plane, kubectl and kwok
+	@echo "cluster-tools: kubernetes $(KUBE_VERSION), etcd $(ETCD_VERSION), kwok $(KWOK_VERSION)"
+
+.PHONY: cluster-up
+cluster-up: cluster-tools ## start etcd, kube-apiserver, controller-manager, scheduler and kwok nodes on 127.0.0.1
+	$(CLUSTER_ENV) scripts/cluster/up.sh
+
+.PHONY: cluster-down
+cluster-down: ## stop the cluster of cluster-up
+	CLUSTER_DIR=$(CLUSTER_DIR) scripts/cluster/down.sh
+
 # --- Tests: one target per validation layer ---------------------------------------------
 TEST_ENV := HELM=$(HELM) CT=$(CT) CT_CONFIG_DIR=$(CT_CONFIG) PROMTOOL=$(PROMTOOL) AMTOOL=$(AMTOOL) KUBERNETES_VALIDATE=$(VENV)/bin/kubernetes-validate K8S_MINOR=$(K8S_MINOR) PROMETHEUS_OPERATOR_CRDS=$(OPERATOR_CRDS) CYCLONUS=$(CYCLONUS)
 
@@ -152,10 +191,16 @@ test-semantics: build tools ## promtool and amtool on the rendered configs
 test-receiver: build ## the alert receiver over real HTTP
 	$(MOCHA) --timeout 60000 'dist/test/receiver/**/*.test.js'
 
+# The cluster layer starts its own cluster and stops it afterwards, whatever the outcome.
+.PHONY: test-cluster
+test-cluster: build tools cluster-tools ## ct install of every profile, upgrades, Pod Security, on a real API server
+	@$(CLUSTER_ENV) scripts/cluster/up.sh && trap 'CLUSTER_DIR=$(CLUSTER_DIR) scripts/cluster/down.sh' EXIT && \
+	  $(TEST_ENV) $(CLUSTER_ENV) $(MOCHA) --timeout 900000 'dist/test/cluster/**/*.test.js'
+
 .PHONY: test
 test: tools check-generated ## every test layer, after checking the committed output is current
 	@mkdir -p $(WORK); start=$$(date +%s); status=0; \
-	$(MAKE) -k test-unit test-schema test-render test-semantics test-receiver test-distribution 2>&1 | tee $(WORK)/test.log || status=$$?; \
+	$(MAKE) -k test-unit test-schema test-render test-semantics test-receiver test-distribution test-cluster 2>&1 | tee $(WORK)/test.log || status=$$?; \
 	echo "test: layers took $$(( $$(date +%s) - start ))s"; \
 	awk '/^ *[0-9]+ passing/ {p += $$1} /^ *[0-9]+ failing/ {f += $$1} END {printf "%d passed, %d failed\n", p, f}' $(WORK)/test.log; \
 	exit $$status

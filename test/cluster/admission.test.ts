@@ -1,0 +1,87 @@
+// The test cluster itself, and Pod Security admission as the API server applies it to every
+// pod the chart can create.
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { helmTemplate, parseObjects, type K8sObject } from "../helpers/render.js";
+import { profileFiles, repoRoot } from "../helpers/tools.js";
+import { createNamespace, deleteNamespace, getJson, kubectl, kubectlOk } from "./kube.js";
+
+const versions = JSON.parse(readFileSync(join(repoRoot, "versions.json"), "utf8")) as { tools: { kubernetes: { version: string } } };
+const restricted = "admission-restricted";
+const privileged = "admission-privileged";
+const cases = [...profileFiles(), join(repoRoot, "test", "fixtures", "all-enabled.yaml")];
+
+/** Each pod the rendered chart would create, as a bare Pod (what admission judges). */
+function podsOf(objects: K8sObject[]): Array<{ name: string; pod: object }> {
+  const pods: Array<{ name: string; pod: object }> = [];
+  for (const object of objects) {
+    const template = (object as { spec?: { template?: { metadata?: object; spec?: object } } }).spec?.template;
+    if (template?.spec) {
+      pods.push({ name: `${object.kind}/${object.metadata.name}`, pod: { apiVersion: "v1", kind: "Pod", metadata: { ...template.metadata, name: `check-${object.metadata.name}` }, spec: template.spec } });
+    } else if (object.kind === "Pod") {
+      const { namespace: _, ...metadata } = object.metadata;
+      pods.push({ name: `Pod/${object.metadata.name}`, pod: { ...object, metadata } });
+    }
+  }
+  return pods;
+}
+
+function dryRunCreate(namespace: string, pod: object) {
+  return kubectl(["create", "--dry-run=server", "--namespace", namespace, "--filename", "-", "--output", "name"], JSON.stringify(pod));
+}
+
+describe("cluster: the test cluster", () => {
+  it(`runs kube-apiserver ${versions.tools.kubernetes.version}, the pinned version`, () => {
+    const version = JSON.parse(kubectlOk(["version", "--output", "json"])) as { serverVersion: { gitVersion: string }; clientVersion: { gitVersion: string } };
+    expect(version.serverVersion.gitVersion).to.equal(versions.tools.kubernetes.version);
+    expect(version.clientVersion.gitVersion).to.equal(versions.tools.kubernetes.version);
+  });
+
+  it("has Ready kwok nodes of every architecture the profiles target (amd64, arm64, arm)", () => {
+    const nodes = getJson<{ items: Array<K8sObject & { status: { conditions?: Array<{ type: string; status: string }> } }> }>(["nodes"]).items;
+    const ready = nodes.filter((n) => n.status.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
+    expect(ready.map((n) => n.metadata.name)).to.have.members(nodes.map((n) => n.metadata.name));
+    const architectures = new Set(ready.map((n) => n.metadata.labels?.["kubernetes.io/arch"]));
+    for (const arch of ["amd64", "arm64", "arm"]) expect([...architectures]).to.include(arch);
+  });
+});
+
+describe("cluster: Pod Security admission of every pod the chart creates", () => {
+  before(function () {
+    this.timeout(120_000);
+    createNamespace(restricted, "restricted");
+    createNamespace(privileged, "privileged");
+  });
+  after(function () {
+    this.timeout(120_000);
+    deleteNamespace(restricted);
+    deleteNamespace(privileged);
+  });
+
+  for (const file of cases) {
+    it(`${basename(file, ".yaml")}: every pod but node-exporter's is admitted under 'restricted'`, function () {
+      this.timeout(120_000);
+      const pods = podsOf(parseObjects(helmTemplate([file])));
+      expect(pods.length).to.be.greaterThan(0);
+      for (const { name, pod } of pods.filter((p) => !p.name.includes("node-exporter"))) {
+        const result = dryRunCreate(restricted, pod);
+        expect(result.status, `${name}: ${result.stderr}`).to.equal(0);
+        expect(result.stderr, `${name} draws no Pod Security warning`).not.to.contain("would violate PodSecurity");
+      }
+    });
+  }
+
+  it("node-exporter's pod is rejected under 'restricted' (host namespaces, hostPath) and admitted under 'privileged'", function () {
+    this.timeout(60_000);
+    const pods = podsOf(parseObjects(helmTemplate([join(repoRoot, "values", "gorax.yaml")])));
+    const nodeExporter = pods.find((p) => p.name.startsWith("DaemonSet/") && p.name.includes("node-exporter"));
+    expect(nodeExporter, "gorax renders node-exporter").to.not.equal(undefined);
+    const rejected = dryRunCreate(restricted, nodeExporter!.pod);
+    expect(rejected.status).to.not.equal(0);
+    expect(rejected.stderr).to.contain('violates PodSecurity "restricted:latest"');
+    for (const reason of ["host namespaces", "hostPath volumes", "hostPort"]) expect(rejected.stderr).to.contain(reason);
+    const admitted = dryRunCreate(privileged, nodeExporter!.pod);
+    expect(admitted.status, admitted.stderr).to.equal(0);
+  });
+});
