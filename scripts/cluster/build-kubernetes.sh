@@ -23,8 +23,10 @@ for name in "${binaries[@]}"; do [ -x "$bin/$name-$version" ] || missing+=("$nam
 link() { for name in "${binaries[@]}"; do ln -sf "$name-$version" "$bin/$name"; done; }
 if [ ${#missing[@]} -eq 0 ]; then link; exit 0; fi
 
-work="$root/.tools/src/kubernetes-$version"
-rm -rf "$work" && mkdir -p "$work/out" "$bin"
+# The wrapper module is throwaway: a private temporary folder, removed at exit.
+work=$(mktemp -d "${TMPDIR:-/tmp}/promstack-kubernetes-$version.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/out" "$bin"
 cd "$work"
 start=$(date +%s)
 echo "tools: building ${missing[*]} $version from k8s.io/kubernetes (first build takes many minutes; cached afterwards)"
@@ -34,9 +36,8 @@ go mod edit -go="$(awk '$1 == "go" {print $2; exit}' "$upstream")"
 # Every "k8s.io/x => ./staging/src/k8s.io/x" becomes "k8s.io/x => k8s.io/x v0.NN.x".
 grep -oE '^[[:space:]]*k8s\.io/[a-z0-9-]+ => \./staging/src/k8s\.io/[a-z0-9-]+' "$upstream" |
   while read -r module _ _; do go mod edit -replace="$module=$module@$staging"; done
-packages=$(printf "k8s.io/kubernetes/cmd/%s " "${missing[@]}")
-# shellcheck disable=SC2086 # one word per package
-go get $(printf "%s@$version " $packages)
+packages=("${missing[@]/#/k8s.io/kubernetes/cmd/}")
+go get "${packages[@]/%/@$version}" 2>"$work/go-get.log" || { cat "$work/go-get.log" >&2; exit 1; }
 
 build_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 ldflags=""
@@ -45,8 +46,7 @@ for package in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   ldflags+=" -X $package.gitTreeState=clean -X $package.buildDate=$build_date"
 done
 # Static binaries, as upstream ships them.
-# shellcheck disable=SC2086
-CGO_ENABLED=0 go build -trimpath -ldflags "-s -w$ldflags" -o "$work/out/" $packages
+CGO_ENABLED=0 go build -trimpath -ldflags "-s -w$ldflags" -o "$work/out/" "${packages[@]}"
 for name in "${missing[@]}"; do mv "$work/out/$name" "$bin/$name-$version"; done
 link
 echo "tools: built ${missing[*]} $version in $(( $(date +%s) - start ))s"

@@ -31,7 +31,13 @@ fi
 start=$(date +%s)
 rm -rf "$dir" && mkdir -p "$dir/pki" "$dir/logs"
 # If anything below fails, stop what has started.
-trap 'status=$?; [ $status -eq 0 ] || { echo "cluster-up: failed; logs in $dir/logs" >&2; "$here/down.sh" >/dev/null || true; }' EXIT
+stop_on_failure() {
+  local status=$?
+  [ "$status" -eq 0 ] && return
+  echo "cluster-up: failed; logs in $dir/logs" >&2
+  "$here/down.sh" >/dev/null || true
+}
+trap stop_on_failure EXIT
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 etcd_port=$(free_port) etcd_peer_port=$(free_port) api_port=$(free_port)
