@@ -9,22 +9,37 @@ import { createNamespace, deleteNamespace, getJson, kubectl, kubectlOk } from ".
 
 const versions = JSON.parse(readFileSync(join(repoRoot, "versions.json"), "utf8")) as { tools: { kubernetes: { version: string } } };
 const restricted = "admission-restricted";
+const baseline = "admission-baseline";
 const privileged = "admission-privileged";
 const cases = [...profileFiles(), join(repoRoot, "test", "fixtures", "all-enabled.yaml")];
 
-/** Each pod the rendered chart would create, as a bare Pod (what admission judges). */
+/**
+ * Each pod the rendered chart would create, as a bare Pod (what admission judges). A
+ * StatefulSet's pods also mount its claims, which the controller adds from the templates.
+ */
 function podsOf(objects: K8sObject[]): Array<{ name: string; pod: object }> {
   const pods: Array<{ name: string; pod: object }> = [];
   for (const object of objects) {
-    const template = (object as { spec?: { template?: { metadata?: object; spec?: object } } }).spec?.template;
+    const spec = (object as { spec?: { template?: { metadata?: object; spec?: { volumes?: object[] } }; volumeClaimTemplates?: K8sObject[] } }).spec;
+    const template = spec?.template;
     if (template?.spec) {
-      pods.push({ name: `${object.kind}/${object.metadata.name}`, pod: { apiVersion: "v1", kind: "Pod", metadata: { ...template.metadata, name: `check-${object.metadata.name}` }, spec: template.spec } });
+      const claims = (spec?.volumeClaimTemplates ?? []).map((claim) => ({ name: claim.metadata.name, persistentVolumeClaim: { claimName: `${claim.metadata.name}-${object.metadata.name}-0` } }));
+      const podSpec = { ...template.spec, volumes: [...(template.spec.volumes ?? []), ...claims] };
+      pods.push({ name: `${object.kind}/${object.metadata.name}`, pod: { apiVersion: "v1", kind: "Pod", metadata: { ...template.metadata, name: `check-${object.metadata.name}` }, spec: podSpec } });
     } else if (object.kind === "Pod") {
       const { namespace: _, ...metadata } = object.metadata;
       pods.push({ name: `Pod/${object.metadata.name}`, pod: { ...object, metadata } });
     }
   }
   return pods;
+}
+
+/** The pods' service accounts must exist for the ServiceAccount admission plugin. */
+function createServiceAccounts(objects: K8sObject[], namespace: string): void {
+  for (const account of objects.filter((o) => o.kind === "ServiceAccount")) {
+    const { namespace: _, ...metadata } = account.metadata;
+    kubectlOk(["apply", "--namespace", namespace, "--filename", "-"], JSON.stringify({ ...account, metadata }));
+  }
 }
 
 function dryRunCreate(namespace: string, pod: object) {
@@ -51,18 +66,20 @@ describe("cluster: Pod Security admission of every pod the chart creates", () =>
   before(function () {
     this.timeout(120_000);
     createNamespace(restricted, "restricted");
+    createNamespace(baseline, "baseline");
     createNamespace(privileged, "privileged");
   });
   after(function () {
     this.timeout(120_000);
-    deleteNamespace(restricted);
-    deleteNamespace(privileged);
+    for (const namespace of [restricted, baseline, privileged]) deleteNamespace(namespace);
   });
 
   for (const file of cases) {
     it(`${basename(file, ".yaml")}: every pod but node-exporter's is admitted under 'restricted'`, function () {
       this.timeout(120_000);
-      const pods = podsOf(parseObjects(helmTemplate([file])));
+      const objects = parseObjects(helmTemplate([file]));
+      createServiceAccounts(objects, restricted);
+      const pods = podsOf(objects);
       expect(pods.length).to.be.greaterThan(0);
       for (const { name, pod } of pods.filter((p) => !p.name.includes("node-exporter"))) {
         const result = dryRunCreate(restricted, pod);
@@ -72,16 +89,22 @@ describe("cluster: Pod Security admission of every pod the chart creates", () =>
     });
   }
 
-  it("node-exporter's pod is rejected under 'restricted' (host namespaces, hostPath) and admitted under 'privileged'", function () {
+  it("node-exporter's pod is rejected under 'restricted' and 'baseline' (host namespaces, hostPort, hostPath) and admitted under 'privileged'", function () {
     this.timeout(60_000);
-    const pods = podsOf(parseObjects(helmTemplate([join(repoRoot, "values", "gorax.yaml")])));
-    const nodeExporter = pods.find((p) => p.name.startsWith("DaemonSet/") && p.name.includes("node-exporter"));
+    const objects = parseObjects(helmTemplate([join(repoRoot, "values", "gorax.yaml")]));
+    const nodeExporter = podsOf(objects).find((p) => p.name.startsWith("DaemonSet/") && p.name.includes("node-exporter"));
     expect(nodeExporter, "gorax renders node-exporter").to.not.equal(undefined);
-    const rejected = dryRunCreate(restricted, nodeExporter!.pod);
-    expect(rejected.status).to.not.equal(0);
-    expect(rejected.stderr).to.contain('violates PodSecurity "restricted:latest"');
-    for (const reason of ["host namespaces", "hostPath volumes", "hostPort"]) expect(rejected.stderr).to.contain(reason);
+    const expectations: Array<[string, string[]]> = [
+      [restricted, ['violates PodSecurity "restricted:latest"', "host namespaces (hostNetwork=true, hostPID=true)", "hostPort", 'restricted volume type "hostPath"']],
+      [baseline, ['violates PodSecurity "baseline:latest"', "host namespaces (hostNetwork=true, hostPID=true)", "hostPort", "hostPath volumes"]],
+    ];
+    for (const [namespace, reasons] of expectations) {
+      const rejected = dryRunCreate(namespace, nodeExporter!.pod);
+      expect(rejected.status, namespace).to.not.equal(0);
+      for (const reason of reasons) expect(rejected.stderr, namespace).to.contain(reason);
+    }
     const admitted = dryRunCreate(privileged, nodeExporter!.pod);
     expect(admitted.status, admitted.stderr).to.equal(0);
+    expect(admitted.stdout.trim()).to.equal(`pod/check-${objects.find((o) => o.kind === "DaemonSet")!.metadata.name}`);
   });
 });

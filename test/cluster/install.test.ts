@@ -5,12 +5,12 @@ import { expect } from "chai";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { chartDir } from "../helpers/tools.js";
-import { createNamespace, deleteNamespace, installOperatorCrds, kubectlOk } from "./kube.js";
+import { createNamespace, deleteNamespace, helmOk, installOperatorCrds, kubectlOk } from "./kube.js";
 import {
   ctInstall, expectAllAdmitted, expectWorkloadsReady, manifest, profileValues, releaseSecretReport,
   uninstallLeavingOnlyClaims, type Installed, type Namespaces,
 } from "./release.js";
-import type { K8sObject } from "../helpers/render.js";
+import { parseObjects, type K8sObject } from "../helpers/render.js";
 
 const profiles = readdirSync(join(chartDir, "ci")).filter((f) => f.endsWith("-values.yaml")).map((f) => f.replace(/-values\.yaml$/, "")).sort();
 
@@ -46,7 +46,11 @@ describe("cluster: ct install of every profile (Pod Security 'restricted')", () 
         installed = ctInstall(profile, namespaces);
         objects = manifest(installed.release, namespaces.release);
         console.log(`      ${profile}: ct install took ${installed.seconds.toFixed(1)}s, ${objects.length} objects`);
-        expect(installed.output).to.match(/TEST SUITE:|Phase:\s+Succeeded|No tests found/);
+        // ct ran `helm test`: each test pod the chart ships for this profile succeeded.
+        const testPods = parseObjects(helmOk(["get", "hooks", installed.release, "--namespace", namespaces.release]))
+          .filter((o) => o.kind === "Pod" && (o.metadata as { annotations?: Record<string, string> }).annotations?.["helm.sh/hook"] === "test");
+        expect(testPods.length, "test pods of the release").to.be.greaterThan(0);
+        for (const pod of testPods) expect(installed.output).to.match(new RegExp(`TEST SUITE:\\s+${pod.metadata.name}\\n[^\\n]*\\n[^\\n]*\\nPhase:\\s+Succeeded`));
       });
 
       it("every object of the release was admitted by the API server", function () {

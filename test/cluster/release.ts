@@ -75,9 +75,14 @@ export function manifest(release: string, namespace: string): K8sObject[] {
 
 /** Every object of the release's manifest exists: the API server admitted each one. */
 export function expectAllAdmitted(objects: K8sObject[], namespace: string): void {
-  const names = kubectlOk(["get", "--namespace", namespace, "--filename", "-", "--output", "name"], objects.map((o) => JSON.stringify(o)).join("\n---\n"))
-    .trim().split("\n");
-  expect(names, names.join("\n")).to.have.length(objects.length);
+  // kubectl wants one namespace per call; node-exporter's objects name their own.
+  const byNamespace = new Map<string, K8sObject[]>();
+  for (const o of objects) byNamespace.set(o.metadata.namespace ?? namespace, [...(byNamespace.get(o.metadata.namespace ?? namespace) ?? []), o]);
+  for (const [ns, group] of byNamespace) {
+    const names = kubectlOk(["get", "--namespace", ns, "--filename", "-", "--output", "name"], group.map((o) => JSON.stringify(o)).join("\n---\n"))
+      .trim().split("\n");
+    expect(names, names.join("\n")).to.have.length(group.length);
+  }
 }
 
 type Workload = K8sObject & { spec: { replicas?: number }; status?: Record<string, number | undefined> };

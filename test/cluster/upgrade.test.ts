@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { chartDir, repoRoot, run } from "../helpers/tools.js";
 import type { K8sObject } from "../helpers/render.js";
-import { cluster, createNamespace, deleteNamespace, exec, helmOk } from "./kube.js";
+import { cluster, createNamespace, deleteNamespace, exec, helm, helmOk } from "./kube.js";
 import {
   ciValuesFile, clusterSetArgs, expectAllAdmitted, expectWorkloadsReady, manifest, profileValues,
   releaseSecretReport, uninstallLeavingOnlyClaims, type Namespaces,
@@ -92,6 +92,8 @@ describe("cluster: upgrade from one profile's values to another's, and roll back
   const architectures = (profile: string) => profileValues(profile).global?.architectures ?? ["amd64", "arm64"];
   const prometheusReplicas = (objects: K8sObject[]) =>
     (objects.find((o) => o.kind === "StatefulSet" && o.metadata.name === `${release}-prometheus`) as (K8sObject & { spec: { replicas: number } }) | undefined)?.spec.replicas;
+  const upgradeTo = (extra: string[] = []) => helm(["upgrade", release, chartDir, "--namespace", namespaces.release, "--values", ciValuesFile(to), ...clusterSetArgs(namespaces), ...extra, ...HELM_WAIT]);
+  const rollbackTo1 = () => helmOk(["rollback", release, "1", "--namespace", namespaces.release, ...HELM_WAIT]);
 
   before(function () {
     this.timeout(120_000);
@@ -109,25 +111,46 @@ describe("cluster: upgrade from one profile's values to another's, and roll back
     helmOk(["install", release, chartDir, "--namespace", namespaces.release, "--values", ciValuesFile(from), ...clusterSetArgs(namespaces), ...HELM_WAIT]);
     const objects = manifest(release, namespaces.release);
     seen.push(...objects);
+    expect(prometheusReplicas(objects)).to.equal(1);
     expectWorkloadsReady(objects, namespaces, architectures(from), release);
   });
 
-  it(`upgrades to ${to}'s values: Prometheus goes from 1 to 2 replicas, every pod ready`, function () {
+  // The two profiles size their volumes differently, and a StatefulSet's claim templates
+  // cannot change: the API server refuses the upgrade (the chart README says what to do).
+  it(`upgrading to ${to}'s volume sizes is refused (volumeClaimTemplates are immutable), and a rollback recovers`, function () {
     this.timeout(600_000);
-    helmOk(["upgrade", release, chartDir, "--namespace", namespaces.release, "--values", ciValuesFile(to), ...clusterSetArgs(namespaces), ...HELM_WAIT]);
+    const refused = upgradeTo();
+    expect(refused.status).to.not.equal(0);
+    for (const statefulSet of [`${release}-prometheus`, `${release}-alertmanager`]) {
+      expect(refused.stderr).to.match(new RegExp(`cannot patch "${statefulSet}" with kind StatefulSet: .*spec\\.volumeClaimTemplates: .*field is immutable`));
+    }
+    expect(revision(release, namespaces.release)).to.include({ revision: 2, status: "failed" });
+    rollbackTo1();
+    expect(revision(release, namespaces.release)).to.include({ revision: 3, status: "deployed" });
+    expectWorkloadsReady(manifest(release, namespaces.release), namespaces, architectures(from), release);
+  });
+
+  it(`upgrades to ${to}'s values with ${from}'s volume sizes kept: Prometheus 1 → 2 replicas, helm test passes`, function () {
+    this.timeout(600_000);
+    const kept = ["prometheus", "alertmanager"].flatMap((component) => {
+      const persistence = (profileValues(from) as Record<string, { persistence?: { size?: string } }>)[component]?.persistence;
+      return persistence?.size ? ["--set", `${component}.persistence.size=${persistence.size}`] : [];
+    });
+    const result = upgradeTo(kept);
+    expect(result.status, result.stderr).to.equal(0);
+    expect(revision(release, namespaces.release)).to.include({ revision: 4, status: "deployed" });
     const objects = manifest(release, namespaces.release);
     seen.push(...objects);
-    expect(revision(release, namespaces.release)).to.include({ revision: 2, status: "deployed" });
     expect(prometheusReplicas(objects)).to.equal(2);
     expectAllAdmitted(objects, namespaces.release);
     expectWorkloadsReady(objects, namespaces, architectures(to), release);
     helmOk(["test", release, "--namespace", namespaces.release, "--timeout", "300s"]);
   });
 
-  it(`rolls back to ${from} (revision 1) as revision 3`, function () {
+  it(`rolls back to ${from} (revision 1) as revision 5`, function () {
     this.timeout(600_000);
-    helmOk(["rollback", release, "1", "--namespace", namespaces.release, ...HELM_WAIT]);
-    expect(revision(release, namespaces.release)).to.include({ revision: 3, status: "deployed" });
+    rollbackTo1();
+    expect(revision(release, namespaces.release)).to.include({ revision: 5, status: "deployed" });
     const objects = manifest(release, namespaces.release);
     expect(prometheusReplicas(objects)).to.equal(1);
     expectWorkloadsReady(objects, namespaces, architectures(from), release);
