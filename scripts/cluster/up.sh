@@ -88,16 +88,20 @@ launch() { # name binary args...
   timeout --kill-after=10s "$ttl" "$@" >"$dir/logs/$name.log" 2>&1 &
   echo "$name $! $1" >>"$dir/pids"
 }
-wait_for() { # what seconds command...
-  local what=$1 seconds=$2; shift 2
-  for _ in $(seq "$seconds"); do "$@" >/dev/null 2>&1 && return 0; sleep 1; done
-  echo "cluster-up: $what not ready after ${seconds}s" >&2; return 1
-}
 alive() { # fail early, with its log, when a component has exited
   local name pid
   while read -r name pid _; do
     kill -0 "$pid" 2>/dev/null || { echo "cluster-up: $name exited:" >&2; tail -20 "$dir/logs/$name.log" >&2; return 1; }
   done <"$dir/pids"
+}
+wait_for() { # what seconds command...
+  local what=$1 seconds=$2; shift 2
+  for _ in $(seq "$seconds"); do
+    "$@" >/dev/null 2>&1 && return 0
+    alive || return 1
+    sleep 1
+  done
+  echo "cluster-up: $what not ready after ${seconds}s" >&2; return 1
 }
 
 launch etcd "$ETCD" --name promstack --data-dir "$dir/etcd" \
