@@ -4,8 +4,8 @@ import { expect } from "chai";
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { chartDir, repoRoot, run } from "../helpers/tools.js";
-import type { K8sObject } from "../helpers/render.js";
-import { cluster, createNamespace, deleteNamespace, exec, helm, helmOk } from "./kube.js";
+import { parseObjects, type K8sObject } from "../helpers/render.js";
+import { cluster, createNamespace, deleteNamespace, exec, helm, helmOk, installOperatorCrds } from "./kube.js";
 import {
   ciValuesFile, clusterSetArgs, expectAllAdmitted, expectWorkloadsReady, manifest, profileValues,
   releaseSecretReport, uninstallLeavingOnlyClaims, type Namespaces,
@@ -50,7 +50,7 @@ describe(`cluster: upgrade from the previous chart (${PREVIOUS.label}) to this o
 
   const profiles = readdirSync(join(chartDir, "ci")).filter((f) => f.endsWith("-values.yaml")).map((f) => f.replace(/-values\.yaml$/, "")).sort();
   for (const profile of profiles) {
-    it(`${profile}: install the previous chart, upgrade, helm test, uninstall`, async function () {
+    it(`${profile}: previous chart → this chart (same values, as ct --upgrade does) → this profile's current values, helm test, uninstall`, async function () {
       this.timeout(900_000);
       const previousValues = join(previous, "ci", `${profile}-values.yaml`);
       if (!existsSync(previousValues)) {
@@ -59,22 +59,48 @@ describe(`cluster: upgrade from the previous chart (${PREVIOUS.label}) to this o
       }
       const namespaces = withNamespaces(`upgrade-${profile}`);
       const release = `up-${profile}`.slice(0, 30);
+      const architectures = profileValues(profile).global?.architectures ?? ["amd64", "arm64"];
+      const upgrade = (values: string) => helm(["upgrade", release, chartDir, "--namespace", namespaces.release, "--values", values, ...clusterSetArgs(namespaces), ...HELM_WAIT]);
       createNamespace(namespaces.release, "restricted");
       createNamespace(namespaces.host, "privileged");
+      if (profileValues(profile).prometheus?.mode === "operator") installOperatorCrds();
       try {
         const start = Date.now();
         helmOk(["install", release, previous, "--namespace", namespaces.release, "--values", previousValues, ...clusterSetArgs(namespaces), ...HELM_WAIT]);
-        const first = manifest(release, namespaces.release);
+        const seen = manifest(release, namespaces.release);
         const installed = Date.now();
-        helmOk(["upgrade", release, chartDir, "--namespace", namespaces.release, "--values", ciValuesFile(profile), ...clusterSetArgs(namespaces), ...HELM_WAIT]);
+
+        // The chart alone changes: the release's values stay what they were.
+        const sameValues = upgrade(previousValues);
+        expect(sameValues.status, `this chart with the values of ${PREVIOUS.label}:\n${sameValues.stderr}`).to.equal(0);
         const upgraded = Date.now();
         expect(revision(release, namespaces.release)).to.include({ revision: 2, status: "deployed" });
         const second = manifest(release, namespaces.release);
+        seen.push(...second);
         expectAllAdmitted(second, namespaces.release);
-        expectWorkloadsReady(second, namespaces, profileValues(profile).global?.architectures ?? ["amd64", "arm64"], release);
+        expectWorkloadsReady(second, namespaces, architectures, release);
         helmOk(["test", release, "--namespace", namespaces.release, "--timeout", "300s"]);
+
+        // Then the profile's values as they are now. Where the profile changed a volume claim
+        // template since, the API server must refuse (see the chart README) and a rollback recover.
+        const wanted = claimTemplates(parseObjects(helmOk(["template", release, chartDir, "--namespace", namespaces.release, "--values", ciValuesFile(profile), ...clusterSetArgs(namespaces)])));
+        const changed = [...wanted].filter(([name, template]) => claimTemplates(second).has(name) && claimTemplates(second).get(name) !== template).map(([name]) => name);
+        const current = upgrade(ciValuesFile(profile));
+        if (changed.length === 0) {
+          expect(current.status, current.stderr).to.equal(0);
+          expect(revision(release, namespaces.release)).to.include({ revision: 3, status: "deployed" });
+          const third = manifest(release, namespaces.release);
+          seen.push(...third);
+          expectWorkloadsReady(third, namespaces, architectures, release);
+        } else {
+          expect(current.status, `${changed.join(", ")}: claim templates changed, yet the upgrade passed`).to.not.equal(0);
+          for (const name of changed) expect(current.stderr).to.match(new RegExp(`cannot patch "${name}" with kind StatefulSet: .*spec\\.volumeClaimTemplates: .*field is immutable`));
+          helmOk(["rollback", release, "2", "--namespace", namespaces.release, ...HELM_WAIT]);
+          expect(revision(release, namespaces.release)).to.include({ revision: 4, status: "deployed" });
+          console.log(`      ${profile}: NOTE the profile changed the volume claims of ${changed.join(", ")} since ${PREVIOUS.label}; an existing release cannot take its current values without the resize procedure (refused, rolled back)`);
+        }
         console.log(`      ${profile}: previous install ${((installed - start) / 1000).toFixed(1)}s, upgrade ${((upgraded - installed) / 1000).toFixed(1)}s; ${releaseSecretReport(release, namespaces.release)}`);
-        await uninstallLeavingOnlyClaims(release, namespaces, [...first, ...second]);
+        await uninstallLeavingOnlyClaims(release, namespaces, seen);
       } finally {
         deleteNamespace(namespaces.release);
         deleteNamespace(namespaces.host);
@@ -82,6 +108,15 @@ describe(`cluster: upgrade from the previous chart (${PREVIOUS.label}) to this o
     });
   }
 });
+
+/** Each StatefulSet's volume claim templates (what the API server will not let change), as JSON. */
+function claimTemplates(objects: K8sObject[]): Map<string, string> {
+  return new Map(objects.filter((o) => o.kind === "StatefulSet").map((o) => {
+    const templates = ((o as K8sObject & { spec: { volumeClaimTemplates?: Array<{ metadata: { name: string }; spec: object }> } }).spec.volumeClaimTemplates ?? [])
+      .map((t) => ({ name: t.metadata.name, spec: t.spec }));
+    return [o.metadata.name, JSON.stringify(templates)];
+  }));
+}
 
 describe("cluster: upgrade from one profile's values to another's, and roll back", () => {
   const from = "jobpilot";
