@@ -34,6 +34,17 @@ function podsOf(objects: K8sObject[]): Array<{ name: string; pod: object }> {
   return pods;
 }
 
+/** Priority classes are the cluster's, not the chart's; the Priority admission plugin wants those the pods name. */
+const priorityClasses = new Set<string>();
+function createPriorityClasses(pods: Array<{ pod: object }>): void {
+  for (const { pod } of pods) {
+    const name = (pod as { spec: { priorityClassName?: string } }).spec.priorityClassName;
+    if (!name || priorityClasses.has(name) || kubectl(["get", "priorityclass", name]).status === 0) continue; // built-in ones exist
+    kubectlOk(["create", "--filename", "-"], JSON.stringify({ apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name }, value: 1000 }));
+    priorityClasses.add(name);
+  }
+}
+
 /** The pods' service accounts must exist for the ServiceAccount admission plugin. */
 function createServiceAccounts(objects: K8sObject[], namespace: string): void {
   for (const account of objects.filter((o) => o.kind === "ServiceAccount")) {
@@ -72,6 +83,7 @@ describe("cluster: Pod Security admission of every pod the chart creates", () =>
   after(function () {
     this.timeout(120_000);
     for (const namespace of [restricted, baseline, privileged]) deleteNamespace(namespace);
+    for (const name of priorityClasses) kubectlOk(["delete", "priorityclass", name, "--ignore-not-found"]);
   });
 
   for (const file of cases) {
@@ -81,6 +93,7 @@ describe("cluster: Pod Security admission of every pod the chart creates", () =>
       createServiceAccounts(objects, restricted);
       const pods = podsOf(objects);
       expect(pods.length).to.be.greaterThan(0);
+      createPriorityClasses(pods);
       for (const { name, pod } of pods.filter((p) => !p.name.includes("node-exporter"))) {
         const result = dryRunCreate(restricted, pod);
         expect(result.status, `${name}: ${result.stderr}`).to.equal(0);
