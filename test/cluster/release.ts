@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { cpSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { chartDir } from "../helpers/tools.js";
+import { chartDir, tools } from "../helpers/tools.js";
 import { parseObjects, type K8sObject } from "../helpers/render.js";
 import { cluster, eventually, exec, getJson, helmOk, kubectlOk, objectsOf, releaseSecrets, toolPath, type Leftover } from "./kube.js";
 
@@ -36,7 +36,7 @@ export interface Installed { release: string; seconds: number; output: string }
  * of a chart in turn; a copy holding only this profile's file makes it one install (and one
  * timing), and keeps ct's `helm dependency build` away from the committed chart. ct waits
  * for readiness (helm --wait, kubectl rollout status) and runs `helm test`; the release is
- * kept (--skip-clean-up) so the test can inspect it, then uninstall it itself.
+ * kept (--skip-clean-up) for the test to inspect, and the test uninstalls it itself.
  */
 export function ctInstall(profile: string, namespaces: Namespaces): Installed {
   const copyRoot = join(cluster.workDir, "charts", profile);
@@ -48,7 +48,7 @@ export function ctInstall(profile: string, namespaces: Namespaces): Installed {
 
   const before = new Set(releases(namespaces.release));
   const start = Date.now();
-  const result = exec(process.env.CT ?? "ct", [
+  const result = exec(tools.ct, [
     "install",
     "--charts", copy,
     "--namespace", namespaces.release,
