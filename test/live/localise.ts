@@ -84,7 +84,10 @@ export function localise(release: Release, host: HostLayout, apps: string[]): Lo
 // --- 1. volumes ---------------------------------------------------------------------------
 
 interface PathMap {
+  /** The host path behind a pod path (unchanged when no volume is mounted there). */
   map(podPath: string): string;
+  /** The host path behind a pod path that must lie on a volume (a Secret file, say). */
+  mounted(podPath: string, what: string): string;
 }
 
 function materialiseVolumes(release: Release, w: Workload, replica: number, root: string): PathMap {
@@ -110,13 +113,19 @@ function materialiseVolumes(release: Release, w: Workload, replica: number, root
     mounts.push([mount.mountPath, mount.subPath ? join(dir, mount.subPath) : dir]);
   }
   mounts.sort((a, b) => b[0].length - a[0].length);
+  const onVolume = (podPath: string): string | undefined => {
+    for (const [mountPath, dir] of mounts) {
+      if (podPath === mountPath) return dir;
+      if (podPath.startsWith(mountPath.endsWith("/") ? mountPath : `${mountPath}/`)) return join(dir, relative(mountPath, podPath));
+    }
+    return undefined;
+  };
   return {
-    map(podPath: string): string {
-      for (const [mountPath, dir] of mounts) {
-        if (podPath === mountPath) return dir;
-        if (podPath.startsWith(mountPath.endsWith("/") ? mountPath : `${mountPath}/`)) return join(dir, relative(mountPath, podPath));
-      }
-      return podPath;
+    map: (podPath) => onVolume(podPath) ?? podPath,
+    mounted(podPath, what) {
+      const path = onVolume(podPath);
+      if (path === undefined) throw new Error(`${w.name}: ${what} ${podPath} lies on no volume the pod mounts (${mounts.map(([m]) => m).join(", ")})`);
+      return path;
     },
   };
 }
@@ -204,7 +213,7 @@ function rewriteConfig(release: Release, host: HostLayout, w: Workload, replica:
     const config = JSON.parse(text) as { listen?: { host?: string; port?: number }; tokenFile?: string };
     const port = config.listen?.port ?? 8080;
     config.listen = { host: "127.0.0.1", port: host.port(w.app, replica, port) };
-    if (config.tokenFile) config.tokenFile = ensureFile(paths.map(config.tokenFile), "live-test-token");
+    if (config.tokenFile) config.tokenFile = ensureFile(paths.mounted(config.tokenFile, "tokenFile"), "live-test-token");
     writeFileSync(file.path, JSON.stringify(config, null, 2));
     return;
   }
@@ -396,12 +405,13 @@ function localiseAlertmanager(release: Release, host: HostLayout, self: { w: Wor
     if (Array.isArray(node)) return node.forEach(mapFiles);
     if (node === null || typeof node !== "object") return;
     for (const [key, value] of Object.entries(node as Yaml)) {
-      if (/_file$/.test(key) && typeof value === "string") (node as Yaml)[key] = ensureFile(paths.map(value), `live-test-${key.replace(/_file$/, "")}`);
+      if (/_file$/.test(key) && typeof value === "string") (node as Yaml)[key] = ensureFile(paths.mounted(value, key), `live-test-${key.replace(/_file$/, "")}`);
       else mapFiles(value);
     }
   };
   mapFiles(config["global"]);
   const byReceiver = new Map<string, number>();
+  const urlFilesWritten = new Set<string>();
   for (const receiver of (config["receivers"] as Yaml[] | undefined) ?? []) {
     const name = String(receiver["name"]);
     for (const [key, list] of Object.entries(receiver)) {
@@ -417,9 +427,13 @@ function localiseAlertmanager(release: Release, host: HostLayout, self: { w: Wor
           item["require_tls"] = false;
         } else if (integration.kind === "webhook" && typeof item["url"] === "string" && isClusterAddress(String(item["url"]))) {
           item["url"] = localUrl(release, host, self, String(item["url"]));
-        } else if (integration.urlFile && typeof item[integration.urlFile] === "string") {
+        } else if (integration.urlFile && typeof item[integration.urlFile] === "string" && !urlFilesWritten.has(String(item[integration.urlFile]))) {
+          urlFilesWritten.add(String(item[integration.urlFile]));
           writeFileSync(String(item[integration.urlFile]), sink);
         } else {
+          // A URL file shared with an integration handled before: this one gets its own sink
+          // URL inline, so that arrivals can be told apart.
+          if (integration.urlFile) delete item[integration.urlFile];
           item[integration.url!] = sink;
         }
       }

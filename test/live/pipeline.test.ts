@@ -4,10 +4,7 @@ import { join } from "node:path";
 import { repoRoot } from "../helpers/tools.js";
 import { HOST } from "./platform.js";
 import { stopAll } from "./processes.js";
-import { liveScenarios } from "./scenarios.js";
-
-/** See localise.ts: the profiles' 30s intervals and 5m group_interval, 30 times shorter. */
-export const TIME_SCALE = 1 / 30;
+import { liveScenarios, TIME_SCALE } from "./scenarios.js";
 
 after(stopAll);
 

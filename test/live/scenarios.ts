@@ -2,12 +2,17 @@
 // on what the upstream programs did: Alertmanager's API, Prometheus' API, and what arrived
 // at the chart's alert receiver and the local sinks.
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { parseDuration } from "./duration.js";
 import { arrivalText, deliveriesOf, describeDelivery, isDelivery, routedReceivers, statusOf, type Delivery } from "./deliveries.js";
 import { FIXTURE_ALERT } from "./fixtures.js";
 import type { Arrival } from "./sinks.js";
-import { getJson, Stack, waitUntil, type Member, type StackOptions } from "./stack.js";
+import { isTemplated, templateMismatches, type TemplateData } from "./templates.js";
+import { getJson, renderedAlertRules, Stack, waitUntil, type Member, type StackOptions } from "./stack.js";
+
+/** See localise.ts: the profiles' 30s intervals and 5m group_interval, 30 times shorter. */
+export const TIME_SCALE = 1 / 30;
 
 export interface ScenarioOptions extends StackOptions {
   title: string;
@@ -57,11 +62,69 @@ async function createSilence(m: Member, matchers: Record<string, string>, commen
   return res.silenceID;
 }
 
+interface LoadedRule {
+  name: string;
+  type: string;
+  health: string;
+  lastError?: string;
+}
+
+async function loadedRules(stack: Stack): Promise<Array<LoadedRule & { file: string }>> {
+  const res = await getJson<{ data: { groups: Array<{ file: string; rules: LoadedRule[] }> } }>(`${stack.prometheus.url}/api/v1/rules`);
+  return res.data.groups.flatMap((g) => g.rules.map((r) => ({ ...r, file: g.file })));
+}
+
 async function promQuery(stack: Stack, query: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
   const res = await getJson<{ data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } }>(
     `${stack.prometheus.url}/api/v1/query?query=${encodeURIComponent(query)}`,
   );
   return res.data.result;
+}
+
+interface AlertGroup {
+  labels: Record<string, string>;
+  receiver: { name: string };
+  alerts: Array<AmAlert & { annotations: Record<string, string>; startsAt: string; endsAt: string; generatorURL: string }>;
+}
+
+/** Labels (or annotations) every alert of a group shares. */
+function common(maps: Array<Record<string, string>>): Record<string, string> {
+  const [first = {}, ...rest] = maps;
+  return Object.fromEntries(Object.entries(first).filter(([k, v]) => rest.every((m) => m[k] === v)));
+}
+
+/** template.Data (without externalURL) of the group a receiver notifies, as Alertmanager holds it. */
+async function templateData(m: Member, alertname: string, receiver: string): Promise<Omit<TemplateData, "externalURL">> {
+  const groups = await getJson<AlertGroup[]>(`${m.url}/api/v2/alerts/groups?filter=${encodeURIComponent(`alertname="${alertname}"`)}&receiver=${encodeURIComponent(`^${receiver}$`)}`);
+  const group = groups.find((g) => g.receiver.name === receiver);
+  if (!group) throw new Error(`no alert group of ${alertname} for receiver ${receiver}`);
+  const alerts = group.alerts.map((a) => ({ status: "firing", labels: a.labels, annotations: a.annotations, startsAt: a.startsAt, endsAt: a.endsAt, generatorURL: a.generatorURL, fingerprint: a.fingerprint }));
+  return { receiver, status: "firing", alerts, groupLabels: group.labels, commonLabels: common(alerts.map((a) => a.labels)), commonAnnotations: common(alerts.map((a) => a.annotations)) };
+}
+
+/** Credentials the rendered config reads from files (*_file) that reached the sink: a PagerDuty routing key, an SMTP login. */
+function secretMismatches(localConfig: Record<string, unknown>, arrival: Arrival): string[] {
+  const receivers = (localConfig["receivers"] as Array<Record<string, unknown>> | undefined) ?? [];
+  const receiver = receivers.find((r) => r["name"] === arrival.receiver) ?? {};
+  const item = Object.entries(receiver).filter(([k]) => k !== "name").flatMap(([, list]) => list as Array<Record<string, unknown>>)[arrival.index] ?? {};
+  const global = (localConfig["global"] as Record<string, unknown> | undefined) ?? {};
+  const problems: string[] = [];
+  if (arrival.kind === "pagerduty" && typeof item["routing_key_file"] === "string") {
+    const key = readFileSync(item["routing_key_file"], "utf8").trim();
+    if (arrival.json?.["routing_key"] !== key) problems.push(`pagerduty routing_key ${String(arrival.json?.["routing_key"])} is not the content of routing_key_file`);
+  }
+  if (arrival.kind === "email" && arrival.mail) {
+    const to = String(item["to"]).split(",").map((a) => a.trim()).sort();
+    if (JSON.stringify([...arrival.mail.envelopeTo].sort()) !== JSON.stringify(to)) problems.push(`email to ${arrival.mail.envelopeTo.join(",")}, config says ${to.join(",")}`);
+    const passwordFile = item["auth_password_file"] ?? global["smtp_auth_password_file"];
+    if (typeof passwordFile === "string") {
+      const password = readFileSync(passwordFile, "utf8").trim();
+      if (arrival.mail.auth?.password !== password) problems.push("SMTP login did not use the password from the Secret file");
+      const username = item["auth_username"] ?? global["smtp_auth_username"];
+      if (arrival.mail.auth?.username !== username) problems.push(`SMTP login as ${arrival.mail.auth?.username}, config says ${String(username)}`);
+    }
+  }
+  return problems;
 }
 
 /** The stack's effective timings, read from the localised configs. */
@@ -156,6 +219,16 @@ export function liveScenarios(o: ScenarioOptions): void {
       return { labels, deliveries: deliveriesOf(stack.renderedAlertmanagerConfig, receivers) };
     }
 
+    it("0. Prometheus loads every alert rule the release renders, and evaluates each without error", async () => {
+      const rendered = renderedAlertRules(stack.release);
+      // Two evaluation rounds, so that every rule has been evaluated at least once.
+      await sleep(2 * t.evaluation + 1_000);
+      const loaded = (await loadedRules(stack)).filter((r) => r.type === "alerting" && !r.file.includes("fixture-rules"));
+      const missing = [...rendered].filter(([name]) => !loaded.some((r) => r.name === name)).map(([name, { configMap }]) => `${name} (ConfigMap ${configMap})`);
+      expect(missing, "rendered alert rules Prometheus does not load (is their ConfigMap mounted at a rule_files path?)").to.deep.equal([]);
+      expect(loaded.filter((r) => r.health !== "ok").map((r) => `${r.name}: ${r.health} ${r.lastError ?? ""}`)).to.deep.equal([]);
+    });
+
     if (want(1))
       it("1. the Alertmanager cluster forms: every instance reports all peers and status ready; Prometheus discovers each one", async () => {
         const n = stack.alertmanagers.length;
@@ -177,6 +250,7 @@ export function liveScenarios(o: ScenarioOptions): void {
     if (want(2))
       it("2. node-exporter stops: the node-down alert reaches exactly the routed receivers, once across all Alertmanagers", async () => {
         const alertname = stack.nodeDownAlert;
+        expect((await loadedRules(stack)).map((r) => r.name), `Prometheus has not loaded the node-down rule ${alertname}`).to.include(alertname);
         await waitUntil(async () => (await promQuery(stack, 'up{job="node-exporter"} == 1')).length === 1, 60_000 * slow, "node-exporter scraped (job from the chart's relabelling)");
         const stoppedAt = Date.now();
         await stack.nodeExporter.proc.stop();
@@ -186,6 +260,20 @@ export function liveScenarios(o: ScenarioOptions): void {
         expect(countsPerDelivery(arrived, deliveries)).to.deep.equal(exactlyOnce(deliveries));
         expect(arrived.filter((a) => !deliveries.some((d) => isDelivery(a, d))).map((a) => `${a.kind}:${a.receiver}`), "arrivals at unrouted receivers").to.deep.equal([]);
         for (const a of arrived) expect(statusOf(a) ?? "firing").to.equal("firing");
+        // The chart's notification templates, rendered (amtool renders the expected text) and its Secret files read.
+        const localAm = stack.localConfig("alertmanager");
+        const globs = (localAm["templates"] as string[] | undefined) ?? [];
+        const ports = stack.alertmanagers.map((m) => Number(new URL(m.url).port));
+        const templated = arrived.filter(isTemplated);
+        for (const a of templated) {
+          const data = await templateData(anyAlive(), alertname, a.receiver);
+          expect(templateMismatches(stack.renderedAlertmanagerConfig, globs, a, data, ports), `${a.kind}:${a.receiver}#${a.index}`).to.deep.equal([]);
+          expect(secretMismatches(localAm, a), `${a.kind}:${a.receiver}#${a.index}`).to.deep.equal([]);
+          // The comparison can fail: one changed character is a mismatch.
+          const altered = a.mail ? { ...a, mail: { ...a.mail, subject: `${a.mail.subject}!` } } : { ...a, json: JSON.parse(JSON.stringify(a.json).replace(/\*|Node|node/, "X")) as Record<string, unknown> };
+          expect(templateMismatches(stack.renderedAlertmanagerConfig, globs, altered, data, ports), "an altered notification").to.not.be.empty;
+        }
+        if (templated.length > 0) console.log(`      ${o.title}: ${templated.length} notifications (${[...new Set(templated.map((a) => a.kind))].join(", ")}) match the chart's templates as amtool renders them`);
         for (const a of arrived.filter((x) => x.kind === "alert-receiver")) {
           const annotations = a.json?.["annotations"] as Record<string, string>;
           expect(JSON.stringify(annotations), "rule annotations rendered by Prometheus").to.not.match(/\{\{|\}\}/);

@@ -205,16 +205,23 @@ export class Stack {
   }
 }
 
+/** Alerting rules of the rendered rule files (any ConfigMap key *.yaml holding rule groups): alert name -> ConfigMap. */
+export function renderedAlertRules(release: Release): Map<string, { configMap: string; expr: string }> {
+  const out = new Map<string, { configMap: string; expr: string }>();
+  for (const [name, data] of release.configMaps) {
+    for (const [key, text] of Object.entries(data)) {
+      if (!/\.ya?ml$/.test(key) || !/^groups:/m.test(text)) continue;
+      const groups = (parse(text) as { groups?: Array<{ rules?: Array<{ alert?: string; expr?: string }> }> }).groups ?? [];
+      for (const rule of groups.flatMap((g) => g.rules ?? [])) if (rule.alert) out.set(rule.alert, { configMap: name, expr: String(rule.expr ?? "") });
+    }
+  }
+  return out;
+}
+
 /** The alert of the profile's rendered rules that fires when node-exporter is down, if any. */
 function profileNodeDownAlert(release: Release): string | undefined {
-  for (const data of release.configMaps.values()) {
-    for (const [key, text] of Object.entries(data)) {
-      if (!/\.ya?ml$/.test(key) || !text.includes("groups:")) continue;
-      const rules = (parse(text) as { groups?: Array<{ rules?: Array<{ alert?: string; expr?: string }> }> }).groups ?? [];
-      for (const rule of rules.flatMap((g) => g.rules ?? [])) {
-        if (rule.alert && /\bup\b.*node-exporter.*==\s*0|\bup\b.*==\s*0.*node-exporter/.test(String(rule.expr ?? "").replace(/\s+/g, " "))) return rule.alert;
-      }
-    }
+  for (const [alert, { expr }] of renderedAlertRules(release)) {
+    if (/^up\{job="node-exporter"\}\s*==\s*0$/.test(expr.replace(/\s+/g, " ").trim())) return alert;
   }
   return undefined;
 }
