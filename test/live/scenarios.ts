@@ -3,6 +3,8 @@
 // at the chart's alert receiver and the local sinks.
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "../helpers/tools.js";
 import { parse } from "yaml";
 import { parseDuration } from "./duration.js";
 import { arrivalText, deliveriesOf, describeDelivery, isDelivery, routedReceivers, statusOf, type Delivery } from "./deliveries.js";
@@ -236,7 +238,7 @@ export function liveScenarios(o: ScenarioOptions): void {
     });
 
     if (want(1))
-      it("1. the Alertmanager cluster forms: every instance reports all peers and status ready; Prometheus discovers each one", async () => {
+      it("1. the Alertmanager cluster forms: every instance reports all peers and status ready; Prometheus discovers each one; all run the deployed versions for this CPU", async () => {
         const n = stack.alertmanagers.length;
         expect(n).to.be.at.least(3);
         await waitUntil(async () => (await Promise.all(stack.alertmanagers.map(amStatus))).every((s) => s.cluster.status === "ready" && s.cluster.peers.length === n), 120_000 * slow, "cluster ready");
@@ -250,6 +252,16 @@ export function liveScenarios(o: ScenarioOptions): void {
         await waitUntil(async () => (await getJson<{ data: { activeAlertmanagers: unknown[] } }>(`${stack.prometheus.url}/api/v1/alertmanagers`)).data.activeAlertmanagers.length === n, 60_000 * slow, "Prometheus discovers the Alertmanagers");
         const discovered = await getJson<{ data: { activeAlertmanagers: Array<{ url: string }> } }>(`${stack.prometheus.url}/api/v1/alertmanagers`);
         expect(discovered.data.activeAlertmanagers.map((a) => new URL(a.url).origin).sort()).to.deep.equal(stack.alertmanagers.map((m) => m.url).sort());
+        // The programs are the deployed versions, built for this platform (their own build_info, as Prometheus scraped it).
+        const images = (JSON.parse(readFileSync(join(repoRoot, "versions.json"), "utf8")) as { images: Record<string, { tag: string }> }).images;
+        const expected: Record<string, string> = { prometheus: images["prometheus"]!.tag, alertmanager: images["alertmanager"]!.tag, node_exporter: images["nodeExporter"]!.tag };
+        const query = '{__name__=~"prometheus_build_info|alertmanager_build_info|node_exporter_build_info"}';
+        // One line per program instance (the chart scrapes Prometheus twice: its static job and its Service).
+        const builds = async (): Promise<string[]> => [...new Map((await promQuery(stack, query)).map((r) => [r.metric["instance"], `${r.metric["__name__"]!.replace(/_build_info$/, "")} ${r.metric["version"]} ${r.metric["goarch"]}`])).values()].sort();
+        await waitUntil(async () => (await builds()).length === n + 2, 60_000 * slow, "build_info of every program scraped");
+        const goarch = o.platform.name === "armv7" ? "arm" : o.platform.name;
+        const want = [`node_exporter ${expected["node_exporter"]!.slice(1)} ${goarch}`, `prometheus ${expected["prometheus"]!.slice(1)} ${goarch}`, ...stack.alertmanagers.map(() => `alertmanager ${expected["alertmanager"]!.slice(1)} ${goarch}`)].sort();
+        expect(await builds()).to.deep.equal(want);
       });
 
     let nodeDown: { deliveries: Delivery[]; stoppedAt: number } | undefined;
