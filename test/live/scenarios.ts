@@ -203,11 +203,14 @@ export function liveScenarios(o: ScenarioOptions): void {
       if (this.currentTest?.state === "failed" && stack) console.error(`${o.title}: process logs\n${stack.logTails()}`);
     });
 
+    /** A duplicate would come from a peer after its peer_timeout wait (wall-clock timers, which emulation does not stretch). */
+    const dedupWait = (): number => t.dedupWindow + 5_000 * (slow - 1);
+
     /** Waits for every delivery of the alert(s) with `token`, then for the dedup window, and returns what arrived about it. */
     async function deliveredOnce(token: string, deliveries: Delivery[], since: number, budgetMs: number): Promise<Arrival[]> {
       const fresh = (): Arrival[] => about(stack.arrivals, token).filter((a) => a.at >= since);
       await waitUntil(() => deliveries.every((d) => fresh().some((a) => isDelivery(a, d))), budgetMs * slow, `${token} at ${deliveries.map(describeDelivery).join(", ")}`);
-      await sleep(t.dedupWindow * slow);
+      await sleep(dedupWait());
       return fresh();
     }
 
@@ -320,7 +323,7 @@ export function liveScenarios(o: ScenarioOptions): void {
           await sleep(budget);
         } else {
           await waitUntil(() => resolving.every((d) => about(stack.arrivals.slice(before), alertname).some((a) => isDelivery(a, d))), budget * slow, `resolved ${alertname}`);
-          await sleep(t.dedupWindow * slow);
+          await sleep(dedupWait());
         }
         const arrived = about(stack.arrivals.slice(before), alertname);
         expect(countsPerDelivery(arrived, nodeDown.deliveries)).to.deep.equal(Object.fromEntries(nodeDown.deliveries.map((d) => [describeDelivery(d), d.sendResolved ? 1 : 0])));
@@ -412,7 +415,7 @@ export function liveScenarios(o: ScenarioOptions): void {
         expect(kept.find((s) => s.id === silenceId)?.status.state, "silence on the restarted replica").to.equal("active");
         // Prometheus re-sends firing alerts every minute (--rules.alert.resend-delay): the restarted
         // replica gets them all again and must not notify what its peers already did.
-        await sleep((60_000 + t.groupWait + t.dedupWindow) * slow);
+        await sleep(60_000 + t.groupWait + dedupWait());
         const perToken = tokens.map((token) => countsPerDelivery(fresh(token), route.deliveries));
         const wrong = perToken.map((c, i) => [tokens[i], c] as const).filter(([, c]) => Object.values(c).some((v) => v !== 1));
         expect(wrong, "burst alerts not delivered exactly once per integration").to.deep.equal([]);
