@@ -5,8 +5,6 @@
 // where they exist (see pipeline.ts: the node-down alert).
 import { createServer, type Server } from "node:http";
 import { stringify } from "yaml";
-import type { FixtureService } from "./localise.js";
-import type { Service } from "./workloads.js";
 
 export const FIXTURE_ALERT = "LiveFixtureAlert";
 export const FIXTURE_METRIC = "promstack_live_fixture_alert";
@@ -76,15 +74,5 @@ export class FixtureExporter {
 
   clear(): void {
     this.series.clear();
-  }
-
-  /**
-   * The exporter as the release's service discovery sees it: a Service labelled like the
-   * chart's own node-exporter Service (so the chart's scrape selection applies), with its own
-   * app name, which the chart's relabelling turns into the job label.
-   */
-  service(like: Service): FixtureService {
-    const labels = { ...like.labels, "app.kubernetes.io/name": "live-fixture-exporter" };
-    return { ...like, name: `${like.name.replace(/node-exporter$/, "")}live-fixture-exporter`, labels, selector: {}, ports: [{ name: like.ports[0]?.name ?? "metrics", port: this.port }], port: this.port, headless: false };
   }
 }

@@ -16,8 +16,8 @@
 //     (so the rendered relabel_configs still decide what is scraped and alerted).
 //  4. Receivers: every notification integration points at a local sink (its URL, or the
 //     content of its *_url_file); email uses a local SMTP port without TLS.
-//  5. Test fixtures, marked as such: an extra rule file (fixtureRules) and extra endpoints
-//     (fixtureServices) for a tiny exporter the scenarios drive.
+//  5. Test fixtures, marked as such: an extra rule file (fixtureRules) and an extra scrape
+//     job "live-fixture" for a tiny exporter the scenarios drive (fixtureTarget).
 //  6. Time, only when timeScale < 1: the profile's scrape/evaluation intervals, scrape
 //     timeouts, rule `for`/`keep_firing_for`/group `interval` and the route timers
 //     group_wait/group_interval/repeat_interval are multiplied by timeScale (Prometheus and
@@ -32,12 +32,7 @@ import { dirname, join, relative } from "node:path";
 import { parse, stringify } from "yaml";
 import { formatDuration, parseDuration } from "./duration.js";
 import type { SinkKind } from "./sinks.js";
-import { podName, selectedWorkload, targetContainerPort, type Release, type Service, type Workload } from "./workloads.js";
-
-/** An endpoint the fixture exporter serves, presented as a Service of the release. */
-export interface FixtureService extends Service {
-  port: number;
-}
+import { podName, selectedWorkload, targetContainerPort, type ContainerPort, type Release, type Workload } from "./workloads.js";
 
 export interface HostLayout {
   /** Root of everything written for this run. */
@@ -47,8 +42,9 @@ export interface HostLayout {
   /** Where an integration of an Alertmanager receiver delivers: a URL, or host:port for email. */
   sink(kind: SinkKind, receiver: string, index: number): string;
   timeScale: number;
+  /** Test fixtures: a rule file, and the address of an exporter scraped by an extra job. */
   fixtureRules?: string;
-  fixtureServices?: FixtureService[];
+  fixtureTarget?: string;
 }
 
 export interface LocalProcess {
@@ -106,8 +102,8 @@ function materialiseVolumes(release: Release, w: Workload, replica: number, root
         : volume?.secret
           ? release.secrets.get(volume.secret.secretName) ?? {}
           : {};
-      if (data === undefined) throw new Error(`${w.name}: volume ${mount.name} mounts ConfigMap ${volume?.configMap?.name}, which the release does not render`);
-      for (const [key, value] of Object.entries(data)) writeFileSync(join(dir, key), value);
+      if (data === undefined && !volume?.configMap?.optional) throw new Error(`${w.name}: volume ${mount.name} mounts ConfigMap ${volume?.configMap?.name}, which the release does not render`);
+      for (const [key, value] of Object.entries(data ?? {})) writeFileSync(join(dir, key), value);
       if (!volume && !w.claimTemplates.includes(mount.name)) throw new Error(`${w.name}: mount ${mount.name} has no volume`);
     }
     mounts.push([mount.mountPath, mount.subPath ? join(dir, mount.subPath) : dir]);
@@ -246,54 +242,72 @@ function localisePrometheus(release: Release, host: HostLayout, self: { w: Workl
     global["evaluation_interval"] = scaled(host, global["evaluation_interval"], DEFAULTS.evaluationInterval);
   }
   const ruleFiles = ((config["rule_files"] as string[] | undefined) ?? []).map((f) => paths.map(f));
-  for (const pattern of ruleFiles) scaleRuleFiles(host, pattern);
+  for (const file of ruleFiles.flatMap(globFiles)) rewriteYaml(file, (rules) => scaleRules(host, rules));
+  const scrapeFiles = ((config["scrape_config_files"] as string[] | undefined) ?? []).map((f) => paths.map(f));
+  if (scrapeFiles.length > 0) config["scrape_config_files"] = scrapeFiles;
+  for (const file of scrapeFiles.flatMap(globFiles)) {
+    rewriteYaml(file, (jobs) => ((jobs["scrape_configs"] as Yaml[] | undefined) ?? []).forEach((job) => localiseScrapeJob(release, host, self, apps, job)));
+  }
+  const scrapeConfigs = (config["scrape_configs"] ??= []) as Yaml[];
+  scrapeConfigs.forEach((job) => localiseScrapeJob(release, host, self, apps, job));
+  const alerting = (config["alerting"] as { alertmanagers?: Yaml[] } | undefined) ?? {};
+  (alerting.alertmanagers ?? []).forEach((am, i) => discover(release, host, self, apps, am, `alertmanagers-${i}`));
+
+  // Test fixtures: one extra rule file and one extra scrape job, named as such.
   if (host.fixtureRules !== undefined) {
     const fixture = join(host.dir, "fixture-rules", "live-fixture.rules.yaml");
     mkdirSync(dirname(fixture), { recursive: true });
     writeFileSync(fixture, host.fixtureRules);
     ruleFiles.push(fixture);
   }
+  if (host.fixtureTarget !== undefined) scrapeConfigs.push({ job_name: "live-fixture", static_configs: [{ targets: [host.fixtureTarget] }] });
   config["rule_files"] = ruleFiles;
-
-  const discovery = (job: Yaml, name: string): void => {
-    const sd = job["kubernetes_sd_configs"] as Yaml[] | undefined;
-    if (sd) {
-      const file = join(host.dir, "file-sd", `${name}.json`);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, JSON.stringify(sd.flatMap((c) => kubernetesTargets(release, host, c, apps))));
-      delete job["kubernetes_sd_configs"];
-      job["file_sd_configs"] = [{ files: [file] }];
-    }
-    for (const group of (job["static_configs"] as Array<{ targets?: string[] }> | undefined) ?? []) {
-      group.targets = (group.targets ?? []).map((t) => localAddress(release, host, self, t));
-    }
-  };
-  ((config["scrape_configs"] as Yaml[] | undefined) ?? []).forEach((job) => {
-    discovery(job, `scrape-${String(job["job_name"])}`);
-    if (host.timeScale !== 1) {
-      if (job["scrape_interval"] !== undefined) job["scrape_interval"] = scaled(host, job["scrape_interval"], DEFAULTS.scrapeInterval);
-      if (job["scrape_timeout"] !== undefined) job["scrape_timeout"] = scaled(host, job["scrape_timeout"], DEFAULTS.scrapeTimeout);
-    }
-  });
-  const alerting = (config["alerting"] as { alertmanagers?: Yaml[] } | undefined) ?? {};
-  (alerting.alertmanagers ?? []).forEach((am, i) => discovery(am, `alertmanagers-${i}`));
 }
 
-function scaleRuleFiles(host: HostLayout, pattern: string): void {
-  if (host.timeScale === 1) return;
+function localiseScrapeJob(release: Release, host: HostLayout, self: { w: Workload; replica: number }, apps: string[], job: Yaml): void {
+  discover(release, host, self, apps, job, `scrape-${String(job["job_name"])}`);
+  if (host.timeScale !== 1) {
+    if (job["scrape_interval"] !== undefined) job["scrape_interval"] = scaled(host, job["scrape_interval"], DEFAULTS.scrapeInterval);
+    if (job["scrape_timeout"] !== undefined) job["scrape_timeout"] = scaled(host, job["scrape_timeout"], DEFAULTS.scrapeTimeout);
+  }
+}
+
+/** Kubernetes SD becomes file_sd over the local processes; static targets become local addresses. */
+function discover(release: Release, host: HostLayout, self: { w: Workload; replica: number }, apps: string[], job: Yaml, name: string): void {
+  const sd = job["kubernetes_sd_configs"] as Yaml[] | undefined;
+  if (sd) {
+    const file = join(host.dir, "file-sd", `${name}.json`);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(sd.flatMap((c) => kubernetesTargets(release, host, c, apps))));
+    delete job["kubernetes_sd_configs"];
+    job["file_sd_configs"] = [{ files: [file] }];
+  }
+  for (const group of (job["static_configs"] as Array<{ targets?: string[] }> | undefined) ?? []) {
+    group.targets = (group.targets ?? []).map((t) => localAddress(release, host, self, t));
+  }
+}
+
+/** The files a rule_files/scrape_config_files pattern matches (Prometheus globs: * and ? in the last element). */
+function globFiles(pattern: string): string[] {
   const dir = dirname(pattern);
-  if (!existsSync(dir)) return;
+  if (!existsSync(dir)) return [];
   const glob = new RegExp(`^${pattern.slice(dir.length + 1).replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
-  for (const name of readdirSync(dir).sort().filter((n) => glob.test(n))) {
-    const file = join(dir, name);
-    const rules = parse(readFileSync(file, "utf8")) as { groups?: Array<Yaml & { rules?: Yaml[] }> };
-    for (const group of rules.groups ?? []) {
-      if (group["interval"] !== undefined) group["interval"] = scaled(host, group["interval"], DEFAULTS.evaluationInterval);
-      for (const rule of group.rules ?? []) {
-        for (const key of ["for", "keep_firing_for"]) if (rule[key] !== undefined) rule[key] = scaled(host, rule[key], "0s");
-      }
+  return readdirSync(dir).sort().filter((n) => glob.test(n)).map((n) => join(dir, n));
+}
+
+function rewriteYaml(file: string, change: (content: Yaml) => void): void {
+  const content = (parse(readFileSync(file, "utf8")) ?? {}) as Yaml;
+  change(content);
+  writeFileSync(file, stringify(content));
+}
+
+function scaleRules(host: HostLayout, rules: Yaml): void {
+  if (host.timeScale === 1) return;
+  for (const group of (rules["groups"] as Array<Yaml & { rules?: Yaml[] }> | undefined) ?? []) {
+    if (group["interval"] !== undefined) group["interval"] = scaled(host, group["interval"], DEFAULTS.evaluationInterval);
+    for (const rule of group.rules ?? []) {
+      for (const key of ["for", "keep_firing_for"]) if (rule[key] !== undefined) rule[key] = scaled(host, rule[key], "0s");
     }
-    writeFileSync(file, stringify(rules));
   }
 }
 
@@ -315,52 +329,75 @@ function objectLabels(prefix: string, labels: Record<string, string>, annotation
   return out;
 }
 
-/** The targets Kubernetes SD (role endpointslice, endpoints or service) would produce for the release's local processes. */
-function kubernetesTargets(release: Release, host: HostLayout, sd: Yaml, apps: string[]): Array<{ targets: string[]; labels: Record<string, string> }> {
+type TargetGroup = { targets: string[]; labels: Record<string, string> };
+
+/** The __meta_kubernetes_pod_* labels of one container port of one replica. */
+function podLabels(release: Release, w: Workload, replica: number, port: ContainerPort | undefined): Record<string, string> {
+  return {
+    __meta_kubernetes_namespace: release.namespace,
+    __meta_kubernetes_pod_name: podName(w, replica),
+    __meta_kubernetes_pod_ip: "127.0.0.1",
+    __meta_kubernetes_pod_ready: "true",
+    __meta_kubernetes_pod_phase: "Running",
+    __meta_kubernetes_pod_node_name: "live-node",
+    __meta_kubernetes_pod_host_ip: "127.0.0.1",
+    __meta_kubernetes_pod_controller_kind: w.kind === "Deployment" ? "ReplicaSet" : w.kind,
+    __meta_kubernetes_pod_controller_name: w.name,
+    __meta_kubernetes_pod_container_name: w.container.name,
+    ...(port ? { __meta_kubernetes_pod_container_port_name: port.name ?? "", __meta_kubernetes_pod_container_port_number: String(port.containerPort), __meta_kubernetes_pod_container_port_protocol: port.protocol ?? "TCP" } : {}),
+    ...objectLabels("__meta_kubernetes_pod", w.podLabels, w.podAnnotations),
+  };
+}
+
+/**
+ * The targets Kubernetes SD (role pod, endpointslice, endpoints or service) would produce in
+ * the release's namespace. Only the processes this harness runs are pods (kube-state-metrics,
+ * Grafana and workloads outside the release have none).
+ */
+function kubernetesTargets(release: Release, host: HostLayout, sd: Yaml, apps: string[]): TargetGroup[] {
   const role = String(sd["role"]);
   const namespaces = (sd["namespaces"] as { names?: string[] } | undefined)?.names;
-  const groups: Array<{ targets: string[]; labels: Record<string, string> }> = [];
-  const services: Array<Service & { fixturePort?: number }> = [...release.services, ...(host.fixtureServices ?? []).map((s) => ({ ...s, fixturePort: s.port }))];
-  for (const service of services) {
-    if (namespaces && !namespaces.includes(service.namespace)) continue;
+  if (namespaces && !namespaces.includes(release.namespace)) return [];
+  const running = [...release.workloads.values()].filter((w) => apps.includes(w.app));
+  const groups: TargetGroup[] = [];
+  if (role === "pod") {
+    for (const w of running) {
+      for (let replica = 0; replica < w.replicas; replica++) {
+        for (const port of w.container.ports ?? []) {
+          groups.push({ targets: [`127.0.0.1:${host.port(w.app, replica, port.containerPort)}`], labels: podLabels(release, w, replica, port) });
+        }
+      }
+    }
+    return groups;
+  }
+  for (const service of release.services) {
     const serviceLabels = { __meta_kubernetes_namespace: service.namespace, __meta_kubernetes_service_name: service.name, ...objectLabels("__meta_kubernetes_service", service.labels, service.annotations) };
     if (role === "service") {
       for (const p of service.ports) groups.push({ targets: [`${service.name}.${service.namespace}.svc:${p.port}`], labels: { ...serviceLabels, __meta_kubernetes_service_port_name: p.name ?? "", __meta_kubernetes_service_port_protocol: p.protocol ?? "TCP" } });
       continue;
     }
     if (role !== "endpointslice" && role !== "endpoints") throw new Error(`kubernetes_sd_configs role ${role} is not emulated by the live harness`);
-    const prefix = role === "endpointslice" ? "__meta_kubernetes_endpointslice" : "__meta_kubernetes_endpoints";
-    const portPrefix = role === "endpointslice" ? "__meta_kubernetes_endpointslice_port" : "__meta_kubernetes_endpoint_port";
-    const selected = service.fixturePort === undefined ? selectedWorkload(release, service) : undefined;
-    // Only the processes this harness runs have endpoints (kube-state-metrics, Grafana: none).
-    const w = selected && apps.includes(selected.app) ? selected : undefined;
-    const replicas = service.fixturePort !== undefined ? 1 : w ? w.replicas : 0;
-    for (let replica = 0; replica < replicas; replica++) {
-      const pod = w ? podName(w, replica) : `${service.name}-live0`;
+    const slice = role === "endpointslice";
+    const prefix = slice ? "__meta_kubernetes_endpointslice" : "__meta_kubernetes_endpoints";
+    const endpoint = slice ? "__meta_kubernetes_endpointslice" : "__meta_kubernetes_endpoint";
+    const w = running.find((x) => x === selectedWorkload(release, service));
+    for (let replica = 0; w && replica < w.replicas; replica++) {
       for (const p of service.ports) {
-        const containerPort = w ? targetContainerPort(w, p) : undefined;
-        const local = service.fixturePort ?? (containerPort ? host.port(w!.app, replica, containerPort.containerPort) : undefined);
-        if (local === undefined) continue;
+        const containerPort = targetContainerPort(w, p);
+        if (!containerPort) continue;
+        const local = host.port(w.app, replica, containerPort.containerPort);
         groups.push({
           targets: [`127.0.0.1:${local}`],
           labels: {
+            ...podLabels(release, w, replica, containerPort),
             ...serviceLabels,
             [`${prefix}_name`]: service.name,
-            [`${portPrefix}_name`]: p.name ?? "",
-            [`${portPrefix}_protocol`]: p.protocol ?? "TCP",
-            [`${portPrefix}`]: String(local),
-            [role === "endpointslice" ? `${prefix}_endpoint_conditions_ready` : `${prefix}_ready`]: "true",
-            [role === "endpointslice" ? `${prefix}_address_target_kind` : "__meta_kubernetes_endpoint_address_target_kind"]: "Pod",
-            [role === "endpointslice" ? `${prefix}_address_target_name` : "__meta_kubernetes_endpoint_address_target_name"]: pod,
-            __meta_kubernetes_pod_name: pod,
-            __meta_kubernetes_pod_ip: "127.0.0.1",
-            __meta_kubernetes_pod_ready: "true",
-            __meta_kubernetes_pod_phase: "Running",
-            __meta_kubernetes_pod_node_name: "live-node",
-            __meta_kubernetes_pod_host_ip: "127.0.0.1",
-            ...(w ? { __meta_kubernetes_pod_controller_kind: w.kind === "Deployment" ? "ReplicaSet" : w.kind, __meta_kubernetes_pod_controller_name: w.name, __meta_kubernetes_pod_container_name: w.container.name } : {}),
-            ...(containerPort ? { __meta_kubernetes_pod_container_port_name: containerPort.name ?? "", __meta_kubernetes_pod_container_port_number: String(containerPort.containerPort), __meta_kubernetes_pod_container_port_protocol: containerPort.protocol ?? "TCP" } : {}),
-            ...(w ? objectLabels("__meta_kubernetes_pod", w.podLabels) : {}),
+            [`${endpoint}_port_name`]: p.name ?? "",
+            [`${endpoint}_port_protocol`]: p.protocol ?? "TCP",
+            [`${endpoint}_port`]: String(local),
+            [slice ? `${prefix}_endpoint_conditions_ready` : `${endpoint}_ready`]: "true",
+            [`${endpoint}_address_target_kind`]: "Pod",
+            [`${endpoint}_address_target_name`]: podName(w, replica),
           },
         });
       }

@@ -201,6 +201,8 @@ export function liveScenarios(o: ScenarioOptions): void {
     });
     afterEach(function () {
       if (this.currentTest?.state === "failed" && stack) console.error(`${o.title}: process logs\n${stack.logTails()}`);
+      // A scenario that failed half-way leaves no fixture alert firing into the next one.
+      stack?.exporter.clear();
     });
 
     /** A duplicate would come from a peer after its peer_timeout wait (wall-clock timers, which emulation does not stretch). */

@@ -90,8 +90,6 @@ export class Stack {
     const apps = PROGRAMS.filter((app) => this.release.workloads.has(app));
     for (const app of apps) await this.allocatePorts(workload(this.release, app));
 
-    const nodeExporterService = this.release.services.find((s) => s.selector["app.kubernetes.io/name"] === "node-exporter");
-    if (!nodeExporterService) throw new Error("the release renders no node-exporter Service");
     this.processes = localise(
       this.release,
       {
@@ -109,7 +107,7 @@ export class Stack {
         },
         timeScale: this.options.timeScale,
         fixtureRules: fixtureRules({ nodeDownRule: this.nodeDownAlert === "LiveNodeExporterDown" }),
-        fixtureServices: [this.exporter.service(nodeExporterService)],
+        fixtureTarget: `127.0.0.1:${this.exporter.port}`,
       },
       [...apps],
     );

@@ -21,7 +21,7 @@ export interface Container {
 
 export interface Volume {
   name: string;
-  configMap?: { name: string };
+  configMap?: { name: string; optional?: boolean };
   secret?: { secretName: string };
   hostPath?: { path: string };
   emptyDir?: object;
@@ -35,6 +35,7 @@ export interface Workload {
   name: string;
   replicas: number;
   podLabels: Record<string, string>;
+  podAnnotations: Record<string, string>;
   container: Container;
   volumes: Volume[];
   /** Volume claim templates of a StatefulSet: one directory per replica. */
@@ -69,7 +70,7 @@ export interface Release {
 }
 
 interface PodTemplate {
-  metadata?: { labels?: Record<string, string> };
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   spec: { containers: Container[]; volumes?: Volume[] };
 }
 
@@ -99,6 +100,7 @@ export function readRelease(objects: K8sObject[], release: string, namespace: st
         // A DaemonSet runs one pod on the one node of this host.
         replicas: kind === "DaemonSet" ? 1 : spec.replicas ?? 1,
         podLabels,
+        podAnnotations: spec.template.metadata?.annotations ?? {},
         container,
         volumes: spec.template.spec.volumes ?? [],
         claimTemplates: (spec.volumeClaimTemplates ?? []).map((t) => t.metadata.name),
