@@ -350,14 +350,16 @@ function podLabels(release: Release, w: Workload, replica: number, port: Contain
 }
 
 /**
- * The targets Kubernetes SD (role pod, endpointslice, endpoints or service) would produce in
- * the release's namespace. Only the processes this harness runs are pods (kube-state-metrics,
- * Grafana and workloads outside the release have none).
+ * The targets Kubernetes SD (role pod, endpointslice, endpoints, service, node, ingress) would
+ * produce in the release's namespace. Only the processes this harness runs are pods
+ * (kube-state-metrics, Grafana, kubelets and workloads outside the release have none).
  */
 function kubernetesTargets(release: Release, host: HostLayout, sd: Yaml, apps: string[]): TargetGroup[] {
   const role = String(sd["role"]);
   const namespaces = (sd["namespaces"] as { names?: string[] } | undefined)?.names;
   if (namespaces && !namespaces.includes(release.namespace)) return [];
+  // No kubelet (role node) and no ingress controller (role ingress) run here: no targets.
+  if (role === "node" || role === "ingress") return [];
   const running = [...release.workloads.values()].filter((w) => apps.includes(w.app));
   const groups: TargetGroup[] = [];
   if (role === "pod") {

@@ -3,6 +3,7 @@
 // at the chart's alert receiver and the local sinks.
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../helpers/tools.js";
 import { parse } from "yaml";
@@ -11,7 +12,7 @@ import { arrivalText, deliveriesOf, describeDelivery, isDelivery, routedReceiver
 import { FIXTURE_ALERT } from "./fixtures.js";
 import type { Arrival } from "./sinks.js";
 import { isTemplated, templateMismatches, type TemplateData } from "./templates.js";
-import { getJson, renderedAlertRules, Stack, waitUntil, type Member, type StackOptions } from "./stack.js";
+import { get, getJson, renderedAlertRules, Stack, waitUntil, type Member, type StackOptions } from "./stack.js";
 
 /** See localise.ts: the profiles' 30s intervals and 5m group_interval, 30 times shorter. */
 export const TIME_SCALE = 1 / 30;
@@ -169,17 +170,54 @@ function exactlyOnce(deliveries: Delivery[]): Record<string, number> {
   return Object.fromEntries(deliveries.map((d) => [describeDelivery(d), 1]));
 }
 
-/** The parsed matchers of an inhibit rule side, if every one is an equality we can satisfy with a fixture alert. */
-function equalityLabels(rule: Record<string, unknown>, side: "source" | "target"): Record<string, string> | undefined {
+/**
+ * Labels that satisfy one side of an inhibit rule: `=` sets the value, `=~` a literal
+ * alternative of its regex, `!=`/`!~` are met by leaving the label out. Undefined when a
+ * matcher needs more than that.
+ */
+function satisfying(rule: Record<string, unknown>, side: "source" | "target"): Record<string, string> | undefined {
   const labels: Record<string, string> = { ...((rule[`${side}_match`] as Record<string, string> | undefined) ?? {}) };
-  if (rule[`${side}_match_re`]) return undefined;
-  for (const matcher of (rule[`${side}_matchers`] as string[] | undefined) ?? []) {
-    const m = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"?([^"]*)"?\s*$/.exec(matcher);
-    if (!m) return undefined;
-    labels[m[1]!] = m[2]!;
+  const negated: Array<[string, string, string]> = [];
+  for (const [name, re] of Object.entries((rule[`${side}_match_re`] as Record<string, string> | undefined) ?? {})) {
+    const literal = re.split("|")[0]!;
+    if (!/^[\w-]+$/.test(literal)) return undefined;
+    labels[name] = literal;
   }
-  if (labels["alertname"] !== undefined && labels["alertname"] !== FIXTURE_ALERT) return undefined;
+  for (const matcher of (rule[`${side}_matchers`] as string[] | undefined) ?? []) {
+    const m = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"?([^"]*)"?\s*$/.exec(matcher);
+    if (!m) return undefined;
+    const [, name, op, value] = m as unknown as [string, string, string, string];
+    if (op === "=") labels[name] = value;
+    else if (op === "=~") {
+      const literal = value.split("|")[0]!;
+      if (!/^[\w-]+$/.test(literal)) return undefined;
+      labels[name] ??= literal;
+    } else negated.push([name, op, value]);
+  }
+  for (const [name, op, value] of negated) {
+    const actual = labels[name];
+    if (actual !== undefined && (op === "!=" ? actual === value : new RegExp(`^(?:${value})$`).test(actual))) return undefined;
+  }
   return labels;
+}
+
+/** Posts alerts to every Alertmanager, as Prometheus does (each one gets every alert). */
+async function postAlerts(members: Member[], alerts: Array<Record<string, string>>): Promise<void> {
+  const body = JSON.stringify(alerts.map((labels) => ({ labels, annotations: { summary: `Live test alert ${labels["token"]}`, description: `Posted by the live harness (${labels["alertname"]}).` }, startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 600_000).toISOString(), generatorURL: "http://127.0.0.1/live" })));
+  await postToAll(members, body);
+}
+
+async function postToAll(members: Member[], body: string): Promise<void> {
+  for (const m of members.filter((x) => x.proc.alive)) {
+    const res = await get(`${m.url}/api/v2/alerts`, { method: "POST", headers: { "Content-Type": "application/json" }, body });
+    if (res.status !== 200) throw new Error(`POST ${m.url}/api/v2/alerts: ${res.status} ${res.body}`);
+  }
+}
+
+/** Ends alerts (endsAt now), as Prometheus does when they resolve. */
+async function resolveAlerts(members: Member[], alerts: Array<Record<string, string>>): Promise<void> {
+  const now = new Date().toISOString();
+  await postToAll(members, JSON.stringify(alerts.map((labels) => ({ labels, startsAt: now, endsAt: now }))));
 }
 
 export function liveScenarios(o: ScenarioOptions): void {
@@ -285,15 +323,17 @@ export function liveScenarios(o: ScenarioOptions): void {
         // The chart's notification templates, rendered (amtool renders the expected text) and its Secret files read.
         const localAm = stack.localConfig("alertmanager");
         const globs = (localAm["templates"] as string[] | undefined) ?? [];
-        const ports = stack.alertmanagers.map((m) => Number(new URL(m.url).port));
+        // Alertmanager's template ExternalURL: --web.external-url (trailing "/" dropped), else http://<hostname>:<web port>.
+        const flagged = stack.alertmanagerFlag("--web.external-url");
+        const externalURLs = flagged ? [flagged.replace(/\/+$/, "")] : stack.alertmanagers.map((m) => `http://${hostname()}:${new URL(m.url).port}`);
         const templated = arrived.filter(isTemplated);
         for (const a of templated) {
           const data = await templateData(anyAlive(), alertname, a.receiver);
-          expect(templateMismatches(stack.renderedAlertmanagerConfig, globs, a, data, ports), `${a.kind}:${a.receiver}#${a.index}`).to.deep.equal([]);
+          expect(templateMismatches(stack.renderedAlertmanagerConfig, globs, a, data, externalURLs), `${a.kind}:${a.receiver}#${a.index}`).to.deep.equal([]);
           expect(secretMismatches(localAm, a), `${a.kind}:${a.receiver}#${a.index}`).to.deep.equal([]);
           // The comparison can fail: one changed character is a mismatch.
           const altered = a.mail ? { ...a, mail: { ...a.mail, subject: `${a.mail.subject}!` } } : { ...a, json: JSON.parse(JSON.stringify(a.json).replace(/\*|Node|node/, "X")) as Record<string, unknown> };
-          expect(templateMismatches(stack.renderedAlertmanagerConfig, globs, altered, data, ports), "an altered notification").to.not.be.empty;
+          expect(templateMismatches(stack.renderedAlertmanagerConfig, globs, altered, data, externalURLs), "an altered notification").to.not.be.empty;
         }
         if (templated.length > 0) console.log(`      ${o.title}: ${templated.length} notifications (${[...new Set(templated.map((a) => a.kind))].join(", ")}) match the chart's templates as amtool renders them`);
         for (const a of arrived.filter((x) => x.kind === "alert-receiver")) {
@@ -354,39 +394,44 @@ export function liveScenarios(o: ScenarioOptions): void {
       });
 
     if (want(5))
-      it("5. inhibition: a firing critical alert suppresses the warning the profile's inhibit rule names", async function () {
-        const rules = ((parse(stack.renderedAlertmanagerConfig) as { inhibit_rules?: Array<Record<string, unknown>> }).inhibit_rules ?? []);
-        const rule = rules.find((r) => equalityLabels(r, "source") && equalityLabels(r, "target"));
+      it("5. inhibition: an alert the profile's first satisfiable inhibit rule names as source suppresses its target, on every Alertmanager", async function () {
+        const rules = (parse(stack.renderedAlertmanagerConfig) as { inhibit_rules?: Array<Record<string, unknown>> }).inhibit_rules ?? [];
+        const rule = rules.find((r) => satisfying(r, "source") && satisfying(r, "target"));
         if (!rule) {
-          console.log(`      ${o.title}: the profile has no inhibit rule a fixture alert can satisfy (${rules.length} rules)`);
+          console.log(`      ${o.title}: the profile has no inhibit rule (${rules.length} rules) whose matchers a test alert can satisfy`);
           this.skip();
         }
-        const equal = ((rule!["equal"] as string[] | undefined) ?? []).filter((l) => l !== "alertname" && l !== "cluster");
-        const shared = Object.fromEntries(equal.map((l) => [l, `live-inhibit-${l}`]));
-        const source = { ...equalityLabels(rule!, "source"), ...shared, token: "live-inhibit-source" };
-        const target = { ...equalityLabels(rule!, "target"), ...shared, token: "live-inhibit-target" };
+        // Labels Prometheus would add (external labels), then the rule's matchers, then the `equal` labels, shared.
+        const external = ((parse(stack.renderedPrometheusConfig) as { global?: { external_labels?: Record<string, string> } }).global?.external_labels ?? {});
+        const equal = (rule!["equal"] as string[] | undefined) ?? [];
+        const shared = Object.fromEntries(equal.filter((l) => !(l in external)).map((l) => [l, `live-inhibit-${l}`]));
+        const base = { alertname: FIXTURE_ALERT, severity: "warning", ...external };
+        const source = { ...base, ...satisfying(rule!, "source"), ...shared, token: "live-inhibit-source" };
+        const target = { ...base, ...satisfying(rule!, "target"), ...shared, token: "live-inhibit-target" };
         // A target that differs in one `equal` label is not inhibited: the rule, not chance, suppresses.
-        const control = equal.length > 0 ? { ...target, [equal[0]!]: "live-inhibit-other", token: "live-inhibit-control" } : undefined;
+        const varied = equal.find((l) => !(l in external));
+        const control = varied ? { ...target, [varied]: "live-inhibit-other", token: "live-inhibit-control" } : undefined;
+        console.log(`      ${o.title}: inhibit rule ${JSON.stringify(rule!["source_matchers"] ?? rule!["source_match"])} -> ${JSON.stringify(rule!["target_matchers"] ?? rule!["target_match"])} equal ${JSON.stringify(equal)}`);
         const since = Date.now();
-        stack.exporter.set(source, true);
-        await waitUntil(async () => (await Promise.all(stack.alertmanagers.map((m) => amAlerts(m, 'token="live-inhibit-source"')))).every((a) => a.length === 1), 60_000 * slow, "source alert in every Alertmanager");
-        stack.exporter.set(target, true);
-        if (control) stack.exporter.set(control, true);
-        const sourceRoute = await receiversFor("live-inhibit-source");
-        await deliveredOnce("live-inhibit-source", sourceRoute.deliveries, since, 2 * (t.scrape + t.evaluation + t.groupWait) + 60_000);
+        await postAlerts(stack.alertmanagers, [source]);
+        await waitUntil(async () => (await Promise.all(stack.alertmanagers.map((m) => amAlerts(m, 'token="live-inhibit-source"')))).every((a) => a.length === 1), 30_000 * slow, "source alert in every Alertmanager");
+        await postAlerts(stack.alertmanagers, [target, ...(control ? [control] : [])]);
+        const budget = 2 * t.groupWait + 60_000;
+        const sourceRoute = routeOf(source);
+        await deliveredOnce("live-inhibit-source", sourceRoute.deliveries, since, budget);
         if (control) {
-          const controlRoute = await receiversFor("live-inhibit-control");
-          const arrived = await deliveredOnce("live-inhibit-control", controlRoute.deliveries, since, 2 * (t.scrape + t.evaluation + t.groupWait) + 60_000);
+          const controlRoute = routeOf(control);
+          const arrived = await deliveredOnce("live-inhibit-control", controlRoute.deliveries, since, budget);
           expect(countsPerDelivery(arrived, controlRoute.deliveries)).to.deep.equal(exactlyOnce(controlRoute.deliveries));
         }
-        await waitUntil(async () => (await amAlerts(stack.alertmanagers[0]!, 'token="live-inhibit-target"')).length === 1, 30_000 * slow, "target alert in Alertmanager");
+        expect(routeOf(target).deliveries, "the target alone would be notified").to.not.be.empty;
         expect(about(stack.arrivals, "live-inhibit-target").map((a) => `${a.kind}:${a.receiver}`), "notifications of the inhibited alert").to.deep.equal([]);
         for (const m of stack.alertmanagers) {
           const [alert] = await amAlerts(m, 'token="live-inhibit-target"');
           expect(alert?.status.state, m.url).to.equal("suppressed");
           expect(alert?.status.inhibitedBy, m.url).to.have.length(1);
         }
-        for (const labels of [source, target, ...(control ? [control] : [])]) stack.exporter.set(labels, false);
+        await resolveAlerts(stack.alertmanagers, [source, target, ...(control ? [control] : [])]);
       });
 
     if (want(6))

@@ -3,7 +3,7 @@
 // Alertmanager) from the chart's template files and the alert group as Alertmanager holds it,
 // and compared with what the sink received.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { run, tools } from "../helpers/tools.js";
@@ -76,9 +76,10 @@ function render(templateGlobs: string[], text: string, data: TemplateData, type:
 /**
  * Mismatches between what arrived and what amtool renders from the chart's templates, for each
  * templated field. An empty list means every field is the chart's template, rendered.
- * `externalPorts` are the Alertmanagers' web ports: the sender's external URL is one of them.
+ * `externalURLs`: the sender's external URL is one of them (--web.external-url, or Alertmanager's
+ * default http://<hostname>:<port> of each replica).
  */
-export function templateMismatches(renderedConfig: string, templateGlobs: string[], arrival: Arrival, data: Omit<TemplateData, "externalURL">, externalPorts: number[]): string[] {
+export function templateMismatches(renderedConfig: string, templateGlobs: string[], arrival: Arrival, data: Omit<TemplateData, "externalURL">, externalURLs: string[]): string[] {
   const dir = mkdtempSync(join(tmpdir(), "promstack-live-template-"));
   try {
     const problems: string[] = [];
@@ -87,7 +88,7 @@ export function templateMismatches(renderedConfig: string, templateGlobs: string
         problems.push(`${check.field}: missing in what arrived`);
         continue;
       }
-      const candidates = externalPorts.map((port) => render(templateGlobs, check.template, { ...data, externalURL: `http://${hostname()}:${port}` }, check.type, dir).trim());
+      const candidates = externalURLs.map((externalURL) => render(templateGlobs, check.template, { ...data, externalURL }, check.type, dir).trim());
       if (!candidates.includes(check.actual.trim())) problems.push(`${check.field}: got ${JSON.stringify(check.actual)}, amtool renders ${JSON.stringify(candidates[0])}`);
       if (/\{\{|\}\}/.test(check.actual)) problems.push(`${check.field}: unrendered template syntax in ${JSON.stringify(check.actual)}`);
     }
