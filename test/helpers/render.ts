@@ -12,8 +12,8 @@ export interface K8sObject {
 export const RELEASE = "mon";
 export const NAMESPACE = "monitoring";
 
-export function helmTemplate(valuesFiles: string[], extraArgs: string[] = []): string {
-  const args = ["template", RELEASE, chartDir, "--namespace", NAMESPACE, ...valuesFiles.flatMap((f) => ["-f", f]), ...extraArgs];
+export function helmTemplate(valuesFiles: string[], extraArgs: string[] = [], release = RELEASE): string {
+  const args = ["template", release, chartDir, "--namespace", NAMESPACE, ...valuesFiles.flatMap((f) => ["-f", f]), ...extraArgs];
   const result = run(tools.helm, args);
   if (result.status !== 0) throw new Error(`helm template failed:\n${result.stderr}`);
   return result.stdout;

@@ -1,0 +1,78 @@
+// TEST FIXTURES, not part of any profile: a tiny exporter whose series the scenarios switch
+// on and off, and the rule that turns each of its series into an alert. The alert's labels
+// (severity, service, category, ...) come from the series, so one rule serves every
+// scenario: routing, silences, inhibition and the burst. Alerts a profile ships are used
+// where they exist (see pipeline.ts: the node-down alert).
+import { createServer, type Server } from "node:http";
+import { stringify } from "yaml";
+
+export const FIXTURE_ALERT = "LiveFixtureAlert";
+export const FIXTURE_METRIC = "promstack_live_fixture_alert";
+
+/** The rule file the rewrite adds to Prometheus' rule_files (marked as a fixture). */
+export function fixtureRules(options: { nodeDownRule: boolean }): string {
+  const rules: Array<Record<string, unknown>> = [
+    {
+      alert: FIXTURE_ALERT,
+      expr: `${FIXTURE_METRIC} > 0`,
+      annotations: {
+        summary: "Live fixture {{ $labels.token }} is firing",
+        description: "Test alert {{ $labels.token }} of the live harness (value {{ $value }}).",
+      },
+    },
+  ];
+  if (options.nodeDownRule) {
+    // Only until the profile ships a node-down alert of its own.
+    rules.push({
+      alert: "LiveNodeExporterDown",
+      expr: 'up{job="node-exporter"} == 0',
+      labels: { severity: "critical", component: "infrastructure", category: "infrastructure" },
+      annotations: { summary: "node-exporter {{ $labels.instance }} is down", description: "Prometheus cannot scrape {{ $labels.instance }}." },
+    });
+  }
+  return `# TEST FIXTURE of the live harness (test/live/fixtures.ts); not part of any profile.\n${stringify({ groups: [{ name: "promstack-live-fixture", rules }] })}`;
+}
+
+function seriesKey(labels: Record<string, string>): string {
+  return Object.keys(labels)
+    .sort()
+    .map((k) => `${k}="${labels[k]!.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`)
+    .join(",");
+}
+
+export class FixtureExporter {
+  port = 0;
+  private readonly series = new Map<string, number>();
+  private readonly server: Server;
+
+  constructor() {
+    this.server = createServer((req, res) => {
+      if (req.url !== "/metrics") {
+        res.writeHead(404).end();
+        return;
+      }
+      const lines = [`# TYPE ${FIXTURE_METRIC} gauge`, ...[...this.series].map(([key, value]) => `${FIXTURE_METRIC}{${key}} ${value}`)];
+      const body = lines.join("\n") + "\n";
+      res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4", "Content-Length": Buffer.byteLength(body) }).end(body);
+    });
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.port = (this.server.address() as { port: number }).port;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Condition true (1) or false (0) for one alert's labels. */
+  set(labels: Record<string, string>, firing: boolean): void {
+    this.series.set(seriesKey(labels), firing ? 1 : 0);
+  }
+
+  clear(): void {
+    this.series.clear();
+  }
+}
