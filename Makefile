@@ -232,9 +232,9 @@ test-receiver: build ## the alert receiver over real HTTP
 
 # The cluster layer starts its own cluster and stops it afterwards, whatever the outcome.
 .PHONY: test-cluster
-test-cluster: build tools cluster-tools ## ct install of every profile, upgrades, Pod Security, on a real API server
+test-cluster: build tools cluster-tools flux-crds ## ct install of every profile, upgrades, Pod Security, Flux manifests, on a real API server
 	@$(CLUSTER_ENV) scripts/cluster/up.sh && trap 'CLUSTER_DIR=$(CLUSTER_DIR) scripts/cluster/down.sh' EXIT && \
-	  $(TEST_ENV) $(CLUSTER_ENV) $(MOCHA) --timeout 900000 'dist/test/cluster/**/*.test.js'
+	  $(TEST_ENV) $(CLUSTER_ENV) FLUX_CRDS=$(FLUX_CRDS) $(MOCHA) --timeout 900000 'dist/test/cluster/**/*.test.js'
 
 # --- Live layer: the rendered configs run by the upstream programs (see test/live/) ---------
 LIVE_ENV := $(TEST_ENV) LIVE_PROMETHEUS=$(BIN)/prometheus-$(PROMTOOL_VERSION) LIVE_ALERTMANAGER=$(BIN)/alertmanager-$(AMTOOL_VERSION) \
@@ -285,6 +285,9 @@ $(FLUX_CRDS)/.copied:
 	  dir=$$(go mod download -json "$$module" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$$/\1/p'); \
 	  cp "$$dir"/config/crd/bases/*.yaml $(FLUX_CRDS)/; done
 	@chmod u+w $(FLUX_CRDS)/*.yaml && touch $@
+
+.PHONY: flux-crds
+flux-crds: $(FLUX_CRDS)/.copied
 
 .PHONY: package
 package: build $(HELM) ## reproducible chart archive and signed provenance in .work/dist/ (throwaway key unless SIGNING_KEY)
