@@ -299,8 +299,8 @@ export function liveScenarios(o: ScenarioOptions): void {
         const images = (JSON.parse(readFileSync(join(repoRoot, "versions.json"), "utf8")) as { images: Record<string, { tag: string }> }).images;
         const expected: Record<string, string> = { prometheus: images["prometheus"]!.tag, alertmanager: images["alertmanager"]!.tag, node_exporter: images["nodeExporter"]!.tag };
         const query = '{__name__=~"prometheus_build_info|alertmanager_build_info|node_exporter_build_info"}';
-        // One line per program instance (the chart scrapes Prometheus twice: its static job and its Service).
-        const builds = async (): Promise<string[]> => [...new Map((await promQuery(stack, query)).map((r) => [r.metric["instance"], `${r.metric["__name__"]!.replace(/_build_info$/, "")} ${r.metric["version"]} ${r.metric["goarch"]}`])).values()].sort();
+        // One series per program instance: a program scraped by two jobs would show up twice.
+        const builds = async (): Promise<string[]> => (await promQuery(stack, query)).map((r) => `${r.metric["__name__"]!.replace(/_build_info$/, "")} ${r.metric["version"]} ${r.metric["goarch"]}`).sort();
         await waitUntil(async () => (await builds()).length === n + 2, 60_000 * slow, "build_info of every program scraped");
         const goarch = o.platform.name === "armv7" ? "arm" : o.platform.name;
         const want = [`node_exporter ${expected["node_exporter"]!.slice(1)} ${goarch}`, `prometheus ${expected["prometheus"]!.slice(1)} ${goarch}`, ...stack.alertmanagers.map(() => `alertmanager ${expected["alertmanager"]!.slice(1)} ${goarch}`)].sort();
