@@ -3,8 +3,8 @@
 // (severity, service, category, ...) come from the series, so one rule serves every
 // scenario: routing, silences, inhibition and the burst. Alerts a profile ships are used
 // where they exist (see pipeline.ts: the node-down alert).
-import { createServer, type Server } from "node:http";
 import { stringify } from "yaml";
+import { LocalHttpServer } from "./http-server.js";
 
 export const FIXTURE_ALERT = "LiveFixtureAlert";
 export const FIXTURE_METRIC = "promstack_live_fixture_alert";
@@ -40,13 +40,11 @@ function seriesKey(labels: Record<string, string>): string {
     .join(",");
 }
 
-export class FixtureExporter {
-  port = 0;
+export class FixtureExporter extends LocalHttpServer {
   private readonly series = new Map<string, number>();
-  private readonly server: Server;
 
   constructor() {
-    this.server = createServer((req, res) => {
+    super((req, res) => {
       if (req.url !== "/metrics") {
         res.writeHead(404).end();
         return;
@@ -55,16 +53,6 @@ export class FixtureExporter {
       const body = lines.join("\n") + "\n";
       res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4", "Content-Length": Buffer.byteLength(body) }).end(body);
     });
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   /** Condition true (1) or false (0) for one alert's labels. */

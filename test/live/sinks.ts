@@ -4,8 +4,9 @@
 //   Alertmanager receiver and integration sent it: /<kind>/<receiver>/<index>;
 // - real SMTP servers (smtp-server), one port per email integration, keeping every mail.
 // Everything listens on 127.0.0.1 only.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { SMTPServer } from "smtp-server";
+import { LocalHttpServer } from "./http-server.js";
 import { parseMail, type Mail } from "./mail.js";
 
 export type SinkKind = "slack" | "pagerduty" | "webhook" | "discord" | "msteams" | "email";
@@ -59,26 +60,13 @@ function reply(res: ServerResponse, status: number, body: string, type = "text/p
   res.end(body);
 }
 
-export class HttpSink {
-  port = 0;
-  private readonly server: Server;
-
+export class HttpSink extends LocalHttpServer {
   constructor(private readonly recorder: Recorder) {
-    this.server = createServer((req, res) => this.handle(req, res));
+    super((req, res) => this.handle(req, res));
   }
 
   url(kind: Exclude<SinkKind, "email">, receiver: string, index: number): string {
     return `http://127.0.0.1:${this.port}/${kind}/${encodeURIComponent(receiver)}/${index}`;
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
