@@ -4,16 +4,14 @@
 // gorax_workflow_execution_duration_seconds, gorax_queue_depth{queue}, gorax_active_workers,
 // gorax_http_requests_total{method, path, status}); the tenant and workflow variables are the
 // document's "Add tenant_id, workflow_id filters".
-import { BigValueColorMode, BigValueGraphMode, ReduceDataOptionsBuilder, TableSortByFieldStateBuilder } from "@grafana/grafana-foundation-sdk/common";
+import { BigValueColorMode, BigValueGraphMode, TableSortByFieldStateBuilder } from "@grafana/grafana-foundation-sdk/common";
 import { PromQueryFormat } from "@grafana/grafana-foundation-sdk/prometheus";
-import { PanelBuilder as StatPanel } from "@grafana/grafana-foundation-sdk/stat";
 import { PanelBuilder as TablePanel } from "@grafana/grafana-foundation-sdk/table";
 import { PanelBuilder as TimeSeriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
-import { at, dashboard, finish, instant, labelVariable, query, thresholds, type DashboardDefinition } from "./kit.js";
+import { at, dashboard, finish, instant, labelVariable, query, stat, thresholds, type DashboardDefinition } from "./kit.js";
 
 const executions = 'gorax_workflow_executions_total{tenant_id=~"$tenant",workflow_id=~"$workflow"}';
 const durationBuckets = 'gorax_workflow_execution_duration_seconds_bucket{tenant_id=~"$tenant",workflow_id=~"$workflow"}';
-const lastValue = () => new ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false);
 
 function durationPercentile(refId: string, quantile: number): ReturnType<typeof query> {
   return query(refId, `histogram_quantile(${quantile}, sum by (le) (rate(${durationBuckets}[$__rate_interval])))`, `p${Math.round(quantile * 100)}`);
@@ -41,7 +39,7 @@ function build() {
       // 2. "System health indicator": completed over all executions, the document's
       // gorax:workflow_success_rate:5m computed in place so the panel works without the rule.
       .withPanel(at(
-        new StatPanel()
+        stat()
           .title("Workflow Success Rate")
           .description("Share of workflow executions that completed; red below 90 % (a failure rate above 10 %).")
           .unit("percentunit")
@@ -51,13 +49,12 @@ function build() {
           .graphMode(BigValueGraphMode.Area)
           .colorMode(BigValueColorMode.Background)
           .thresholds(thresholds("red", [0.9, "yellow"], [0.95, "green"]))
-          .reduceOptions(lastValue())
           .withTarget(query("A", `sum(rate(gorax_workflow_executions_total{tenant_id=~"$tenant",workflow_id=~"$workflow",status="completed"}[$__rate_interval])) / sum(rate(${executions}[$__rate_interval]))`, "success rate")),
         12, 0, 6, 8,
       ))
       // 3. "Worker pool utilization"
       .withPanel(at(
-        new StatPanel()
+        stat()
           .title("Active Workers")
           .description("Workers executing workflows now, across all worker pods; red when none is left.")
           .unit("none")
@@ -65,7 +62,6 @@ function build() {
           .graphMode(BigValueGraphMode.Area)
           .colorMode(BigValueColorMode.Value)
           .thresholds(thresholds("red", [1, "green"]))
-          .reduceOptions(lastValue())
           .withTarget(query("A", "sum(gorax_active_workers)", "active workers")),
         18, 0, 6, 8,
       ))

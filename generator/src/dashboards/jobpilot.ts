@@ -5,15 +5,13 @@
 // an alert watches with the alert's threshold marked. Standard exporter metrics throughout
 // (cAdvisor, kube-state-metrics, postgres_exporter, redis_exporter, RabbitMQ's Prometheus
 // plugin); the business panels read the platform's own jobpilot_* series.
-import { BigValueColorMode, BigValueGraphMode, BigValueTextMode, GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode, ReduceDataOptionsBuilder } from "@grafana/grafana-foundation-sdk/common";
+import { BigValueColorMode, BigValueGraphMode, BigValueTextMode, GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode } from "@grafana/grafana-foundation-sdk/common";
 import { RowBuilder, VariableRefresh, QueryVariableBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
-import { PanelBuilder as StatPanel } from "@grafana/grafana-foundation-sdk/stat";
 import { PanelBuilder as TimeSeriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
-import { at, dashboard, finish, instant, labelVariable, PROMETHEUS, query, thresholds, upDownMappings, type DashboardDefinition } from "./kit.js";
+import { at, dashboard, finish, instant, labelVariable, PROMETHEUS, query, stat, thresholds, upDownMappings, type DashboardDefinition } from "./kit.js";
 
 const ns = 'namespace=~"$namespace"';
 const services = `${ns},job=~"$service"`;
-const lastValue = () => new ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false);
 const alertLine = () => new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.Dashed);
 
 /** A time series with the alert's threshold drawn as a dashed red line. */
@@ -57,7 +55,7 @@ function build() {
 
       .withRow(at(new RowBuilder("Service Health"), 0, 0, 24, 1))
       .withPanel(at(
-        new StatPanel()
+        stat()
           .title("Service Status")
           .description("Whether every target of each service answers scrapes (ServiceDown: up == 0 for 1 minute).")
           .mappings(upDownMappings)
@@ -65,7 +63,6 @@ function build() {
           .graphMode(BigValueGraphMode.None)
           .colorMode(BigValueColorMode.Background)
           .textMode(BigValueTextMode.ValueAndName)
-          .reduceOptions(lastValue())
           .withTarget(instant("A", `min by (job) (up{${services}})`, "{{job}}")),
         0, 1, 24, 4,
       ))
@@ -111,7 +108,7 @@ function build() {
         0, 22, 12, 8,
       ))
       .withPanel(at(
-        new StatPanel()
+        stat()
           .title("Pods Not Ready")
           .description("Pods whose Ready condition is false (PodNotReady: for 5 minutes).")
           .unit("none")
@@ -119,7 +116,6 @@ function build() {
           .graphMode(BigValueGraphMode.Area)
           .colorMode(BigValueColorMode.Background)
           .thresholds(thresholds("green", [1, "red"]))
-          .reduceOptions(lastValue())
           .withTarget(query("A", `sum(kube_pod_status_ready{${ns},condition="false"}) or vector(0)`, "not ready")),
         12, 22, 12, 8,
       ))
@@ -144,7 +140,7 @@ function build() {
         0, 40, 12, 8,
       ))
       .withPanel(at(
-        new StatPanel()
+        stat()
           .title("RabbitMQ Consumers")
           .description("Consumers attached to the queues (RabbitMQConsumerDown: none for 5 minutes).")
           .unit("none")
@@ -152,14 +148,13 @@ function build() {
           .graphMode(BigValueGraphMode.Area)
           .colorMode(BigValueColorMode.Background)
           .thresholds(thresholds("red", [1, "green"]))
-          .reduceOptions(lastValue())
           .withTarget(query("A", "sum(rabbitmq_queue_consumers)", "consumers")),
         12, 40, 12, 8,
       ))
 
       .withRow(at(new RowBuilder("Business Metrics"), 0, 48, 24, 1))
       .withPanel(at(
-        new StatPanel()
+        stat()
           .title("Application Success Rate")
           .description("Job applications submitted successfully (LowApplicationSuccessRate: below 70 % for 30 minutes).")
           .unit("percent")
@@ -169,12 +164,11 @@ function build() {
           .graphMode(BigValueGraphMode.Area)
           .colorMode(BigValueColorMode.Background)
           .thresholds(thresholds("red", [70, "green"]))
-          .reduceOptions(lastValue())
           .withTarget(query("A", percentOf('jobpilot_applications_total{status="success"}', "jobpilot_applications_total"), "success rate")),
         0, 49, 8, 8,
       ))
       .withPanel(at(
-        new StatPanel()
+        stat()
           .title("Payment Failure Rate")
           .description("Payments that failed (PaymentFailureRate: above 5 % for 15 minutes).")
           .unit("percent")
@@ -183,7 +177,6 @@ function build() {
           .graphMode(BigValueGraphMode.Area)
           .colorMode(BigValueColorMode.Background)
           .thresholds(thresholds("green", [5, "red"]))
-          .reduceOptions(lastValue())
           .withTarget(query("A", percentOf('jobpilot_payments_total{status="failed"}', "jobpilot_payments_total"), "failure rate")),
         8, 49, 8, 8,
       ))

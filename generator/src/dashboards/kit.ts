@@ -16,7 +16,9 @@ import {
   type RowPanel,
   type ValueMapping,
 } from "@grafana/grafana-foundation-sdk/dashboard";
+import { ReduceDataOptionsBuilder } from "@grafana/grafana-foundation-sdk/common";
 import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
+import { PanelBuilder as StatPanel } from "@grafana/grafana-foundation-sdk/stat";
 
 export interface DashboardDefinition {
   /** Values key (grafana.dashboards.<name>) and file name (dashboards/<name>.json). */
@@ -65,6 +67,14 @@ export function query(refId: string, expr: string, legend?: string): DataqueryBu
 export function instant(refId: string, expr: string, legend?: string): DataqueryBuilder {
   const builder = new DataqueryBuilder().refId(refId).datasource(PROMETHEUS).expr(expr).instant();
   return legend === undefined ? builder : builder.legendFormat(legend);
+}
+
+/** Reduce a series to its last non-null value (stat and gauge panels). */
+export const lastValue = (): ReduceDataOptionsBuilder => new ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false);
+
+/** A stat panel showing the last value of its queries. */
+export function stat(): StatPanel {
+  return new StatPanel().reduceOptions(lastValue());
 }
 
 /** Absolute thresholds: a base colour, then [value, colour] steps in ascending order. */

@@ -1,11 +1,10 @@
 // "Raspberry Pi Cluster Monitoring" (seed 001_9bc49c6dc5a1a13f.txt, section 5): nine panels
 // over node-exporter metrics of the two k3s boards, every series named by the node's name
 // (k3s-master, k3s-worker-1) rather than its IP, refreshed every 30 s over the last hour.
-import { BigValueColorMode, BigValueGraphMode, GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode, ReduceDataOptionsBuilder, VizLegendOptionsBuilder, LegendDisplayMode, LegendPlacement } from "@grafana/grafana-foundation-sdk/common";
+import { BigValueColorMode, BigValueGraphMode, GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode, VizLegendOptionsBuilder, LegendDisplayMode, LegendPlacement } from "@grafana/grafana-foundation-sdk/common";
 import { PanelBuilder as GaugePanel } from "@grafana/grafana-foundation-sdk/gauge";
-import { PanelBuilder as StatPanel } from "@grafana/grafana-foundation-sdk/stat";
 import { PanelBuilder as TimeSeriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
-import { at, byNodeName, dashboard, finish, instant, labelVariable, query, thresholds, type DashboardDefinition } from "./kit.js";
+import { at, byNodeName, dashboard, finish, instant, labelVariable, lastValue, query, stat, thresholds, type DashboardDefinition } from "./kit.js";
 
 // "Memory Usage by Node - Time series with thresholds (yellow @ 75%, red @ 85%)". The same
 // levels mark CPU and disk use, and the temperature gauge, where 75 °C is the HighTemperature
@@ -15,7 +14,6 @@ const usageThresholds = () => thresholds("green", [75, "yellow"], [85, "red"]);
 // Virtual interfaces of k3s (flannel, CNI bridges, veth pairs) would count every byte twice.
 const physicalInterfaces = 'device!~"lo|veth.*|cni.*|flannel.*|docker.*|br-.*|vxlan.*"';
 
-const lastValue = () => new ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false);
 
 const legendTable = () => new VizLegendOptionsBuilder().displayMode(LegendDisplayMode.Table).placement(LegendPlacement.Bottom).showLegend(true).calcs(["lastNotNull", "max"]);
 
@@ -117,19 +115,18 @@ function build() {
       ))
       // 8
       .withPanel(at(
-        new StatPanel()
+        stat()
           .title("Uptime")
           .description("Time since each node booted.")
           .unit("dtdurations")
           .graphMode(BigValueGraphMode.None)
           .colorMode(BigValueColorMode.None)
-          .reduceOptions(lastValue())
           .withTarget(instant("A", byNodeName("node_time_seconds - node_boot_time_seconds"), "{{nodename}}")),
         12, 8, 6, 7,
       ))
       // 9
       .withPanel(at(
-        new StatPanel()
+        stat()
           .title("Active Alerts")
           .description("Number of alerts firing now (Prometheus's ALERTS series).")
           .unit("none")
@@ -137,7 +134,6 @@ function build() {
           .graphMode(BigValueGraphMode.Area)
           .colorMode(BigValueColorMode.Background)
           .thresholds(thresholds("green", [1, "red"]))
-          .reduceOptions(lastValue())
           .withTarget(instant("A", 'count(ALERTS{alertstate="firing"}) or vector(0)', "firing")),
         18, 8, 6, 7,
       )),

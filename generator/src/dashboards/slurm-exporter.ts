@@ -4,13 +4,11 @@
 // Availability, response time and cardinality come from the series Prometheus records for
 // every scrape of the exporter (up, scrape_duration_seconds, scrape_samples_scraped), so they
 // hold for any exporter version; the error rate uses the exporter's own collection counters.
-import { BigValueColorMode, BigValueGraphMode, BigValueTextMode, GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode, ReduceDataOptionsBuilder } from "@grafana/grafana-foundation-sdk/common";
-import { PanelBuilder as StatPanel } from "@grafana/grafana-foundation-sdk/stat";
+import { BigValueColorMode, BigValueGraphMode, BigValueTextMode, GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode } from "@grafana/grafana-foundation-sdk/common";
 import { PanelBuilder as TimeSeriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
-import { at, dashboard, finish, instant, query, thresholds, upDownMappings, type DashboardDefinition } from "./kit.js";
+import { at, dashboard, finish, instant, query, stat, thresholds, upDownMappings, type DashboardDefinition } from "./kit.js";
 
 const job = 'job="slurm-exporter"';
-const lastValue = () => new ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false);
 const sloLine = () => new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.Dashed);
 
 function build() {
@@ -21,7 +19,7 @@ function build() {
       .time({ from: "now-24h", to: "now" })
       // "SLA Status: Real-time availability tracking with 99.9% target"; "Measurement: 24-hour rolling window".
       .withPanel(at(
-        new StatPanel()
+        stat()
           .title("SLA Status")
           .description("Share of successful scrapes of the exporter over the last 24 hours; red below the 99.9 % target.")
           .unit("percent")
@@ -31,13 +29,12 @@ function build() {
           .graphMode(BigValueGraphMode.Area)
           .colorMode(BigValueColorMode.Background)
           .thresholds(thresholds("red", [99.9, "green"]))
-          .reduceOptions(lastValue())
           .withTarget(query("A", `100 * avg(avg_over_time(up{${job}}[24h]))`, "availability (24h)")),
         0, 0, 6, 6,
       ))
       // "Service Health: Instance status and health monitoring".
       .withPanel(at(
-        new StatPanel()
+        stat()
           .title("Service Health")
           .description("Whether Prometheus reaches each exporter instance now.")
           .mappings(upDownMappings)
@@ -45,7 +42,6 @@ function build() {
           .graphMode(BigValueGraphMode.None)
           .colorMode(BigValueColorMode.Background)
           .textMode(BigValueTextMode.ValueAndName)
-          .reduceOptions(lastValue())
           .withTarget(instant("A", `up{${job}}`, "{{instance}}")),
         6, 0, 18, 6,
       ))
