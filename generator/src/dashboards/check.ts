@@ -2,7 +2,8 @@
 // ($__rate_interval, $__range, ...) before a query reaches Prometheus, so they are expanded
 // to a duration first; positions in messages still point into the query as written.
 import type { Dashboard, Panel, RowPanel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { checkPromQL, lineAndColumn } from "../promql.js";
+import { lineAndColumn } from "../promql.js";
+import { checkPromQLExpression } from "../promql-types.js";
 
 export interface PanelQuery {
   /** 1-based position of the panel in the dashboard, rows included, as Grafana numbers them. */
@@ -65,7 +66,8 @@ export function dashboardProblems(name: string, dashboard: Dashboard): string[] 
   const problems: string[] = [];
   for (const { panelId, panelTitle, refId, expr } of panelQueries(dashboard)) {
     const expansion = expandGrafanaMacros(expr);
-    const [first] = checkPromQL(expansion.text);
+    // Grafana sends range queries, which Prometheus answers only for instant vectors and scalars.
+    const [first] = checkPromQLExpression(expansion.text, "query");
     if (!first) continue;
     const offset = expansion.original(first.offset);
     const { line, column } = lineAndColumn(expr, offset);

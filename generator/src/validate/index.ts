@@ -4,6 +4,8 @@ import type { Catalogue } from "../catalogue.js";
 import type { JsonSchema } from "../schema/bundle.js";
 import { deepMerge, defaultsOf } from "../schema/defaults.js";
 import type { PromstackValues } from "../types/values.js";
+import { checkDurations } from "./durations.js";
+import { Findings } from "./findings.js";
 import { sortProblems, type Problem } from "./problem.js";
 import { compileContract, schemaProblems } from "./schema-errors.js";
 import { semanticProblems } from "./semantics.js";
@@ -46,6 +48,9 @@ export function createValidator(contract: JsonSchema, catalogue: Catalogue) {
       const values = deepMerge(defaults, source.values as Parameters<typeof deepMerge>[1]) as PromstackValues;
       const semantic = semanticProblems(values, catalogue, source);
       problems.push(...semantic);
+      const durations = new Findings(source);
+      checkDurations(contract, source.values, durations);
+      problems.push(...durations.problems);
       profiles.push({ source, values });
     }
     const sorted = sortProblems(problems);

@@ -1,9 +1,12 @@
 // Semantic checks of the alert rules a profile renders: every alert has an expression, every
-// placeholder is defined, every expression parses as PromQL, and alert names are unique.
-import { checkPromQL, formatPromQLError } from "../promql.js";
+// placeholder is defined, every expression is PromQL Prometheus accepts (syntax and types),
+// every label and annotation template parses as Prometheus' Go templates, and alert names are unique.
+import { checkGoTemplate } from "../go-template.js";
+import { formatPromQLError } from "../promql.js";
+import { checkPromQLExpression } from "../promql-types.js";
 import { isAlertKey } from "../rules/packs.js";
 import { fromProblem, resolveRules, unresolvedPlaceholders } from "../rules/resolve.js";
-import type { RuleGroups } from "../rules/model.js";
+import type { ResolvedAlert, RuleGroups } from "../rules/model.js";
 import type { PromstackValues } from "../types/values.js";
 import type { Findings, Segments } from "./findings.js";
 import { hasPath } from "./source.js";
@@ -20,8 +23,23 @@ function checkExpression(findings: Findings, segments: Segments, expr: string, t
     findings.add("error", [...segments, "expr"], `the expression refers to ${unknown.map((name) => `\${${name}}`).join(", ")}, which the rule does not define (as threshold, selector, window or params)`, exprAnchor(findings, segments));
     return;
   }
-  const [first] = checkPromQL(expr);
+  const [first] = checkPromQLExpression(expr, "rule");
   if (first) findings.add("error", [...segments, "expr"], `invalid PromQL at ${formatPromQLError(first)} in: ${expr}${expr === template ? "" : ` (from ${template})`}`, exprAnchor(findings, segments));
+}
+
+// Where a rendered annotation comes from in the rule's values.
+const annotationKeys: Record<string, string> = { summary: "summary", description: "description", runbook_url: "runbookUrl" };
+
+/** promtool parses every label and annotation of an alert as a Go template, with Prometheus' functions. */
+export function checkAlertTemplates(findings: Findings, segments: Segments, alert: Pick<ResolvedAlert, "labels" | "annotations">, groupSegments: Segments = segments.slice(0, -1)): void {
+  const sources: Array<[string, string, Segments]> = [
+    ...Object.entries(alert.labels).map(([key, text]): [string, string, Segments] => [`label ${key}`, text, hasPath(findings.source, [...segments, "labels", key]) ? [...segments, "labels", key] : hasPath(findings.source, [...segments, key]) ? [...segments, key] : [...groupSegments, "labels", key]]),
+    ...Object.entries(alert.annotations).map(([key, text]): [string, string, Segments] => [`annotation ${key}`, text, annotationKeys[key] && hasPath(findings.source, [...segments, annotationKeys[key]!]) ? [...segments, annotationKeys[key]!] : [...segments, "annotations", key]]),
+  ];
+  for (const [what, text, path] of sources) {
+    const problem = checkGoTemplate(text);
+    if (problem) findings.add("error", path, `${what}: Prometheus cannot parse this template: ${problem.line}:${problem.column}: ${problem.message}`, hasPath(findings.source, path) ? path : segments);
+  }
 }
 
 /** Alerts whose `from` names no alert are reported and left out, so the others can be resolved. */
@@ -52,6 +70,7 @@ export function checkRules(values: PromstackValues, findings: Findings): void {
         continue;
       }
       checkExpression(findings, segments, alert.expr, alert.source.expr);
+      checkAlertTemplates(findings, segments, alert);
       const earlier = firstGroupOf.get(alert.name);
       if (earlier) findings.add("error", segments, `alert "${alert.name}" is also defined in group "${earlier}"; alert names must be unique so routes, inhibitions and runbooks can tell them apart`, segments, true);
       else firstGroupOf.set(alert.name, group.name);
