@@ -74,14 +74,26 @@ function isLiteral(text: string): boolean {
 export function regexProblem(pattern: string): string | undefined {
   if (pattern.split("|").every(isLiteral)) return undefined;
   try {
-    RE2JS.compile(pattern);
+    RE2JS.compile(withoutDuplicateNames(pattern));
     return undefined;
   } catch (error) {
     return (error as Error).message.replace(/^error parsing regexp: /, "");
   }
 }
 
+// Go's regexp accepts a capture group name used twice; re2js refuses it. Names change nothing
+// else, so a pattern re2js refuses for that reason alone is judged again without them.
+function withoutDuplicateNames(pattern: string): string {
+  try {
+    RE2JS.compile(pattern);
+    return pattern;
+  } catch (error) {
+    if (!/duplicate capture group name/.test((error as Error).message)) return pattern;
+    return pattern.replace(/\\.|\(\?P?<[A-Za-z0-9_]+>/gs, (match) => (match.startsWith("\\") ? match : "("));
+  }
+}
+
 /** Whether a regex matcher's pattern (anchored, as Prometheus anchors it) matches the empty string. */
 export function regexMatchesEmpty(pattern: string): boolean {
-  return RE2JS.compile(`^(?s:${pattern})$`).matches("");
+  return RE2JS.compile(`^(?s:${withoutDuplicateNames(pattern)})$`).matches("");
 }

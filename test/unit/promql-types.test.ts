@@ -28,6 +28,7 @@ describe("unit: PromQL checks beyond syntax (types, selectors, strings, duration
     expect(regexProblem("(a)\\1")).to.match(/invalid escape/);
     expect(regexProblem("a{1001}")).to.match(/invalid repeat count/);
     expect(regexProblem("a|b|c")).to.equal(undefined);
+    expect(regexProblem("(?P<n>a)(?<n>b)"), "Go allows a group name twice").to.equal(undefined);
   });
 
   it("refuses ranges and steps that are not positive, and durations that overflow", () => {
