@@ -21,7 +21,7 @@ export type AntiAffinity = "soft" | "hard" | "none";
  */
 export type Duration = string;
 /**
- * A Prometheus size with a unit: B, KB, MB, GB, TB, PB, EB (e.g. 40GB).
+ * A Prometheus size: number+unit pairs, all in B, KB, MB, GB, TB, PB, EB or all in B, KiB, MiB, GiB, TiB, PiB, EiB (both are powers of 1024, as Prometheus reads them), e.g. 40GB, 50GiB, 1GiB512MiB; 0 for none. At most 8EiB-1.
  */
 export type ByteSize = string;
 /**
