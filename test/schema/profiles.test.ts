@@ -48,8 +48,9 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
     fixture: "native-rules.yaml",
     expected: [
       '7:15: rules["team.web"].rules[1].expr: invalid PromQL at 1:21: unexpected end of expression in: avg(up{job="web"}) <',
-      '10:16: rules["team.web"].SiteDown.summary: the summary refers to ${for}, which the rule does not define (as for, threshold, selector, window or params; write $${ for a literal ${)',
-      '11:19: rules["team.web"].SiteDown.runbookUrl: set either runbookUrl or annotations.runbook_url, not both: the annotation is rendered as written',
+      '8:19: rules["team.web"].rules[1].labels.__name__: __name__ is not a label a rule may set (Prometheus refuses the rule file); name a recorded series with record',
+      '11:16: rules["team.web"].SiteDown.summary: the summary refers to ${for}, which the rule does not define (as for, threshold, selector, window or params; write $${ for a literal ${)',
+      '12:19: rules["team.web"].SiteDown.runbookUrl: set either runbookUrl or annotations.runbook_url, not both: the annotation is rendered as written',
     ],
   },
   {

@@ -85,6 +85,12 @@ function checkReadOrder(findings: Findings, group: ResolvedGroup): void {
   });
 }
 
+/** Prometheus refuses a rule that sets the metric name as a label, or an annotation without a name. */
+function checkNames(findings: Findings, segments: Segments, labels: Record<string, unknown> | undefined, annotations: Record<string, unknown> | undefined): void {
+  if (labels && "__name__" in labels) findings.add("error", [...segments, "labels", "__name__"], "__name__ is not a label a rule may set (Prometheus refuses the rule file); name a recorded series with record", [...segments, "labels", "__name__"], true);
+  if (annotations && "" in annotations) findings.add("error", [...segments, "annotations"], "an annotation needs a name (Prometheus refuses the rule file)", [...segments, "annotations"], true);
+}
+
 export function checkRules(values: PromstackValues, findings: Findings): void {
   const rules = withValidReferences((values.rules ?? {}) as RuleGroups, findings);
   const files = new Map<string, string>();
@@ -94,7 +100,13 @@ export function checkRules(values: PromstackValues, findings: Findings): void {
     if (earlier !== undefined) findings.add("error", ["rules", group.name], `groups "${earlier}" and "${group.name}" would share the rule file ${group.file}.yaml; rename one`, ["rules", group.name], true);
     else files.set(group.file, group.name);
     const known = Object.keys(groupValues).filter((key) => isAlertKey(key) && (groupValues[key] as { expr?: string }).expr);
-    for (const rule of group.native) checkSyntax(findings, ["rules", group.name, "rules", rule.index], rule.expr, rule.expr);
+    checkNames(findings, ["rules", group.name], groupValues.labels, undefined);
+    for (const rule of group.native) {
+      const segments: Segments = ["rules", group.name, "rules", rule.index];
+      checkSyntax(findings, segments, rule.expr, rule.expr);
+      const source = groupValues.rules![rule.index]!;
+      checkNames(findings, segments, source.labels, source.annotations);
+    }
     for (const alert of group.alerts) {
       const segments: Segments = ["rules", group.name, alert.name];
       if (!alert.source.expr) {
@@ -102,6 +114,7 @@ export function checkRules(values: PromstackValues, findings: Findings): void {
         continue;
       }
       checkKeyed(findings, segments, alert.expr, alert.source);
+      checkNames(findings, segments, alert.source.labels, alert.source.annotations);
       for (const field of ["summary", "description"] as const) {
         const text = alert.source[field];
         if (text !== undefined) checkPlaceholders(findings, segments, field, text, textParametersOf(alert.source), `the ${field}`);
@@ -111,7 +124,9 @@ export function checkRules(values: PromstackValues, findings: Findings): void {
       }
     }
     for (const recording of group.recordings) {
-      checkKeyed(findings, ["rules", group.name, "recording", recording.record], recording.expr, groupValues.recording![recording.record]!);
+      const segments: Segments = ["rules", group.name, "recording", recording.record];
+      checkKeyed(findings, segments, recording.expr, groupValues.recording![recording.record]!);
+      checkNames(findings, segments, groupValues.recording![recording.record]!.labels, undefined);
     }
     checkReadOrder(findings, group);
   }
