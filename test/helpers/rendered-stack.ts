@@ -1,6 +1,7 @@
 // A profile rendered by helm, with the pieces the fidelity tests read: rule groups,
 // prometheus.yml, alertmanager.yml, workloads, dashboards and Kubernetes quantities.
 import { parse } from "yaml";
+import { byteSizeBytes } from "../../generator/src/byte-size.js";
 import { find, helmTemplate, parseObjects, RELEASE, type K8sObject } from "./render.js";
 
 export interface RenderedRule {
@@ -136,11 +137,9 @@ export function quantity(value: string | number): number {
   return Number(match[1]) * QUANTITY_SUFFIX[match[2] ?? ""]!;
 }
 
-const BYTE_SIZE_UNITS: Record<string, number> = { B: 1, KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 30, TB: 2 ** 40, PB: 2 ** 50, EB: 2 ** 60 };
-
-/** A Prometheus byte size ("50GB", units of 1024 as Prometheus reads them) in bytes. */
+/** A Prometheus byte size ("50GB", "50GiB", units of 1024 as Prometheus reads them) in bytes. */
 export function byteSize(value: string): number {
-  const match = /^([0-9]+)(B|KB|MB|GB|TB|PB|EB)$/.exec(value);
-  if (!match) throw new Error(`not a Prometheus byte size: ${value}`);
-  return Number(match[1]) * BYTE_SIZE_UNITS[match[2]!]!;
+  const bytes = byteSizeBytes(value);
+  if (bytes === undefined) throw new Error(`not a Prometheus byte size: ${value}`);
+  return bytes;
 }

@@ -25,6 +25,14 @@ describe("render: operator mode", () => {
     expect(crds.kinds()).to.include.members([`${OPERATOR_GROUP}/v1/ServiceMonitor`, `${OPERATOR_GROUP}/v1/PodMonitor`, `${OPERATOR_GROUP}/v1/Probe`, `${OPERATOR_GROUP}/v1alpha1/ScrapeConfig`]);
   });
 
+  it("a group's native rules list, limit and query_offset pass the PrometheusRule CRD's schema", () => {
+    const objects = parseObjects(helmTemplate([fixture("operator-all.yaml"), fixture("rules/native.yaml")]));
+    const rule = objects.find((o) => o.kind === "PrometheusRule")!;
+    const group = (rule as any).spec.groups.find((g: { name: string }) => g.name === "kube.apiserver rules");
+    expect(group).to.include({ limit: 100, query_offset: "30s" });
+    expect(crds.problems(rule)).to.deep.equal([]);
+  });
+
   it("the profiles slurm-exporter and tavira are operator mode", () => {
     expect(operatorCases.map(caseName)).to.include.members(["slurm-exporter.yaml", "tavira.yaml", "operator-all.yaml"]);
   });

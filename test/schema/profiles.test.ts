@@ -45,8 +45,17 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
     expected: ["3:7: alertmanager.inhibitRules[0].sourceMatchers: inhibit rule has no sourceMatchers: any alert would mute the alerts its targetMatchers select"],
   },
   {
-    fixture: "duplicate-alert.yaml",
-    expected: ['3:5: rules.team-web.NodeDown: alert "NodeDown" is also defined in group "node"; alert names must be unique so routes, inhibitions and runbooks can tell them apart'],
+    fixture: "native-rules.yaml",
+    expected: [
+      '7:15: rules["team.web"].rules[1].expr: invalid PromQL at 1:21: unexpected end of expression in: avg(up{job="web"}) <',
+      '8:19: rules["team.web"].rules[1].labels.__name__: __name__ is not a label a rule may set (Prometheus refuses the rule file); name a recorded series with record',
+      '11:16: rules["team.web"].SiteDown.summary: the summary refers to ${for}, which the rule does not define (as for, threshold, selector, window or params; write $${ for a literal ${)',
+      '12:19: rules["team.web"].SiteDown.runbookUrl: set either runbookUrl or annotations.runbook_url, not both: the annotation is rendered as written',
+    ],
+  },
+  {
+    fixture: "recording-rule-for.yaml",
+    expected: ['4:9: rules["team.web"].rules[0]: {"record":"job:up:sum","expr":"sum by (job) (up)","for":"... must be exactly one of: an alerting rule (alert, without record) | a recording rule (record, without alert, for, keepFiringFor or annotations)'],
   },
   {
     fixture: "alert-receiver-path.yaml",
@@ -72,7 +81,7 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
     fixture: "unknown-alert.yaml",
     expected: [
       '3:5: rules.node.HighTemprature: alert "HighTemprature" has no expr: it is not a built-in alert of group "node", so it needs an expression; did you mean "HighTemperature"?',
-      "6:13: rules.node.HighCPUUsage.expr: the expression refers to ${windw}, which the rule does not define (as threshold, selector, window or params)",
+      "6:13: rules.node.HighCPUUsage.expr: the expression refers to ${windw}, which the rule does not define (as threshold, selector, window or params; write $${ for a literal ${)",
     ],
   },
   {
@@ -150,6 +159,7 @@ describe("schema: Helm enforces the same contract through values.schema.json", (
     ["bad-duration.yaml", /evaluationInterval/],
     ["missing-required.yaml", /key/],
     ["scrape-job-two-sources.yaml", /scrapeJobs/],
+    ["recording-rule-for.yaml", /rules/],
   ];
   for (const [fixture, pattern] of helmRejects) {
     it(`helm template rejects ${fixture}`, () => {

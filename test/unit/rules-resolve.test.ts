@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type { RuleGroups } from "../../generator/src/rules/model.js";
-import { resolveProfileRules } from "../../generator/src/rules/resolve.js";
+import { seriesReads } from "../../generator/src/rules/reads.js";
+import { resolveProfileRules, ruleFileName, substituteChecked } from "../../generator/src/rules/resolve.js";
 import type { PromstackValues } from "../../generator/src/types/values.js";
 
 describe("unit: a profile's rules over the packs", () => {
@@ -48,5 +49,28 @@ describe("unit: a profile's rules over the packs", () => {
     const alert = resolveProfileRules(values, packs).find((g) => g.name === "cache")!.alerts[0]!;
     expect(alert.expr).to.equal('redis_up{job="cache"} == 0');
     expect(alert.source.test).to.deep.equal(own);
+  });
+});
+
+describe("unit: placeholders, group file names, series a rule reads", () => {
+  it("$${ is a literal ${; unknown placeholders are reported, escaped ones are not", () => {
+    expect(substituteChecked('label_replace(up{${selector}}, "a", "$${1}", "b", "(.*)") > ${threshold}', { selector: 'job="x"', threshold: 1.5 })).to.deep.equal({
+      text: 'label_replace(up{job="x"}, "a", "${1}", "b", "(.*)") > 1.5',
+      unknown: [],
+    });
+    expect(substituteChecked("${nope} $${kept} ${open", {}).unknown).to.deep.equal(["nope", "open"]);
+  });
+
+  it("a group name that is a safe file name stays; any other becomes safe characters and a hash", () => {
+    expect(ruleFileName("node")).to.equal("node");
+    expect(ruleFileName("kube.rules")).to.equal("kube.rules");
+    expect(ruleFileName("../etc")).to.match(/^-etc-[0-9a-f]{10}$/);
+    expect(ruleFileName("a/b")).to.not.equal(ruleFileName("a b"));
+  });
+
+  it("finds the series names an expression selects", () => {
+    const reads = seriesReads('sum(rate(a:b[5m])) / {__name__="c"} + {"d.e"} + {__name__=~"f:.*"}');
+    expect([...reads.names].sort()).to.deep.equal(["a:b", "c", "d.e"]);
+    expect(reads.patterns.some((pattern) => pattern.test("f:x"))).to.equal(true);
   });
 });

@@ -6,18 +6,44 @@ reach Prometheus exactly as written. Mirrors generator/src/rules/resolve.ts, whi
 tests the same rules before Helm renders them.
 */}}
 
-{{/* An expression with its ${name} placeholders replaced: call with (dict "rule" $rule "where" "group/alert"). */}}
-{{- define "promstack.ruleExpr" -}}
+{{/*
+A keyed rule's text with its ${name} placeholders replaced by threshold, selector, window and
+params (and, in texts, by the alert's for); $${ stands for a literal ${ (label_replace's "$${1}").
+Call with (dict "rule" $rule "text" $text "what" "the expression" "where" "group.alert" "texts" true).
+*/}}
+{{- define "promstack.ruleSubstitute" -}}
 {{- $rule := .rule -}}
 {{- $parameters := dict -}}
 {{- range $key := list "threshold" "selector" "window" -}}
 {{- if hasKey $rule $key }}{{ $_ := set $parameters $key (get $rule $key) }}{{ end -}}
 {{- end -}}
 {{- range $key, $value := $rule.params }}{{ $_ := set $parameters $key $value }}{{ end -}}
-{{- $expr := required (printf "rules.%s: expr is required" .where) $rule.expr -}}
-{{- range $key, $value := $parameters }}{{ $expr = replace (printf "${%s}" $key) (toString $value) $expr }}{{ end -}}
-{{- if contains "${" $expr }}{{ fail (printf "rules.%s: the expression refers to a parameter it does not define: %s" .where $expr) }}{{ end -}}
-{{- $expr -}}
+{{- if and .texts $rule.for }}{{ $_ := set $parameters "for" $rule.for }}{{ end -}}
+{{- $parts := list -}}
+{{- range $part := splitList "$${" .text -}}
+{{- range $key, $value := $parameters }}{{ $part = replace (printf "${%s}" $key) (toString $value) $part }}{{ end -}}
+{{- if contains "${" $part }}{{ fail (printf "rules.%s: %s refers to a parameter it does not define: %s" $.where $.what $.text) }}{{ end -}}
+{{- $parts = append $parts $part -}}
+{{- end -}}
+{{- join "${" $parts -}}
+{{- end -}}
+
+{{/* An expression with its placeholders replaced: call with (dict "rule" $rule "where" "group.alert"). */}}
+{{- define "promstack.ruleExpr" -}}
+{{- $expr := required (printf "rules.%s: expr is required" .where) .rule.expr -}}
+{{- include "promstack.ruleSubstitute" (dict "rule" .rule "text" $expr "what" "the expression" "where" .where) -}}
+{{- end -}}
+
+{{/*
+The file (ConfigMap key) and runbook path segment of a group: its name when that is a safe file
+name, else the name's safe characters and a hash of it. Mirrors ruleFileName in resolve.ts.
+*/}}
+{{- define "promstack.ruleFileName" -}}
+{{- if and (regexMatch "^[A-Za-z0-9][A-Za-z0-9_.-]*$" .) (le (len .) 100) -}}
+{{- . -}}
+{{- else -}}
+{{- printf "%s-%s" (regexReplaceAll "[^A-Za-z0-9_-]+" . "-" | trunc 60) (sha256sum . | trunc 10) -}}
+{{- end -}}
 {{- end -}}
 
 {{/* Every enabled group, as Prometheus rule groups. */}}
@@ -27,6 +53,14 @@ tests the same rules before Helm renders them.
 {{- range $groupName, $group := .Values.rules -}}
 {{- if and $group (ne (toString $group.enabled) "false") -}}
 {{- $rules := list -}}
+{{- /* The native list first, in the author's order and as written; the group's labels under each rule's own. */ -}}
+{{- range $rule := $group.rules -}}
+{{- $out := pick $rule "alert" "record" "expr" "annotations" "for" -}}
+{{- with $rule.keepFiringFor }}{{ $_ := set $out "keep_firing_for" . }}{{ end -}}
+{{- $labels := merge (deepCopy ($rule.labels | default dict)) ($group.labels | default dict) -}}
+{{- if $labels }}{{ $_ := set $out "labels" $labels }}{{ end -}}
+{{- $rules = append $rules $out -}}
+{{- end -}}
 {{- range $record, $rule := $group.recording -}}
 {{- if ne (toString $rule.enabled) "false" -}}
 {{- $out := dict "record" $record "expr" (include "promstack.ruleExpr" (dict "rule" $rule "where" (printf "%s.recording.%s" $groupName $record))) -}}
@@ -60,9 +94,15 @@ tests the same rules before Helm renders them.
 {{- with $rule.severity }}{{ $_ := set $labels "severity" . }}{{ end -}}
 {{- with $rule.priority }}{{ $_ := set $labels "priority" . }}{{ end -}}
 {{- $annotations := deepCopy ($rule.annotations | default dict) -}}
-{{- if hasKey $rule "summary" }}{{ $_ := set $annotations "summary" $rule.summary }}{{ end -}}
-{{- if hasKey $rule "description" }}{{ $_ := set $annotations "description" $rule.description }}{{ end -}}
-{{- $_ := set $annotations "runbook_url" ($rule.runbookUrl | default (printf "%s/%s/%s.md" $root.Values.alerting.runbookBaseUrl $groupName $name)) -}}
+{{- range $key := list "summary" "description" -}}
+{{- if hasKey $rule $key }}{{ $_ := set $annotations $key (include "promstack.ruleSubstitute" (dict "rule" $rule "text" (get $rule $key) "what" (printf "the %s" $key) "where" (printf "%s.%s" $groupName $name) "texts" true)) }}{{ end -}}
+{{- end -}}
+{{- /* A runbook_url the user wrote stays; else runbookUrl; else the generated page, which exists only for alerts with runbook text. */ -}}
+{{- if not (hasKey $annotations "runbook_url") -}}
+{{- if hasKey $rule "runbookUrl" }}{{ $_ := set $annotations "runbook_url" $rule.runbookUrl -}}
+{{- else if $rule.runbook }}{{ $_ := set $annotations "runbook_url" (printf "%s/%s/%s.md" $root.Values.alerting.runbookBaseUrl (include "promstack.ruleFileName" $groupName) $name) -}}
+{{- end -}}
+{{- end -}}
 {{- $out := dict "alert" $name "expr" (include "promstack.ruleExpr" (dict "rule" $rule "where" (printf "%s.%s" $groupName $name))) "labels" $labels "annotations" $annotations -}}
 {{- with $rule.for }}{{ $_ := set $out "for" . }}{{ end -}}
 {{- with $rule.keepFiringFor }}{{ $_ := set $out "keep_firing_for" . }}{{ end -}}
@@ -72,6 +112,8 @@ tests the same rules before Helm renders them.
 {{- if $rules -}}
 {{- $out := dict "name" $groupName "rules" $rules -}}
 {{- with $group.interval }}{{ $_ := set $out "interval" . }}{{ end -}}
+{{- if hasKey $group "limit" }}{{ $_ := set $out "limit" $group.limit }}{{ end -}}
+{{- with $group.queryOffset }}{{ $_ := set $out "query_offset" . }}{{ end -}}
 {{- $groups = append $groups $out -}}
 {{- end -}}
 {{- end -}}

@@ -19,7 +19,10 @@ export function loadPacks(dir: string = paths.rulePacks): RuleGroups {
   return groups;
 }
 
-/** The packs as chart defaults: without test inputs and runbook text, which only tests and docs use. */
+/**
+ * The packs as chart defaults: without test inputs, which only tests use. Runbook text stays:
+ * it tells the chart which alerts have a generated runbook page to link to.
+ */
 export function packsAsChartDefaults(packs: RuleGroups): RuleGroups {
   const out: RuleGroups = structuredClone(packs);
   for (const group of Object.values(out)) {
@@ -27,7 +30,6 @@ export function packsAsChartDefaults(packs: RuleGroups): RuleGroups {
     for (const [key, rule] of Object.entries(group)) {
       if (!isAlertKey(key)) continue;
       delete (rule as { test?: unknown }).test;
-      delete (rule as { runbook?: unknown }).runbook;
     }
   }
   return out;

@@ -1,11 +1,12 @@
 // The rules a profile renders: its groups merged over the built-in packs, switched-off groups
 // and alerts dropped, placeholders replaced. Mirrors the chart's own rules template, so the
 // generator can check and test exactly what Helm will render.
+import { createHash } from "node:crypto";
 import { deepMerge, type Json } from "../schema/defaults.js";
 import type { PromstackValues } from "../types/values.js";
 import { goFormatG } from "./go-format.js";
 import { isAlertKey } from "./packs.js";
-import type { AlertRule, RecordingRule, ResolvedAlert, ResolvedGroup, ResolvedRecording, RuleGroup, RuleGroups } from "./model.js";
+import type { AlertRule, NativeRule, RecordingRule, ResolvedAlert, ResolvedGroup, ResolvedNativeRule, ResolvedRecording, RuleGroup, RuleGroups } from "./model.js";
 
 /** The named values ${name} stands for in an expression. */
 export function parametersOf(rule: AlertRule | RecordingRule): Record<string, number | string> {
@@ -22,15 +23,51 @@ function helmString(value: number | string): string {
   return typeof value === "number" ? goFormatG(value) : value;
 }
 
-export function substitute(expr: string, parameters: Record<string, number | string>): string {
-  let out = expr;
-  for (const [name, value] of Object.entries(parameters)) out = out.split(`\${${name}}`).join(helmString(value));
-  return out;
+/**
+ * A text with its ${name} placeholders replaced, and the placeholders no parameter defines.
+ * $${ stands for a literal ${ (label_replace's "$${1}"). Names are replaced one after another
+ * in sorted order, as the chart's range over a dict does.
+ */
+export function substituteChecked(text: string, parameters: Record<string, number | string>): { text: string; unknown: string[] } {
+  const names = Object.keys(parameters).sort();
+  const unknown: string[] = [];
+  const parts = text.split("$${").map((part) => {
+    let out = part;
+    for (const name of names) out = out.split(`\${${name}}`).join(helmString(parameters[name]!));
+    unknown.push(...[...out.matchAll(/\$\{([^}]*)\}?/g)].map((match) => match[1]!));
+    return out;
+  });
+  return { text: parts.join("${"), unknown };
 }
 
-/** Placeholders left in an expression after substitution: names that are not parameters. */
-export function unresolvedPlaceholders(expr: string): string[] {
-  return [...expr.matchAll(/\$\{([^}]*)\}/g)].map((match) => match[1]!);
+export function substitute(text: string, parameters: Record<string, number | string>): string {
+  return substituteChecked(text, parameters).text;
+}
+
+/** The placeholders of a text that none of the parameters defines. */
+export function unresolvedPlaceholders(text: string, parameters: Record<string, number | string> = {}): string[] {
+  return substituteChecked(text, parameters).unknown;
+}
+
+/** What ${name} stands for in an alert's summary and description: its parameters and its for. */
+export function textParametersOf(rule: AlertRule): Record<string, number | string> {
+  return { ...parametersOf(rule), ...(rule.for ? { for: rule.for } : {}) };
+}
+
+/**
+ * A group's rule file name (ConfigMap key, without .yaml) and runbook folder: the name itself
+ * when it is a safe file name, else its safe characters and a hash, so any group name Prometheus
+ * accepts stays a valid ConfigMap key and a path inside the runbook folder. Mirrors the chart.
+ */
+export function ruleFileName(group: string): string {
+  if (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(group) && group.length <= 100) return group;
+  const hash = createHash("sha256").update(group, "utf8").digest("hex").slice(0, 10);
+  return `${group.replace(/[^A-Za-z0-9_-]+/gu, "-").slice(0, 60)}-${hash}`;
+}
+
+/** Whether an alert links to a generated runbook page: it has runbook text (every pack alert has). */
+export function hasRunbookPage(rule: AlertRule): boolean {
+  return typeof rule.runbook === "string" && rule.runbook !== "";
 }
 
 export function alertsOf(group: RuleGroup): Array<[string, AlertRule]> {
@@ -50,9 +87,14 @@ function resolveAlert(groupName: string, group: RuleGroup, name: string, rule: A
   if (rule.severity) labels.severity = rule.severity;
   if (rule.priority) labels.priority = rule.priority;
   const annotations: Record<string, string> = { ...stringLabels(rule.annotations) };
-  if (rule.summary !== undefined) annotations.summary = rule.summary;
-  if (rule.description !== undefined) annotations.description = rule.description;
-  annotations.runbook_url = rule.runbookUrl ?? `${runbookBaseUrl}/${groupName}/${name}.md`;
+  const texts = textParametersOf(rule);
+  if (rule.summary !== undefined) annotations.summary = substitute(rule.summary, texts);
+  if (rule.description !== undefined) annotations.description = substitute(rule.description, texts);
+  // A runbook_url the user wrote is never replaced; a generated link only points at a page that exists.
+  if (annotations.runbook_url === undefined) {
+    if (rule.runbookUrl !== undefined) annotations.runbook_url = rule.runbookUrl;
+    else if (hasRunbookPage(rule)) annotations.runbook_url = `${runbookBaseUrl}/${ruleFileName(groupName)}/${name}.md`;
+  }
   return {
     group: groupName,
     name,
@@ -63,6 +105,21 @@ function resolveAlert(groupName: string, group: RuleGroup, name: string, rule: A
     annotations,
     parameters,
     source: rule,
+  };
+}
+
+/** A rule of the native list: as written, the group's labels under its own. */
+function resolveNative(groupName: string, group: RuleGroup, index: number, rule: NativeRule): ResolvedNativeRule {
+  return {
+    group: groupName,
+    index,
+    ...(rule.alert !== undefined ? { alert: rule.alert } : {}),
+    ...(rule.record !== undefined ? { record: rule.record } : {}),
+    expr: rule.expr,
+    ...(rule.for ? { for: rule.for } : {}),
+    ...(rule.keepFiringFor ? { keepFiringFor: rule.keepFiringFor } : {}),
+    labels: { ...stringLabels(group.labels), ...stringLabels(rule.labels) },
+    annotations: stringLabels(rule.annotations),
   };
 }
 
@@ -110,8 +167,20 @@ export function resolveRules(rules: RuleGroups, runbookBaseUrl: string): Resolve
       const alerts = alertsOf(group)
         .filter(([, rule]) => rule.enabled !== false)
         .map(([name, rule]) => resolveAlert(groupName, group, name, inheritFrom(rules, groupName, name, rule), runbookBaseUrl));
-      if (alerts.length === 0 && recordings.length === 0) return [];
-      return [{ name: groupName, ...(group.interval ? { interval: group.interval } : {}), alerts, recordings }];
+      const native = (group.rules ?? []).map((rule, index) => resolveNative(groupName, group, index, rule));
+      if (alerts.length === 0 && recordings.length === 0 && native.length === 0) return [];
+      return [
+        {
+          name: groupName,
+          file: ruleFileName(groupName),
+          ...(group.interval ? { interval: group.interval } : {}),
+          ...(group.limit !== undefined ? { limit: group.limit } : {}),
+          ...(group.queryOffset ? { queryOffset: group.queryOffset } : {}),
+          native,
+          recordings,
+          alerts,
+        },
+      ];
     });
 }
 
@@ -130,4 +199,36 @@ export function resolveProfileRules(values: PromstackValues, packs: RuleGroups):
     }
   }
   return resolveRules(merged, values.alerting?.runbookBaseUrl ?? "");
+}
+
+/** A resolved group as a Prometheus rule group, in the chart's order: the native list, recordings, alerts. */
+export function ruleGroupFile(group: ResolvedGroup): Record<string, unknown> {
+  const labelsOf = (labels: Record<string, string>) => (Object.keys(labels).length > 0 ? { labels } : {});
+  const annotationsOf = (annotations: Record<string, string>) => (Object.keys(annotations).length > 0 ? { annotations } : {});
+  const rules = [
+    ...group.native.map((rule) => ({
+      ...(rule.alert !== undefined ? { alert: rule.alert } : { record: rule.record }),
+      expr: rule.expr,
+      ...(rule.for ? { for: rule.for } : {}),
+      ...(rule.keepFiringFor ? { keep_firing_for: rule.keepFiringFor } : {}),
+      ...labelsOf(rule.labels),
+      ...annotationsOf(rule.annotations),
+    })),
+    ...group.recordings.map((rule) => ({ record: rule.record, expr: rule.expr, ...labelsOf(rule.labels) })),
+    ...group.alerts.map((rule) => ({
+      alert: rule.name,
+      expr: rule.expr,
+      ...(rule.for ? { for: rule.for } : {}),
+      ...(rule.keepFiringFor ? { keep_firing_for: rule.keepFiringFor } : {}),
+      labels: rule.labels,
+      annotations: rule.annotations,
+    })),
+  ];
+  return {
+    name: group.name,
+    ...(group.interval ? { interval: group.interval } : {}),
+    ...(group.limit !== undefined ? { limit: group.limit } : {}),
+    ...(group.queryOffset ? { query_offset: group.queryOffset } : {}),
+    rules,
+  };
 }

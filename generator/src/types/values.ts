@@ -21,7 +21,7 @@ export type AntiAffinity = "soft" | "hard" | "none";
  */
 export type Duration = string;
 /**
- * A Prometheus size with a unit: B, KB, MB, GB, TB, PB, EB (e.g. 40GB).
+ * A Prometheus size: number+unit pairs, all in B, KB, MB, GB, TB, PB, EB or all in B, KiB, MiB, GiB, TiB, PiB, EiB (both are powers of 1024, as Prometheus reads them), e.g. 40GB, 50GiB, 1GiB512MiB; 0 for none. At most 8EiB-1.
  */
 export type ByteSize = string;
 /**
@@ -65,6 +65,13 @@ export type ReceiverLevel = "DEBUG" | "INFO" | "WARNING" | "ERROR" | "CRITICAL";
 export type ExtraEnv = {
   name: string;
 }[];
+/**
+ * One Prometheus rule as a rule file writes it: an alerting rule (alert) or a recording rule (record), rendered verbatim (no ${} placeholders, no runbook_url added), in list order.
+ */
+export type NativeRule = NativeRule1 & NativeRule2;
+export type NativeRule1 = {
+  [k: string]: unknown | undefined;
+};
 /**
  * How urgent an alert is; routes and inhibitions match on it.
  */
@@ -1323,13 +1330,13 @@ export interface ExternalPrometheus {
   podLabels?: Labels;
 }
 /**
- * Alerting and recording rules, by group name and then by alert name. The built-in packs are the defaults: change one alert's threshold by name (rules.node.NodeHighTemperature.threshold: 80), switch an alert or a group off with enabled: false, or add whole groups of your own.
+ * Alerting and recording rules, by group name (any non-empty string, as Prometheus allows) and then by alert name. The built-in packs are the defaults: change one alert's threshold by name (rules.node.NodeHighTemperature.threshold: 80), switch an alert or a group off with enabled: false, or add whole groups of your own, as tunable keyed alerts or as a native, ordered rules list.
  */
 export interface RuleGroups {
   [k: string]: RuleGroup | undefined;
 }
 /**
- * A rule group: its settings, its recording rules, and its alerts keyed by alert name (CamelCase).
+ * A rule group: its settings, an ordered list of native rules, its keyed recording rules and its keyed alerts (CamelCase names). Prometheus evaluates them in this order: rules (as listed), recording (sorted by name), alerts (sorted by name).
  */
 export interface RuleGroup {
   /**
@@ -1337,7 +1344,16 @@ export interface RuleGroup {
    */
   enabled?: boolean;
   interval?: Duration;
+  /**
+   * Most alerts an alerting rule, and series a recording rule, of this group may produce; 0 means no limit.
+   */
+  limit?: number;
+  queryOffset?: Duration;
   labels?: Labels;
+  /**
+   * Native Prometheus rules, alerting and recording, rendered first and in this order: for rules that read each other, several alerts of one name, or names the keyed form cannot hold.
+   */
+  rules?: NativeRule[];
   /**
    * Recording rules by the name of the series they record.
    */
@@ -1348,19 +1364,42 @@ export interface RuleGroup {
     | AlertRule
     | boolean
     | Duration
+    | number
     | Labels
+    | NativeRule[]
     | {
         [k: string]: RecordingRule | undefined;
       }
     | undefined;
 }
+export interface NativeRule2 {
+  /**
+   * Name of the alert: any text; one name may appear several times (e.g. at two severities).
+   */
+  alert?: string;
+  /**
+   * Name of the series the rule records (braces belong in expr); one name may be recorded several times with different labels.
+   */
+  record?: string;
+  /**
+   * PromQL expression, rendered as written.
+   */
+  expr: string;
+  for?: Duration;
+  keepFiringFor?: Duration;
+  labels?: Labels;
+  annotations?: Annotations;
+}
+/**
+ * A recording rule keyed by the series it records. Keyed recordings render sorted by name, after the group's rules list: one that reads a series another keyed recording of its group records must sort after it, or be written in the rules list, which keeps its order.
+ */
 export interface RecordingRule {
   /**
    * Render this recording rule.
    */
   enabled?: boolean;
   /**
-   * PromQL expression; ${window}, ${selector} and ${param} placeholders as in alerts.
+   * PromQL expression; ${window}, ${selector} and ${param} placeholders as in alerts ($${ renders ${).
    */
   expr: string;
   selector?: string;
@@ -1371,7 +1410,7 @@ export interface RecordingRule {
   labels?: Labels;
 }
 /**
- * One alert. The expression may refer to ${threshold}, ${selector}, ${window} and any ${param}; they are replaced at render time by the values of the same name, so a profile tunes an alert without copying its expression.
+ * One alert. The expression may refer to ${threshold}, ${selector}, ${window} and any ${param}; they are replaced at render time by the values of the same name, so a profile tunes an alert without copying its expression. Write $${ for a literal ${ (e.g. label_replace's "$${1}").
  *
  * This interface was referenced by `RuleGroup`'s JSON-Schema definition
  * via the `patternProperty` "^[A-Z][A-Za-z0-9_]*$".
@@ -1382,11 +1421,11 @@ export interface AlertRule {
    */
   enabled?: boolean;
   /**
-   * Start from another group's alert, e.g. node (its alert of the same name) or postgresql/PostgresDown: this alert takes that definition (expression, parameters, texts, test) and overrides it with its own keys, so a pack alert can live in a group of the profile's own. Its enabled flag is not inherited.
+   * Start from another group's alert, e.g. node (its alert of the same name) or postgresql/PostgresDown: this alert takes that definition (expression, parameters, texts, test) and overrides it with its own keys, so a pack alert can live in a group of the profile's own. Its enabled flag is not inherited. The group named here cannot contain a slash.
    */
   from?: string;
   /**
-   * PromQL expression with ${name} placeholders.
+   * PromQL expression with ${name} placeholders; $${ renders a literal ${.
    */
   expr?: string;
   for?: Duration;
@@ -1410,20 +1449,20 @@ export interface AlertRule {
   };
   labels?: Labels;
   /**
-   * Summary annotation; Prometheus templates such as {{ $labels.instance }} pass through untouched.
+   * Summary annotation; ${for}, ${threshold}, ${selector}, ${window} and any ${param} are replaced as in the expression ($${ renders ${), and Prometheus templates such as {{ $labels.instance }} pass through untouched.
    */
   summary?: string;
   /**
-   * Description annotation, e.g. "{{ $value | humanizePercentage }} of requests fail".
+   * Description annotation, e.g. "{{ $value | humanizePercentage }} of requests fail for ${for}"; placeholders as in summary.
    */
   description?: string;
   /**
-   * runbook_url annotation; defaults to this alert's generated runbook page under alerting.runbookBaseUrl.
+   * runbook_url annotation. Without it (and without annotations.runbook_url, which is never overwritten), an alert with runbook text (every pack alert has some) links to its generated page <alerting.runbookBaseUrl>/<group>/<alert>.md; other alerts get no runbook_url.
    */
   runbookUrl?: string;
   annotations?: Annotations;
   /**
-   * What to check and do when the alert fires (Markdown), for the generated runbook page.
+   * What to check and do when the alert fires (Markdown), for the generated runbook page; an alert with runbook text gets a runbook_url to that page.
    */
   runbook?: string;
   test?: RuleTest;

@@ -3,6 +3,7 @@
 // lack the profile's CPU architecture, timings that contradict each other.
 import { platformServesArchitecture, type Catalogue } from "../catalogue.js";
 import { components } from "../components.js";
+import { byteSizeBytes } from "../byte-size.js";
 import { durationSeconds } from "../duration.js";
 import type { Image, PromstackValues } from "../types/values.js";
 import { checkAlertmanager } from "./alerting.js";
@@ -48,6 +49,9 @@ function checkArchitectures(values: PromstackValues, catalogue: Catalogue, sourc
 
 function checkTimings(values: PromstackValues, findings: Findings): void {
   const prometheus = values.prometheus;
+  // The schema's pattern takes every unit Prometheus reads; only the size limit is left here.
+  const size = prometheus?.retention?.size;
+  if (size && byteSizeBytes(size) === undefined) findings.add("error", ["prometheus", "retention", "size"], `retention size ${size} is too large: Prometheus reads sizes into a signed 64-bit byte count (at most 8EiB-1)`);
   if (prometheus?.scrapeTimeout && prometheus.scrapeInterval && durationSeconds(prometheus.scrapeTimeout) > durationSeconds(prometheus.scrapeInterval)) {
     findings.add("error", ["prometheus", "scrapeTimeout"], `scrapeTimeout ${prometheus.scrapeTimeout} exceeds scrapeInterval ${prometheus.scrapeInterval}; Prometheus refuses such a config`);
   }
