@@ -36,9 +36,38 @@ export type ScrapeJob1 = {
  */
 export type LabelName = string;
 /**
- * An Alertmanager matcher, e.g. severity="critical" or team=~"db|infra".
+ * One or more Alertmanager matchers in one string, in any form amtool accepts: severity="critical", team=~"db|infra", "service.name"="api", {a="b", c!="d"}. Checked by promstack validate with Alertmanager's own grammar; kept as written.
  */
 export type Matcher = string;
+/**
+ * Where notifications go. A receiver with no configs drops notifications (useful as a null route). null removes a receiver the chart defines (Helm's idiom), e.g. default: null.
+ */
+export type Receiver = {
+  /**
+   * Webhook endpoints.
+   */
+  webhook?: WebhookConfig[];
+  /**
+   * Slack channels.
+   */
+  slack?: SlackConfig[];
+  /**
+   * PagerDuty services (Events API v2).
+   */
+  pagerduty?: PagerdutyConfig[];
+  /**
+   * Email recipients.
+   */
+  email?: EmailConfig[];
+  /**
+   * Discord channels.
+   */
+  discord?: DiscordConfig[];
+  /**
+   * Microsoft Teams channels.
+   */
+  msteams?: MsteamsConfig[];
+} | null;
 export type WebhookConfig = WebhookConfig1 & WebhookConfig2;
 export type WebhookConfig1 = {
   [k: string]: unknown | undefined;
@@ -668,35 +697,6 @@ export interface Route {
    */
   muteTimeIntervals?: string[];
 }
-/**
- * Where notifications go. A receiver with no configs drops notifications (useful as a null route).
- */
-export interface Receiver {
-  /**
-   * Webhook endpoints.
-   */
-  webhook?: WebhookConfig[];
-  /**
-   * Slack channels.
-   */
-  slack?: SlackConfig[];
-  /**
-   * PagerDuty services (Events API v2).
-   */
-  pagerduty?: PagerdutyConfig[];
-  /**
-   * Email recipients.
-   */
-  email?: EmailConfig[];
-  /**
-   * Discord channels.
-   */
-  discord?: DiscordConfig[];
-  /**
-   * Microsoft Teams channels.
-   */
-  msteams?: MsteamsConfig[];
-}
 export interface WebhookConfig2 {
   /**
    * Webhook URL (not secret).
@@ -830,7 +830,14 @@ export interface MsteamsConfig {
    */
   sendResolved?: boolean;
 }
+/**
+ * Either side may be left out, as in Alertmanager: no sourceMatchers means any alert can be a source, no targetMatchers means any alert can be muted.
+ */
 export interface InhibitRule {
+  /**
+   * Optional name of the rule (shown in Alertmanager's logs and API).
+   */
+  name?: string;
   /**
    * Alerts matching all of these mute the targets.
    */
