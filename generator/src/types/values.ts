@@ -77,6 +77,10 @@ export type PagerdutyConfig1 = {
   [k: string]: unknown | undefined;
 };
 /**
+ * HH:MM from 00:00 to 24:00 (24:00 is the end of the day)
+ */
+export type TimeOfDay = string;
+/**
  * One level for every alert of this status, or a map of severity label value to level where "*" matches any other severity.
  */
 export type ReceiverStatusLevels =
@@ -881,8 +885,8 @@ export interface TimeInterval {
   location?: string;
 }
 export interface TimeRange {
-  start: string;
-  end: string;
+  start: TimeOfDay;
+  end: TimeOfDay;
 }
 /**
  * Defaults for every email receiver.

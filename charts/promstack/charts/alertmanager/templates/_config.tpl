@@ -87,7 +87,11 @@ templates in promstack.tmpl; they are data here, so their {{ }} reach Alertmanag
 {{- end -}}
 {{- $inhibit := list -}}
 {{- range .Values.inhibitRules -}}
-{{- $rule := dict "source_matchers" .sourceMatchers "target_matchers" .targetMatchers -}}
+{{- /* Either side may be absent (Alertmanager then matches any alert on that side). */ -}}
+{{- $rule := dict -}}
+{{- with .name }}{{ $_ := set $rule "name" . }}{{ end -}}
+{{- with .sourceMatchers }}{{ $_ := set $rule "source_matchers" . }}{{ end -}}
+{{- with .targetMatchers }}{{ $_ := set $rule "target_matchers" . }}{{ end -}}
 {{- with .equal }}{{ $_ := set $rule "equal" . }}{{ end -}}
 {{- $inhibit = append $inhibit $rule -}}
 {{- end -}}
