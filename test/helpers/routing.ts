@@ -62,11 +62,15 @@ export function re2ToJs(pattern: string): RegExp | undefined {
     .replace(/\[:space:\]/g, "\\s")
     .replace(/\[:upper:\]/g, "A-Z")
     .replace(/\[:lower:\]/g, "a-z");
-  try {
-    return new RegExp(`^(?:${source})$`, flags);
-  } catch {
-    return undefined;
+  // Unicode mode reads \pL but refuses identity escapes such as \- that RE2 allows: try both.
+  for (const mode of [flags, flags.replace("u", "")]) {
+    try {
+      return new RegExp(`^(?:${source})$`, mode);
+    } catch {
+      // next mode
+    }
   }
+  return undefined;
 }
 
 /** Strings a regex probably matches: each top-level alternative with its operators simplified. */
@@ -166,7 +170,7 @@ export function labelSetsFromConfig(config: string | RawConfig): LabelSet[] {
   }
   for (const matcher of all) {
     const { matching, failing } = valuesFor(matcher);
-    for (const value of [matching[0], failing[0]]) if (value !== undefined && value !== "") sets.push({ [matcher.name]: value });
+    for (const value of [...matching.slice(0, 3), failing[0]]) if (value !== undefined && value !== "") sets.push({ [matcher.name]: value });
   }
   const seen = new Map<string, LabelSet>();
   for (const set of sets) {
