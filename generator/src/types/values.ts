@@ -864,7 +864,7 @@ export interface TimeInterval {
    */
   times?: TimeRange[];
   /**
-   * Days or ranges, e.g. monday:friday.
+   * Days or ranges, e.g. monday:friday (any case, as Alertmanager reads them).
    */
   weekdays?: string[];
   /**
@@ -872,7 +872,7 @@ export interface TimeInterval {
    */
   daysOfMonth?: string[];
   /**
-   * Months or ranges, e.g. january:march or 1:3.
+   * Months or ranges, e.g. january:march or 1:3 (names in any case).
    */
   months?: string[];
   /**

@@ -108,9 +108,9 @@ function matchesSomeDay(interval: TimeInterval): boolean {
     const daysInMonth = new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth() + 1, 0)).getUTCDate();
     const dayOfMonth = (text: string) => (Number(text) < 0 ? daysInMonth + Number(text) + 1 : Number(text));
     if (
-      inRanges(interval.weekdays, day.getUTCDay(), (text) => weekdays.indexOf(text)) &&
+      inRanges(interval.weekdays, day.getUTCDay(), (text) => weekdays.indexOf(text.toLowerCase())) &&
       inRanges(interval.daysOfMonth, day.getUTCDate(), dayOfMonth) &&
-      inRanges(interval.months, day.getUTCMonth() + 1, (text) => (/^\d+$/.test(text) ? Number(text) : months.indexOf(text) + 1)) &&
+      inRanges(interval.months, day.getUTCMonth() + 1, (text) => (/^\d+$/.test(text) ? Number(text) : months.indexOf(text.toLowerCase()) + 1)) &&
       inRanges(interval.years, day.getUTCFullYear(), Number)
     ) {
       return true;
@@ -122,12 +122,12 @@ function matchesSomeDay(interval: TimeInterval): boolean {
 type Range = { start: number; end: number };
 
 /** An "a" or "a:b" range, each end read by `member` (undefined when it is not one). */
-function readRange(text: string, member: (part: string) => number | undefined): Range | string {
+function readRange(text: string, member: (part: string) => number | undefined, what: string): Range | string {
   const parts = text.toLowerCase().split(":");
   if (parts.length > 2) return `${text} is not a range (use start:end)`;
   const [start, end] = [member(parts[0]!), member(parts[parts.length - 1]!)];
-  if (start === undefined) return `${parts[0]} is not valid here`;
-  if (end === undefined) return `${parts[1]} is not valid here`;
+  if (start === undefined) return `${text.split(":")[0]} is not ${what}`;
+  if (end === undefined) return `${text.split(":")[1]} is not ${what}`;
   return { start, end };
 }
 
@@ -135,8 +135,9 @@ function readRange(text: string, member: (part: string) => number | undefined): 
 function rangeProblems(interval: TimeInterval): Array<{ field: keyof TimeInterval; index: number; message: string }> {
   const problems: Array<{ field: keyof TimeInterval; index: number; message: string }> = [];
   const each = (field: "weekdays" | "daysOfMonth" | "months" | "years", member: (part: string) => number | undefined, check: (range: Range, text: string) => string | undefined) => {
+    const what = { weekdays: "a weekday (monday to sunday)", daysOfMonth: "a day of the month", months: "a month (january to december, or 1 to 12)", years: "a year" }[field];
     for (const [index, text] of (interval[field] ?? []).entries()) {
-      const range = readRange(text, member);
+      const range = readRange(text, member, what);
       const message = typeof range === "string" ? range : check(range, text);
       if (message) problems.push({ field, index, message });
     }
