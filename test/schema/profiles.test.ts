@@ -83,8 +83,9 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
   {
     fixture: "template-unknown-function.yaml",
     expected: [
-      '6:12: alertmanager.templates["team.tmpl"]: template team.tmpl:3:6: function "lookup" not defined in Alertmanager 0.34.2 templates',
-      '8:18: alertmanager.templates["other.tmpl"]: template other.tmpl:1:1: unclosed action (no closing }})',
+      '5:24: alertmanager.route.labels.reason: route label "reason" is a template Alertmanager cannot render (1:9: function "lookup" not defined in Alertmanager 0.34.2 templates)',
+      '10:12: alertmanager.templates["team.tmpl"]: template team.tmpl:3:6: function "lookup" not defined in Alertmanager 0.34.2 templates',
+      '12:18: alertmanager.templates["other.tmpl"]: template other.tmpl:1:1: unclosed action (no closing }})',
     ],
   },
   {

@@ -44,6 +44,7 @@ describe("semantics: amtool accepts every Alertmanager form validate accepts", (
     expect(rendered.route.routes[3]!.matchers).to.deep.equal(['msg="say \\"hi\\""']);
     expect(rendered.receivers.map((r) => r.name)).not.to.include("default");
     expect(rendered.inhibit_rules[1]).to.deep.equal({ target_matchers: ['{team="db", severity="info"}'], equal: ["cluster"] });
+    expect((rendered.route as { labels?: object }).labels).to.deep.equal({ reason: "{{ .GroupLabels.alertname }}", description: '{{ .GroupLabels.alertname }} firing ({{ routeLabels "reason" }})' });
   });
 
   const routes: Array<[string[], string]> = [

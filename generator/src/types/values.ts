@@ -700,6 +700,12 @@ export interface Route {
    * Do not notify while one of these intervals is active.
    */
   muteTimeIntervals?: string[];
+  /**
+   * Route labels (Alertmanager 0.34): name to value, where a value may be a notification template ({{ .GroupLabels.alertname }}); children inherit and may override them; templates read them with routeLabels.
+   */
+  labels?: {
+    [k: string]: string | undefined;
+  };
 }
 export interface WebhookConfig2 {
   /**

@@ -62,6 +62,12 @@ function checkRouting(alertmanager: AlertmanagerValues, findings: Findings): voi
     }
     checkMatchers(route.matchers, [...segments, "matchers"], findings);
     checkGroupBy(route, segments, findings);
+    // Route label values are rendered as templates for every alert group; one that does not parse fails each time.
+    for (const [label, value] of Object.entries(route.labels ?? {})) {
+      for (const problem of checkGoTemplate(value ?? "")) {
+        findings.addInString("error", [...segments, "labels", label], `route label "${label}" is a template Alertmanager cannot render (${problem.line}:${problem.col}: ${problem.message})`, problem.line, problem.col);
+      }
+    }
     for (const key of ["groupInterval", "repeatInterval"] as const) {
       const duration = route[key];
       if (duration !== undefined && durationSeconds(duration) === 0) findings.add("error", [...segments, key], `${key} must be greater than zero (Alertmanager refuses ${duration})`);

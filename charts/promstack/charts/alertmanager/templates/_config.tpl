@@ -18,6 +18,7 @@ templates in promstack.tmpl; they are data here, so their {{ }} reach Alertmanag
 {{- with .repeatInterval }}{{ $_ := set $out "repeat_interval" . }}{{ end -}}
 {{- with .activeTimeIntervals }}{{ $_ := set $out "active_time_intervals" . }}{{ end -}}
 {{- with .muteTimeIntervals }}{{ $_ := set $out "mute_time_intervals" . }}{{ end -}}
+{{- with .labels }}{{ $_ := set $out "labels" . }}{{ end -}}
 {{- with .routes -}}
 {{- $children := list -}}
 {{- range . }}{{ $children = append $children (include "alertmanager.route" . | fromYaml) }}{{ end -}}
