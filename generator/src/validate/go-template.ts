@@ -104,6 +104,13 @@ function lexActions(source: string): Item[][] {
         let j = i + 1;
         while (j < source.length && source[j] !== '"' && source[j] !== "\n") j += source[j] === "\\" ? 2 : 1;
         if (source[j] !== '"') throw new TemplateError(at.line, at.col, "unterminated quoted string");
+        // Go unquotes it with strconv.Unquote: only Go's escapes are valid.
+        for (let k = i + 1; k < j; k++) {
+          if (source[k] !== "\\") continue;
+          const valid = /^\\([abfnrtv\\"]|x[0-9a-fA-F]{2}|[0-7]{3}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})/.exec(source.slice(k, j));
+          if (!valid) throw new TemplateError(at.line, at.col + k - i, `invalid escape in quoted string: ${source.slice(k, k + 2)}`);
+          k += valid[0].length - 1;
+        }
         push("string", j + 1 - i);
       } else if (c === "`") {
         const close = source.indexOf("`", i + 1);
@@ -122,7 +129,10 @@ function lexActions(source: string): Item[][] {
         push("variable", match[0].length);
       } else if (c === ".") {
         const match = /^(\.[\p{L}_][\p{L}\p{N}_]*)+/u.exec(source.slice(i));
-        if (match) push("field", match[0].length);
+        if (match) {
+          push("field", match[0].length);
+          if (/^\.[0-9]/.test(source.slice(i))) throw new TemplateError(at.line, at.col + match[0].length, `unexpected "${/^\.[0-9]+/.exec(source.slice(i))![0]}" in operand`);
+        }
         else if (/[0-9]/.test(source[i + 1] ?? "")) push("number", /^\.[0-9][0-9_]*([eE][+-]?[0-9]+)?i?/.exec(source.slice(i))![0].length);
         else push("dot", 1);
       } else if (/[0-9+-]/.test(c)) {
@@ -175,8 +185,8 @@ export function checkGoTemplate(source: string, functions: Iterable<string> = [.
             const block = blocks[blocks.length - 1];
             if (!block || !["if", "range", "with"].includes(block.keyword)) fail(first, "unexpected {{else}}: not inside if, range or with");
             if (rest[0]!.kind === "end-action") continue;
-            // {{else if ...}} and {{else with ...}} continue the same block: check their pipeline only.
-            if (rest[0]!.kind === "word" && (rest[0]!.text === "if" || rest[0]!.text === "with")) {
+            // {{else if ...}} inside if and {{else with ...}} inside with continue the block: check their pipeline only.
+            if (rest[0]!.kind === "word" && rest[0]!.text === block!.keyword && (block!.keyword === "if" || block!.keyword === "with")) {
               rest = rest.slice(1);
               break;
             }
@@ -194,6 +204,7 @@ export function checkGoTemplate(source: string, functions: Iterable<string> = [.
             if (rest[0]!.kind !== "string") fail(rest[0]!, `unexpected ${rest[0]!.text} in ${first.text} clause: the template name must be a quoted string`);
             rest = rest.slice(1);
             if (first.text === "define") {
+              if (blocks.length > 0) fail(first, `unexpected {{define}} inside {{${blocks[blocks.length - 1]!.keyword}}}: define templates at the top level`);
               if (rest[0]!.kind !== "end-action") fail(rest[0]!, `unexpected ${rest[0]!.text} in define clause`);
               const block: Block & { saved?: string[] } = { keyword: "define", line: first.line, col: first.col, varsMark: 0, inRange: false, saved: vars };
               blocks.push(block);
@@ -226,19 +237,19 @@ export function checkGoTemplate(source: string, functions: Iterable<string> = [.
         const op = rest[index]!;
         if (op.kind !== ":=" && op.kind !== "=") fail(op, `unexpected ${op.text} in declaration`);
         for (const name of names) {
-          if (op.kind === "=" && !vars.includes(name.text)) fail(name, `undefined variable: ${name.text}`);
           declared.push(name.text);
         }
         index++;
       }
       let depth = 0;
       let commandHasValue = false;
+      let commands = 0;
       for (; index < rest.length; index++) {
         const item = rest[index]!;
         switch (item.kind) {
           case "end-action":
             if (depth > 0) fail(item, "unclosed left paren");
-            if (!commandHasValue) fail(item, "missing value for command");
+            if (!commandHasValue && commands === 0) fail(item, "missing value for command");
             break;
           case "(":
             depth++;
@@ -253,6 +264,7 @@ export function checkGoTemplate(source: string, functions: Iterable<string> = [.
           case "|":
             if (!commandHasValue) fail(item, "missing value for command");
             commandHasValue = false;
+            if (depth === 0) commands++;
             break;
           case ":=":
           case "=":
