@@ -278,9 +278,3 @@ export function parseMatchers(input: string): ParsedMatchers {
   if (classic.ok && !same(utf8.matchers, classic.matchers)) return { ok: true, matchers: classic.matchers, parser: "classic" };
   return { ok: true, matchers: utf8.matchers, parser: "utf8" };
 }
-
-/** A matcher written the way Alertmanager prints it (quoted name when needed, quoted value). */
-export function formatMatcher(matcher: Matcher): string {
-  const name = [...matcher.name].some(isReserved) || matcher.name === "" ? JSON.stringify(matcher.name) : matcher.name;
-  return `${name}${matcher.type}${JSON.stringify(matcher.value)}`;
-}
