@@ -2,6 +2,9 @@
 // Alertmanager does (dispatch/route.go, inhibit/inhibit.go). amtool decides which receivers an
 // alert reaches; this module finds the route nodes behind that answer, so a test can read their
 // effective settings, and evaluates inhibit_rules, which amtool cannot test offline.
+import { parseMatchers } from "../../generator/src/validate/matchers.js";
+import { re2ToJs } from "./routing.js";
+
 export type Labels = Record<string, string>;
 
 export interface Matcher {
@@ -61,19 +64,32 @@ export function parseMatcher(text: string): Matcher {
   return { name: unquote(match[1]!), op: match[2] as Matcher["op"], value: unquote(match[3]!) };
 }
 
+function regexOf(pattern: string): RegExp {
+  const regex = re2ToJs(pattern);
+  if (!regex) throw new Error(`cannot evaluate the RE2 regex ${pattern} in JavaScript`);
+  return regex;
+}
+
 function matcherMatches(matcher: Matcher, labels: Labels): boolean {
   const value = labels[matcher.name] ?? "";
   switch (matcher.op) {
     case "=": return value === matcher.value;
     case "!=": return value !== matcher.value;
-    case "=~": return new RegExp(`^(?:${matcher.value})$`).test(value);
-    case "!~": return !new RegExp(`^(?:${matcher.value})$`).test(value);
+    case "=~": return regexOf(matcher.value).test(value);
+    case "!~": return !regexOf(matcher.value).test(value);
   }
+}
+
+/** One `matchers` string, which may hold several ({a="b", c=~"d"}), read with Alertmanager's grammar. */
+function parseMatcherList(text: string): Matcher[] {
+  const parsed = parseMatchers(text);
+  if (!parsed.ok) throw new Error(`not an Alertmanager matcher: ${text} (${parsed.error.message})`);
+  return parsed.matchers.map((m) => ({ name: m.name, op: m.type, value: m.value }));
 }
 
 function matchersOf(strings: string[] | undefined, equal: Labels | undefined, regex: Labels | undefined): Matcher[] {
   return [
-    ...(strings ?? []).map(parseMatcher),
+    ...(strings ?? []).flatMap(parseMatcherList),
     ...Object.entries(equal ?? {}).map(([name, value]) => ({ name, op: "=" as const, value })),
     ...Object.entries(regex ?? {}).map(([name, value]) => ({ name, op: "=~" as const, value })),
   ];

@@ -41,8 +41,52 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
     expected: ["5:3: grafana.datasources.prometheus.url: prometheus.mode is operator, so this release runs no Prometheus for Grafana to query"],
   },
   {
-    fixture: "inhibit-without-matchers.yaml",
-    expected: ["3:7: alertmanager.inhibitRules[0].sourceMatchers: inhibit rule has no sourceMatchers: any alert would mute the alerts its targetMatchers select"],
+    fixture: "root-route-narrowed.yaml",
+    expected: [
+      "4:5: alertmanager.route.matchers: the root route must not have matchers: every alert enters it (put matchers on a child route in routes)",
+      "5:5: alertmanager.route.continue: the root route cannot have continue: it has no siblings",
+      "6:5: alertmanager.route.muteTimeIntervals: the root route must not have muteTimeIntervals: set them on child routes",
+    ],
+  },
+  {
+    fixture: "route-timing-zero.yaml",
+    expected: [
+      "4:21: alertmanager.route.repeatInterval: repeatInterval must be greater than zero (Alertmanager refuses 0ms)",
+      "7:24: alertmanager.route.routes[0].groupInterval: groupInterval must be greater than zero (Alertmanager refuses 0s)",
+      '8:39: alertmanager.route.routes[0].groupBy[2]: label "alertname" is listed twice in groupBy',
+      '10:18: alertmanager.route.routes[1].groupBy: groupBy cannot mix "..." (group by all labels) with label names',
+    ],
+  },
+  { fixture: "time-of-day-out-of-range.yaml", expected: ['4:40: alertmanager.timeIntervals.late[0].times[0].end: "24:30" is not a valid TimeOfDay: HH:MM from 00:00 to 24:00 (24:00 is the end of the day)'] },
+  {
+    fixture: "time-interval-ranges.yaml",
+    expected: [
+      '4:20: alertmanager.timeIntervals.odd[0].weekdays[0]: time interval "odd": friday:monday: the start day comes after the end day (weeks run sunday to saturday; split it, e.g. saturday and sunday)',
+      '5:23: alertmanager.timeIntervals.odd[0].daysOfMonth[0]: time interval "odd": 0: 0 is not a day of the month (1 to 31, or -31 to -1 counting from the end)',
+      '5:28: alertmanager.timeIntervals.odd[0].daysOfMonth[1]: time interval "odd": -1:5: a range that starts counting from the end must also end counting from the end',
+      '6:18: alertmanager.timeIntervals.odd[0].months[0]: time interval "odd": 13: 13 is not a month (1 to 12)',
+      '6:24: alertmanager.timeIntervals.odd[0].months[1]: time interval "odd": december:january: the end month is before the start month (split ranges that cross the new year)',
+      '7:17: alertmanager.timeIntervals.odd[0].years[0]: time interval "odd": 2026:2025: the end year is before the start year',
+      '8:19: alertmanager.timeIntervals.odd[1].location: unknown time zone "Mars/Olympus" (use an IANA name such as Europe/Madrid, or UTC)',
+      '9:19: alertmanager.timeIntervals.odd[2].location: unknown time zone "europe/madrid": zone names are case-sensitive; did you mean "Europe/Madrid"?',
+    ],
+  },
+  {
+    fixture: "bad-matchers.yaml",
+    expected: [
+      '5:26: alertmanager.route.routes[0].matchers[0]: invalid matcher "job=~\\"(\\"" at column 6: regular expression "(" does not compile: missing closing )',
+      '5:38: alertmanager.route.routes[0].matchers[1]: invalid matcher "team=\\"db" at column 6: "db: missing closing "',
+      "7:34: alertmanager.inhibitRules[0].sourceMatchers[0]: invalid matcher \"severity!critical\" at column 10: '!' must be followed by '=' or '~', not 'c'",
+      '8:58: alertmanager.inhibitRules[0].targetMatchers[1]: invalid matcher "instance=~\\"x(?=y)\\"" at column 11: regular expression "x(?=y)" does not compile: invalid or unsupported Perl syntax: lookaround assertions are not supported',
+    ],
+  },
+  {
+    fixture: "template-unknown-function.yaml",
+    expected: [
+      '5:24: alertmanager.route.labels.reason: route label "reason" is a template Alertmanager cannot render (1:9: function "lookup" not defined in Alertmanager 0.34.2 templates)',
+      '10:12: alertmanager.templates["team.tmpl"]: template team.tmpl:3:6: function "lookup" not defined in Alertmanager 0.34.2 templates',
+      '12:18: alertmanager.templates["other.tmpl"]: template other.tmpl:1:1: unclosed action (no closing }})',
+    ],
   },
   {
     fixture: "native-rules.yaml",
@@ -144,6 +188,19 @@ describe("schema: broken profiles are rejected with position and message", () =>
     expect(result.stderr).to.contain("2 profile(s): 2 error(s)");
   });
 
+  it("bad-matchers.yaml: warns about a matcher only the classic parser reads, naming its UTF-8 form", () => {
+    const file = broken("bad-matchers.yaml");
+    expect(promstack(["validate", file]).stdout).to.contain(`${file}:8:44: alertmanager.inhibitRules[0].targetMatchers[0]: warning: matcher "{severity=\\"warning\\"" is read by Alertmanager's deprecated classic parser only (column 20: unexpected end of input, expected a closing }); write it as "severity=\\"warning\\""`);
+  });
+
+  it("accepts one-sided inhibit rules and a default receiver removed with null, without a warning", () => {
+    for (const name of ["inhibit-one-sided.yaml", "routing-forms.yaml"]) {
+      const result = promstack(["validate", join(repoRoot, "test", "fixtures", name)]);
+      expect(result.status, result.stderr).to.equal(0);
+      expect(result.stdout).to.contain("1 profile(s): 0 error(s), 0 warning(s)");
+    }
+  });
+
   it("warns, without failing, about a receiver nothing routes to", () => {
     const file = join(repoRoot, "test", "fixtures", "unused-receiver.yaml");
     const result = promstack(["validate", file]);
@@ -160,6 +217,7 @@ describe("schema: Helm enforces the same contract through values.schema.json", (
     ["missing-required.yaml", /key/],
     ["scrape-job-two-sources.yaml", /scrapeJobs/],
     ["recording-rule-for.yaml", /rules/],
+    ["time-of-day-out-of-range.yaml", /end/],
   ];
   for (const [fixture, pattern] of helmRejects) {
     it(`helm template rejects ${fixture}`, () => {

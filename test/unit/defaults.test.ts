@@ -25,4 +25,9 @@ describe("unit: defaults from the schema", () => {
   it("deepMerge replaces lists and scalars and merges maps", () => {
     expect(deepMerge({ a: { b: 1, c: [1, 2] }, d: "x" }, { a: { c: [3] }, d: "y" })).to.deep.equal({ a: { b: 1, c: [3] }, d: "y" });
   });
+
+  it("deepMerge deletes a key set to null, as Helm does (receivers: {default: null})", () => {
+    expect(deepMerge({ receivers: { default: {}, team: {} } }, { receivers: { default: null } })).to.deep.equal({ receivers: { team: {} } });
+    expect(deepMerge({ a: 1 }, { b: null })).to.deep.equal({ a: 1 });
+  });
 });

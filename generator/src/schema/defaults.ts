@@ -8,12 +8,17 @@ function isPlainObject(value: unknown): value is Record<string, Json> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** Merges `over` onto `base`; objects merge key by key, everything else is replaced. */
+/**
+ * Merges `over` onto `base` as Helm merges user values over chart defaults: objects merge
+ * key by key, a null value deletes the key (a profile's `default: null` removes a chart
+ * default), everything else is replaced.
+ */
 export function deepMerge(base: Json, over: Json): Json {
   if (!isPlainObject(base) || !isPlainObject(over)) return structuredClone(over);
   const out: Record<string, Json> = structuredClone(base);
   for (const [key, value] of Object.entries(over)) {
-    out[key] = key in out ? deepMerge(out[key] as Json, value) : structuredClone(value);
+    if (value === null) delete out[key];
+    else out[key] = key in out ? deepMerge(out[key] as Json, value) : structuredClone(value);
   }
   return out;
 }

@@ -36,9 +36,38 @@ export type ScrapeJob1 = {
  */
 export type LabelName = string;
 /**
- * An Alertmanager matcher, e.g. severity="critical" or team=~"db|infra".
+ * One or more Alertmanager matchers in one string, in any form amtool accepts: severity="critical", team=~"db|infra", "service.name"="api", {a="b", c!="d"}. Checked by promstack validate with Alertmanager's own grammar; kept as written.
  */
 export type Matcher = string;
+/**
+ * Where notifications go. A receiver with no configs drops notifications (useful as a null route). null removes a receiver the chart defines (Helm's idiom), e.g. default: null.
+ */
+export type Receiver = {
+  /**
+   * Webhook endpoints.
+   */
+  webhook?: WebhookConfig[];
+  /**
+   * Slack channels.
+   */
+  slack?: SlackConfig[];
+  /**
+   * PagerDuty services (Events API v2).
+   */
+  pagerduty?: PagerdutyConfig[];
+  /**
+   * Email recipients.
+   */
+  email?: EmailConfig[];
+  /**
+   * Discord channels.
+   */
+  discord?: DiscordConfig[];
+  /**
+   * Microsoft Teams channels.
+   */
+  msteams?: MsteamsConfig[];
+} | null;
 export type WebhookConfig = WebhookConfig1 & WebhookConfig2;
 export type WebhookConfig1 = {
   [k: string]: unknown | undefined;
@@ -47,6 +76,10 @@ export type PagerdutyConfig = PagerdutyConfig1 & PagerdutyConfig2;
 export type PagerdutyConfig1 = {
   [k: string]: unknown | undefined;
 };
+/**
+ * HH:MM from 00:00 to 24:00 (24:00 is the end of the day)
+ */
+export type TimeOfDay = string;
 /**
  * One level for every alert of this status, or a map of severity label value to level where "*" matches any other severity.
  */
@@ -674,35 +707,12 @@ export interface Route {
    * Do not notify while one of these intervals is active.
    */
   muteTimeIntervals?: string[];
-}
-/**
- * Where notifications go. A receiver with no configs drops notifications (useful as a null route).
- */
-export interface Receiver {
   /**
-   * Webhook endpoints.
+   * Route labels (Alertmanager 0.34): name to value, where a value may be a notification template ({{ .GroupLabels.alertname }}); children inherit and may override them; templates read them with routeLabels.
    */
-  webhook?: WebhookConfig[];
-  /**
-   * Slack channels.
-   */
-  slack?: SlackConfig[];
-  /**
-   * PagerDuty services (Events API v2).
-   */
-  pagerduty?: PagerdutyConfig[];
-  /**
-   * Email recipients.
-   */
-  email?: EmailConfig[];
-  /**
-   * Discord channels.
-   */
-  discord?: DiscordConfig[];
-  /**
-   * Microsoft Teams channels.
-   */
-  msteams?: MsteamsConfig[];
+  labels?: {
+    [k: string]: string | undefined;
+  };
 }
 export interface WebhookConfig2 {
   /**
@@ -837,7 +847,14 @@ export interface MsteamsConfig {
    */
   sendResolved?: boolean;
 }
+/**
+ * Either side may be left out, as in Alertmanager: no sourceMatchers means any alert can be a source, no targetMatchers means any alert can be muted.
+ */
 export interface InhibitRule {
+  /**
+   * Optional name of the rule (shown in Alertmanager's logs and API).
+   */
+  name?: string;
   /**
    * Alerts matching all of these mute the targets.
    */
@@ -860,7 +877,7 @@ export interface TimeInterval {
    */
   times?: TimeRange[];
   /**
-   * Days or ranges, e.g. monday:friday.
+   * Days or ranges, e.g. monday:friday (any case, as Alertmanager reads them).
    */
   weekdays?: string[];
   /**
@@ -868,7 +885,7 @@ export interface TimeInterval {
    */
   daysOfMonth?: string[];
   /**
-   * Months or ranges, e.g. january:march or 1:3.
+   * Months or ranges, e.g. january:march or 1:3 (names in any case).
    */
   months?: string[];
   /**
@@ -881,8 +898,8 @@ export interface TimeInterval {
   location?: string;
 }
 export interface TimeRange {
-  start: string;
-  end: string;
+  start: TimeOfDay;
+  end: TimeOfDay;
 }
 /**
  * Defaults for every email receiver.

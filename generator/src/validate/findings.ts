@@ -1,6 +1,6 @@
 // Collects the problems semantic checks find, each anchored at a place in the profile.
 import { dottedPath, type Problem, type Severity } from "./problem.js";
-import { positionOf, type ProfileSource } from "./source.js";
+import { positionInString, positionOf, type ProfileSource } from "./source.js";
 
 export type Segments = Array<string | number>;
 
@@ -12,5 +12,11 @@ export class Findings {
   add(severity: Severity, segments: Segments, message: string, anchor: Segments = segments, atKey = false): void {
     const { line, col } = positionOf(this.source, anchor, atKey);
     this.problems.push({ file: this.source.file, line, col, path: dottedPath(segments), message, severity });
+  }
+
+  /** Points at a place inside the string value at segments (its own 1-based line and column). */
+  addInString(severity: Severity, segments: Segments, message: string, line: number, col: number): void {
+    const position = positionInString(this.source, segments, line, col);
+    this.problems.push({ file: this.source.file, line: position.line, col: position.col, path: dottedPath(segments), message, severity });
   }
 }

@@ -80,3 +80,36 @@ export function positionOf(source: ProfileSource, path: ReadonlyArray<string | n
 export function hasPath(source: ProfileSource, path: ReadonlyArray<string | number>): boolean {
   return source.document.hasIn(path);
 }
+
+const texts = new WeakMap<ProfileSource, string>();
+
+/**
+ * Line and column of a place inside a string value (its 1-based line and column), where the
+ * YAML form allows a precise mapping: block scalars (| and >, line by line) and one-line
+ * scalars without escapes. Otherwise the start of the value.
+ */
+export function positionInString(source: ProfileSource, path: ReadonlyArray<string | number>, line: number, col: number): { line: number; col: number } {
+  const start = positionOf(source, path);
+  const node = source.document.getIn(path, true);
+  if (!isScalar(node) || !node.range || typeof node.value !== "string") return start;
+  let text = texts.get(source);
+  if (text === undefined) {
+    try {
+      text = readFileSync(source.file, "utf8");
+    } catch {
+      return start;
+    }
+    texts.set(source, text);
+  }
+  if (node.type === "BLOCK_LITERAL") {
+    const lines = text.slice(node.range[0], node.range[1]).split("\n").slice(1);
+    const indent = lines.find((l) => l.trim() !== "")?.match(/^ */)?.[0].length ?? 0;
+    return { line: start.line + line, col: indent + col };
+  }
+  if (line !== 1) return start;
+  const raw = text.slice(node.range[0], node.range[1]);
+  const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
+  const body = quoted ? raw.slice(1, raw.lastIndexOf(raw[0]!)) : raw;
+  if (body !== node.value || [...body].length !== body.length) return { line: start.line, col: start.col };
+  return { line: start.line, col: start.col + (quoted ? 1 : 0) + col - 1 };
+}

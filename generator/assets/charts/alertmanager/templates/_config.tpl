@@ -17,6 +17,7 @@ templates in promstack.tmpl; they are data here, so their {{ }} reach Alertmanag
 {{- with .repeatInterval }}{{ $_ := set $out "repeat_interval" . }}{{ end -}}
 {{- with .activeTimeIntervals }}{{ $_ := set $out "active_time_intervals" . }}{{ end -}}
 {{- with .muteTimeIntervals }}{{ $_ := set $out "mute_time_intervals" . }}{{ end -}}
+{{- with .labels }}{{ $_ := set $out "labels" . }}{{ end -}}
 {{- with .routes -}}
 {{- $children := list -}}
 {{- range . }}{{ $children = append $children (include "alertmanager.route" . | fromYaml) }}{{ end -}}
@@ -86,7 +87,11 @@ templates in promstack.tmpl; they are data here, so their {{ }} reach Alertmanag
 {{- end -}}
 {{- $inhibit := list -}}
 {{- range .Values.inhibitRules -}}
-{{- $rule := dict "source_matchers" .sourceMatchers "target_matchers" .targetMatchers -}}
+{{- /* Either side may be absent (Alertmanager then matches any alert on that side). */ -}}
+{{- $rule := dict -}}
+{{- with .name }}{{ $_ := set $rule "name" . }}{{ end -}}
+{{- with .sourceMatchers }}{{ $_ := set $rule "source_matchers" . }}{{ end -}}
+{{- with .targetMatchers }}{{ $_ := set $rule "target_matchers" . }}{{ end -}}
 {{- with .equal }}{{ $_ := set $rule "equal" . }}{{ end -}}
 {{- $inhibit = append $inhibit $rule -}}
 {{- end -}}
