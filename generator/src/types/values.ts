@@ -39,12 +39,87 @@ export type LabelName = string;
  * An Alertmanager matcher, e.g. severity="critical" or team=~"db|infra".
  */
 export type Matcher = string;
+/**
+ * A webhook (webhook_configs).
+ */
 export type WebhookConfig = WebhookConfig1 & WebhookConfig2;
 export type WebhookConfig1 = {
   [k: string]: unknown | undefined;
 };
+/**
+ * A Go duration: number+unit pairs of h, m, s, ms, us, ns (e.g. 30s, 1h30m); no d, w or y.
+ */
+export type GoDuration = string;
+/**
+ * TLS settings (tls_config).
+ */
+export type TlsClientConfig = TlsClientConfig1 & TlsClientConfig2;
+export type TlsClientConfig1 = {
+  [k: string]: unknown | undefined;
+};
+/**
+ * A PagerDuty service (pagerduty_configs).
+ */
 export type PagerdutyConfig = PagerdutyConfig1 & PagerdutyConfig2;
 export type PagerdutyConfig1 = {
+  [k: string]: unknown | undefined;
+};
+export type SlackAction = {
+  [k: string]: unknown | undefined;
+} & {
+  type: string;
+  text: string;
+  url?: string;
+  style?: string;
+  name?: string;
+  value?: string;
+  confirm?: SlackConfirmationField;
+};
+export type OpsgenieResponder = {
+  [k: string]: unknown | undefined;
+} & {
+  id?: string;
+  name?: string;
+  username?: string;
+  /**
+   * team, teams, user, escalation or schedule (or a template).
+   */
+  type: string;
+};
+/**
+ * Amazon SNS (sns_configs). AWS credentials come from sigv4's roleArn/profile or the pod's AWS environment (IRSA); inline keys are not accepted.
+ */
+export type SnsConfig = SnsConfig1 & SnsConfig2;
+export type SnsConfig1 = {
+  [k: string]: unknown | undefined;
+};
+/**
+ * Telegram (telegram_configs). Without botTokenSecret, globalConfig.telegramBotTokenSecret is used.
+ */
+export type TelegramConfig = TelegramConfig1 & TelegramConfig2;
+export type TelegramConfig1 = {
+  [k: string]: unknown | undefined;
+};
+/**
+ * Webex (webex_configs); the bot token goes in httpConfig.authorization.credentialsSecret.
+ */
+export type WebexConfig = {
+  httpConfig?: {};
+} & WebexConfig1;
+/**
+ * incident.io (incidentio_configs).
+ */
+export type IncidentioConfig = (
+  | {
+      [k: string]: unknown | undefined;
+    }
+  | {
+      httpConfig?: {};
+    }
+) &
+  IncidentioConfig1 &
+  IncidentioConfig2;
+export type IncidentioConfig1 = {
   [k: string]: unknown | undefined;
 };
 /**
@@ -623,6 +698,7 @@ export interface AlertmanagerValues {
      */
     [k: string]: [TimeInterval, ...TimeInterval[]] | undefined;
   };
+  globalConfig?: AlertmanagerGlobalConfig;
   smtp?: SmtpSettings;
   /**
    * Extra notification template files (name.tmpl → content), next to the chart's own promstack.tmpl.
@@ -673,29 +749,83 @@ export interface Route {
  */
 export interface Receiver {
   /**
+   * Labels of the receiver (Alertmanager adds name). Keys are kept as written.
+   */
+  labels?: {
+    [k: string]: string | undefined;
+  };
+  /**
    * Webhook endpoints.
    */
   webhook?: WebhookConfig[];
-  /**
-   * Slack channels.
-   */
-  slack?: SlackConfig[];
-  /**
-   * PagerDuty services (Events API v2).
-   */
-  pagerduty?: PagerdutyConfig[];
   /**
    * Email recipients.
    */
   email?: EmailConfig[];
   /**
+   * PagerDuty services.
+   */
+  pagerduty?: PagerdutyConfig[];
+  /**
+   * Slack channels.
+   */
+  slack?: SlackConfig[];
+  /**
+   * Opsgenie.
+   */
+  opsgenie?: OpsgenieConfig[];
+  /**
+   * WeChat.
+   */
+  wechat?: WechatConfig[];
+  /**
+   * Pushover.
+   */
+  pushover?: PushoverConfig[];
+  /**
+   * VictorOps.
+   */
+  victorops?: VictoropsConfig[];
+  /**
+   * Amazon SNS.
+   */
+  sns?: SnsConfig[];
+  /**
+   * Telegram chats.
+   */
+  telegram?: TelegramConfig[];
+  /**
+   * Webex rooms.
+   */
+  webex?: WebexConfig[];
+  /**
    * Discord channels.
    */
   discord?: DiscordConfig[];
   /**
-   * Microsoft Teams channels.
+   * Microsoft Teams, Office 365 connector (msteams_configs, v1).
    */
   msteams?: MsteamsConfig[];
+  /**
+   * Microsoft Teams, Power Automate workflow (msteamsv2_configs).
+   */
+  msteamsv2?: Msteamsv2Config[];
+  /**
+   * Jira issues.
+   */
+  jira?: JiraConfig[];
+  /**
+   * Rocket.Chat.
+   */
+  rocketchat?: RocketchatConfig[];
+  /**
+   * incident.io.
+   */
+  incidentio?: IncidentioConfig[];
+  /**
+   * Mattermost.
+   */
+  mattermost?: MattermostConfig[];
 }
 export interface WebhookConfig2 {
   /**
@@ -708,62 +838,154 @@ export interface WebhookConfig2 {
   alertReceiverPath?: string;
   urlSecret?: SecretKeyRef;
   /**
-   * Notify about resolved alerts.
+   * Notify about resolved alerts (Alertmanager's default: true).
    */
   sendResolved?: boolean;
   /**
    * Alerts per message; 0 sends all.
    */
   maxAlerts?: number;
+  timeout?: GoDuration;
+  /**
+   * A custom JSON payload (any YAML value; strings are Alertmanager templates). Kept as written.
+   */
+  payload?: {
+    [k: string]: unknown | undefined;
+  };
   bearerTokenSecret?: SecretKeyRef;
+  httpConfig?: HttpClientConfig;
 }
-export interface SlackConfig {
-  apiUrlSecret: SecretKeyRef;
+/**
+ * How Alertmanager's HTTP client connects (http_config). Every credential comes from a Secret key.
+ */
+export interface HttpClientConfig {
+  authorization?: HttpAuthorization;
+  basicAuth?: BasicAuth;
+  oauth2?: Oauth2Config;
+  bearerTokenSecret?: SecretKeyRef;
+  tlsConfig?: TlsClientConfig;
   /**
-   * Channel, e.g. #alerts-critical.
+   * Follow HTTP redirects (Alertmanager's default: true).
    */
-  channel: string;
+  followRedirects?: boolean;
+  /**
+   * Allow HTTP/2 (Alertmanager's default: true).
+   */
+  enableHttp2?: boolean;
+  /**
+   * HTTP proxy URL.
+   */
+  proxyUrl?: string;
+  /**
+   * Comma-separated hosts, IPs and CIDRs the proxy is not used for.
+   */
+  noProxy?: string;
+  /**
+   * Use the HTTP_PROXY, HTTPS_PROXY and NO_PROXY environment variables.
+   */
+  proxyFromEnvironment?: boolean;
+  /**
+   * Extra request headers by name (kept as written).
+   */
+  httpHeaders?: {
+    [k: string]: HttpHeaderValues | undefined;
+  };
+}
+/**
+ * The Authorization header (authorization).
+ */
+export interface HttpAuthorization {
+  /**
+   * Authentication scheme (Alertmanager's default: Bearer).
+   */
+  type?: string;
+  credentialsSecret?: SecretKeyRef;
+}
+/**
+ * HTTP basic authentication (basic_auth).
+ */
+export interface BasicAuth {
   username?: string;
-  iconEmoji?: string;
-  /**
-   * Message title (Alertmanager template; default: the chart's template).
-   */
-  title?: string;
-  /**
-   * Message text (Alertmanager template; default: the chart's template).
-   */
-  text?: string;
-  /**
-   * Attachment colour (Alertmanager template; default: the chart's template).
-   */
-  color?: string;
-  /**
-   * Notify about resolved alerts.
-   */
-  sendResolved?: boolean;
+  usernameSecret?: SecretKeyRef;
+  passwordSecret?: SecretKeyRef;
 }
-export interface PagerdutyConfig2 {
-  routingKeySecret?: SecretKeyRef;
-  serviceKeySecret?: SecretKeyRef;
+/**
+ * OAuth 2.0 client credentials (oauth2).
+ */
+export interface Oauth2Config {
+  clientId?: string;
+  clientSecretSecret?: SecretKeyRef;
+  clientCertificateKeyId?: string;
+  clientCertificateKeySecret?: SecretKeyRef;
+  grantType?: string;
+  signatureAlgorithm?: string;
+  iss?: string;
+  audience?: string;
   /**
-   * Events API endpoint (default: PagerDuty's).
+   * Extra JWT claims. Keys are kept as written.
    */
-  url?: string;
+  claims?: {};
+  scopes?: string[];
   /**
-   * PagerDuty severity (Alertmanager template; default: the chart's template).
+   * Token endpoint.
    */
-  severity?: string;
+  tokenUrl: string;
   /**
-   * Incident summary (Alertmanager template; default: the chart's template).
+   * Extra parameters of the token request. Keys are kept as written.
    */
-  description?: string;
-  client?: string;
-  clientUrl?: string;
+  endpointParams?: {
+    [k: string]: string | undefined;
+  };
+  tlsConfig?: TlsClientConfig;
   /**
-   * Notify about resolved alerts.
+   * HTTP proxy URL.
    */
-  sendResolved?: boolean;
+  proxyUrl?: string;
+  /**
+   * Comma-separated hosts, IPs and CIDRs the proxy is not used for.
+   */
+  noProxy?: string;
+  /**
+   * Use the HTTP_PROXY, HTTPS_PROXY and NO_PROXY environment variables.
+   */
+  proxyFromEnvironment?: boolean;
 }
+export interface TlsClientConfig2 {
+  /**
+   * CA certificate(s), PEM (not secret).
+   */
+  ca?: string;
+  caSecret?: SecretKeyRef;
+  /**
+   * Client certificate, PEM (not secret).
+   */
+  cert?: string;
+  certSecret?: SecretKeyRef;
+  keySecret?: SecretKeyRef;
+  /**
+   * Server name the certificate must be valid for (SNI).
+   */
+  serverName?: string;
+  /**
+   * Skip verifying the server certificate.
+   */
+  insecureSkipVerify?: boolean;
+  minVersion?: "TLS10" | "TLS11" | "TLS12" | "TLS13";
+  maxVersion?: "TLS10" | "TLS11" | "TLS12" | "TLS13";
+}
+export interface HttpHeaderValues {
+  /**
+   * Plain values.
+   */
+  values?: string[];
+  /**
+   * Secret keys whose contents are values (rendered as files).
+   */
+  files?: SecretKeyRef[];
+}
+/**
+ * An email recipient (email_configs). Unset SMTP settings come from alertmanager.smtp / globalConfig.
+ */
 export interface EmailConfig {
   /**
    * Recipients, comma-separated.
@@ -774,16 +996,27 @@ export interface EmailConfig {
    */
   from?: string;
   /**
+   * Hostname sent in HELO/EHLO (default: globalConfig.smtpHello).
+   */
+  hello?: string;
+  /**
    * SMTP host:port (default: alertmanager.smtp.smarthost).
    */
   smarthost?: string;
   authUsername?: string;
   authPasswordSecret?: SecretKeyRef;
-  requireTls?: boolean;
+  authSecretSecret?: SecretKeyRef;
+  authIdentity?: string;
   /**
    * Subject header (Alertmanager template; default: the chart's template).
    */
   subject?: string;
+  /**
+   * Extra headers (a Subject here replaces subject). Keys are kept as written.
+   */
+  headers?: {
+    [k: string]: string | undefined;
+  };
   /**
    * HTML body (Alertmanager template; default: the chart's template).
    */
@@ -793,12 +1026,385 @@ export interface EmailConfig {
    */
   text?: string;
   /**
-   * Notify about resolved alerts.
+   * Require STARTTLS (default: globalConfig.smtpRequireTls).
+   */
+  requireTls?: boolean;
+  tlsConfig?: TlsClientConfig;
+  /**
+   * true: TLS from the first byte; false: STARTTLS; unset: by port (465 implicit).
+   */
+  forceImplicitTls?: boolean;
+  threading?: EmailThreading;
+  /**
+   * Notify about resolved alerts (Alertmanager's default: false).
    */
   sendResolved?: boolean;
 }
+/**
+ * Thread notifications of one alert group in mail clients.
+ */
+export interface EmailThreading {
+  enabled?: boolean;
+  threadByDate?: "none" | "daily";
+}
+export interface PagerdutyConfig2 {
+  routingKeySecret?: SecretKeyRef;
+  serviceKeySecret?: SecretKeyRef;
+  /**
+   * Events API endpoint (default: PagerDuty's).
+   */
+  url?: string;
+  client?: string;
+  clientUrl?: string;
+  /**
+   * Incident summary (Alertmanager template; default: the chart's template).
+   */
+  description?: string;
+  /**
+   * PagerDuty severity (Alertmanager template; default: the chart's template).
+   */
+  severity?: string;
+  /**
+   * Custom details (values are Alertmanager templates); Alertmanager adds firing, resolved, num_firing and num_resolved unless set. Keys are kept as written.
+   */
+  details?: {};
+  images?: PagerdutyImage[];
+  links?: PagerdutyLink[];
+  /**
+   * Source of the event (default: client).
+   */
+  source?: string;
+  class?: string;
+  component?: string;
+  group?: string;
+  timeout?: GoDuration;
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+export interface PagerdutyImage {
+  src?: string;
+  alt?: string;
+  href?: string;
+}
+export interface PagerdutyLink {
+  href?: string;
+  text?: string;
+}
+/**
+ * A Slack channel (slack_configs). Without apiUrlSecret or appTokenSecret, globalConfig's slackApiUrlSecret or slackAppTokenSecret is used.
+ */
+export interface SlackConfig {
+  apiUrlSecret?: SecretKeyRef;
+  /**
+   * A Slack Web API endpoint (e.g. https://slack.com/api/chat.postMessage, with a bot token in httpConfig.authorization); an incoming-webhook URL is a credential: use apiUrlSecret.
+   */
+  apiUrl?: string;
+  appTokenSecret?: SecretKeyRef;
+  /**
+   * Slack API endpoint used with an app token (default: globalConfig.slackAppUrl).
+   */
+  appUrl?: string;
+  /**
+   * Channel or user, e.g. #alerts-critical (default: the webhook's).
+   */
+  channel?: string;
+  username?: string;
+  /**
+   * Attachment colour (Alertmanager template; default: the chart's template).
+   */
+  color?: string;
+  /**
+   * Message title (Alertmanager template; default: the chart's template).
+   */
+  title?: string;
+  titleLink?: string;
+  pretext?: string;
+  /**
+   * Message text (Alertmanager template; default: the chart's template).
+   */
+  text?: string;
+  messageText?: string;
+  fields?: SlackField[];
+  shortFields?: boolean;
+  footer?: string;
+  fallback?: string;
+  callbackId?: string;
+  iconEmoji?: string;
+  iconUrl?: string;
+  imageUrl?: string;
+  thumbUrl?: string;
+  linkNames?: boolean;
+  mrkdwnIn?: string[];
+  actions?: SlackAction[];
+  /**
+   * Update the message of an alert group instead of posting a new one (needs apiUrl chat.postMessage and a bot token).
+   */
+  updateMessage?: boolean;
+  timeout?: GoDuration;
+  /**
+   * Notify about resolved alerts (Alertmanager's default: false).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+export interface SlackField {
+  title: string;
+  value: string;
+  short?: boolean;
+}
+export interface SlackConfirmationField {
+  text: string;
+  title?: string;
+  okText?: string;
+  dismissText?: string;
+}
+/**
+ * An Opsgenie team (opsgenie_configs). Without apiKeySecret, globalConfig.opsgenieApiKeySecret is used.
+ */
+export interface OpsgenieConfig {
+  apiKeySecret?: SecretKeyRef;
+  /**
+   * API URL (default: globalConfig.opsgenieApiUrl).
+   */
+  apiUrl?: string;
+  /**
+   * Alertmanager template.
+   */
+  message?: string;
+  /**
+   * Alertmanager template.
+   */
+  description?: string;
+  /**
+   * Alertmanager template.
+   */
+  source?: string;
+  /**
+   * Extra alert properties. Keys are kept as written.
+   */
+  details?: {
+    [k: string]: string | undefined;
+  };
+  entity?: string;
+  responders?: OpsgenieResponder[];
+  /**
+   * Comma-separated actions.
+   */
+  actions?: string;
+  /**
+   * Comma-separated tags.
+   */
+  tags?: string;
+  note?: string;
+  /**
+   * P1 to P5 (or a template).
+   */
+  priority?: string;
+  /**
+   * Update an open alert's message and description.
+   */
+  updateAlerts?: boolean;
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+/**
+ * WeChat Work (wechat_configs). Unset apiSecretSecret and corpId come from globalConfig.
+ */
+export interface WechatConfig {
+  apiSecretSecret?: SecretKeyRef;
+  corpId?: string;
+  /**
+   * API URL (default: globalConfig.wechatApiUrl).
+   */
+  apiUrl?: string;
+  /**
+   * Alertmanager template.
+   */
+  message?: string;
+  toUser?: string;
+  toParty?: string;
+  toTag?: string;
+  agentId?: string;
+  messageType?: "text" | "markdown";
+  /**
+   * Notify about resolved alerts (Alertmanager's default: false).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+/**
+ * Pushover (pushover_configs).
+ */
+export interface PushoverConfig {
+  userKeySecret: SecretKeyRef;
+  tokenSecret: SecretKeyRef;
+  /**
+   * Alertmanager template.
+   */
+  title?: string;
+  /**
+   * Alertmanager template.
+   */
+  message?: string;
+  url?: string;
+  urlTitle?: string;
+  device?: string;
+  sound?: string;
+  /**
+   * Priority -2 to 2 (or a template; Alertmanager's default: 2 while firing, 0 when resolved).
+   */
+  priority?: string;
+  retry?: GoDuration;
+  expire?: GoDuration;
+  ttl?: GoDuration;
+  html?: boolean;
+  monospace?: boolean;
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+/**
+ * Splunk On-Call / VictorOps (victorops_configs). Without apiKeySecret, globalConfig.victoropsApiKeySecret is used.
+ */
+export interface VictoropsConfig {
+  apiKeySecret?: SecretKeyRef;
+  /**
+   * API URL (default: globalConfig.victoropsApiUrl).
+   */
+  apiUrl?: string;
+  routingKey: string;
+  /**
+   * CRITICAL, WARNING, INFO (Alertmanager's default: CRITICAL).
+   */
+  messageType?: string;
+  /**
+   * Alertmanager template.
+   */
+  stateMessage?: string;
+  /**
+   * Alertmanager template.
+   */
+  entityDisplayName?: string;
+  /**
+   * Alertmanager template.
+   */
+  monitoringTool?: string;
+  /**
+   * Extra fields of the incident. Keys are kept as written.
+   */
+  customFields?: {
+    [k: string]: string | undefined;
+  };
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+export interface SnsConfig2 {
+  /**
+   * SNS API URL (default: the region's).
+   */
+  apiUrl?: string;
+  sigv4?: Sigv4Config;
+  topicArn?: string;
+  phoneNumber?: string;
+  targetArn?: string;
+  /**
+   * Alertmanager template.
+   */
+  subject?: string;
+  /**
+   * Alertmanager template.
+   */
+  message?: string;
+  /**
+   * Message attributes. Keys are kept as written.
+   */
+  attributes?: {
+    [k: string]: string | undefined;
+  };
+  /**
+   * Use the AWS SDK's HTTP client.
+   */
+  useAwsHttpClient?: boolean;
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+/**
+ * AWS Signature v4 settings.
+ */
+export interface Sigv4Config {
+  region?: string;
+  profile?: string;
+  roleArn?: string;
+  externalId?: string;
+  useFipsStsEndpoint?: boolean;
+  serviceName?: string;
+}
+export interface TelegramConfig2 {
+  /**
+   * API URL (default: globalConfig.telegramApiUrl).
+   */
+  apiUrl?: string;
+  botTokenSecret?: SecretKeyRef;
+  /**
+   * Chat ID.
+   */
+  chatId?: number;
+  chatIdSecret?: SecretKeyRef;
+  /**
+   * Forum topic ID.
+   */
+  messageThreadId?: number;
+  /**
+   * Alertmanager template.
+   */
+  message?: string;
+  disableNotifications?: boolean;
+  /**
+   * Alertmanager's default: HTML.
+   */
+  parseMode?: "" | "Markdown" | "MarkdownV2" | "HTML";
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+export interface WebexConfig1 {
+  /**
+   * API URL (default: globalConfig.webexApiUrl).
+   */
+  apiUrl?: string;
+  roomId: string;
+  /**
+   * Alertmanager template.
+   */
+  message?: string;
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig: HttpClientConfig;
+}
+/**
+ * A Discord channel (discord_configs).
+ */
 export interface DiscordConfig {
   webhookUrlSecret: SecretKeyRef;
+  content?: string;
   /**
    * Message title (Alertmanager template; default: the chart's template).
    */
@@ -807,15 +1413,41 @@ export interface DiscordConfig {
    * Message body (Alertmanager template; default: the chart's template).
    */
   message?: string;
+  username?: string;
+  avatarUrl?: string;
   /**
-   * Notify about resolved alerts.
+   * Notify about resolved alerts (Alertmanager's default: true).
    */
   sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
 }
 /**
- * Microsoft Teams through a Power Automate workflow webhook (msteamsv2_configs; Office 365 connectors are retired).
+ * Microsoft Teams through an Office 365 connector webhook (msteams_configs, Alertmanager's v1 integration).
  */
 export interface MsteamsConfig {
+  webhookUrlSecret: SecretKeyRef;
+  /**
+   * Alertmanager template.
+   */
+  title?: string;
+  /**
+   * Alertmanager template.
+   */
+  summary?: string;
+  /**
+   * Alertmanager template.
+   */
+  text?: string;
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+/**
+ * Microsoft Teams through a Power Automate workflow webhook (msteamsv2_configs).
+ */
+export interface Msteamsv2Config {
   webhookUrlSecret: SecretKeyRef;
   /**
    * Card title (Alertmanager template; default: the chart's template).
@@ -826,9 +1458,207 @@ export interface MsteamsConfig {
    */
   text?: string;
   /**
-   * Notify about resolved alerts.
+   * Notify about resolved alerts (Alertmanager's default: true).
    */
   sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+/**
+ * Jira issues (jira_configs); credentials go in httpConfig.
+ */
+export interface JiraConfig {
+  /**
+   * Jira REST API URL (default: globalConfig.jiraApiUrl).
+   */
+  apiUrl?: string;
+  apiType?: "auto" | "cloud" | "datacenter";
+  project: string;
+  /**
+   * A template, or {template, enableUpdate}.
+   */
+  summary?: string | JiraField;
+  /**
+   * A template, or {template, enableUpdate}.
+   */
+  description?: string | JiraField1;
+  labels?: string[];
+  /**
+   * Alertmanager template.
+   */
+  priority?: string;
+  issueType: string;
+  reopenTransition?: string;
+  resolveTransition?: string;
+  wontFixResolution?: string;
+  reopenDuration?: Duration;
+  /**
+   * Other issue fields (e.g. customfield_10001). Keys are kept as written.
+   */
+  fields?: {};
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+export interface JiraField {
+  template?: string;
+  /**
+   * Update the field of an existing issue (Alertmanager's default: true).
+   */
+  enableUpdate?: boolean;
+}
+export interface JiraField1 {
+  template?: string;
+  /**
+   * Update the field of an existing issue (Alertmanager's default: true).
+   */
+  enableUpdate?: boolean;
+}
+/**
+ * Rocket.Chat (rocketchat_configs). Unset tokenIdSecret and tokenSecret come from globalConfig.
+ */
+export interface RocketchatConfig {
+  /**
+   * API URL (default: globalConfig.rocketchatApiUrl).
+   */
+  apiUrl?: string;
+  tokenIdSecret?: SecretKeyRef;
+  tokenSecret?: SecretKeyRef;
+  channel?: string;
+  /**
+   * Alertmanager template.
+   */
+  color?: string;
+  /**
+   * Alertmanager template.
+   */
+  title?: string;
+  /**
+   * Alertmanager template.
+   */
+  titleLink?: string;
+  /**
+   * Alertmanager template.
+   */
+  text?: string;
+  fields?: RocketchatField[];
+  shortFields?: boolean;
+  emoji?: string;
+  iconUrl?: string;
+  imageUrl?: string;
+  thumbUrl?: string;
+  linkNames?: boolean;
+  actions?: RocketchatAction[];
+  /**
+   * Notify about resolved alerts (Alertmanager's default: false).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+export interface RocketchatField {
+  short?: boolean;
+  title?: string;
+  value?: string;
+}
+export interface RocketchatAction {
+  type?: string;
+  text?: string;
+  url?: string;
+  imageUrl?: string;
+  isWebview?: boolean;
+  webviewHeightRatio?: string;
+  msg?: string;
+  msgInChatWindow?: boolean;
+  msgProcessingType?: "sendMessage" | "respondWithMessage";
+}
+export interface IncidentioConfig2 {
+  /**
+   * Alert source URL.
+   */
+  url?: string;
+  urlSecret?: SecretKeyRef;
+  alertSourceTokenSecret?: SecretKeyRef;
+  /**
+   * Alerts per message; 0 sends all.
+   */
+  maxAlerts?: number;
+  timeout?: GoDuration;
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+/**
+ * Mattermost (mattermost_configs). Without webhookUrlSecret, globalConfig.mattermostWebhookUrlSecret is used.
+ */
+export interface MattermostConfig {
+  webhookUrlSecret?: SecretKeyRef;
+  channel?: string;
+  /**
+   * Alertmanager template.
+   */
+  username?: string;
+  text?: string;
+  fallback?: string;
+  color?: string;
+  pretext?: string;
+  authorName?: string;
+  authorLink?: string;
+  authorIcon?: string;
+  title?: string;
+  titleLink?: string;
+  fields?: MattermostField[];
+  thumbUrl?: string;
+  footer?: string;
+  footerIcon?: string;
+  imageUrl?: string;
+  iconUrl?: string;
+  iconEmoji?: string;
+  attachments?: MattermostAttachment[];
+  type?: string;
+  props?: MattermostProps;
+  priority?: MattermostPriority;
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+export interface MattermostField {
+  title: string;
+  value: string;
+  short?: boolean;
+}
+export interface MattermostAttachment {
+  fallback?: string;
+  color?: string;
+  pretext?: string;
+  text?: string;
+  authorName?: string;
+  authorLink?: string;
+  authorIcon?: string;
+  title?: string;
+  titleLink?: string;
+  fields?: MattermostField1[];
+  thumbUrl?: string;
+  footer?: string;
+  footerIcon?: string;
+  imageUrl?: string;
+}
+export interface MattermostField1 {
+  title: string;
+  value: string;
+  short?: boolean;
+}
+export interface MattermostProps {
+  card?: string;
+}
+export interface MattermostPriority {
+  priority?: string;
+  requestedAck?: boolean;
+  persistentNotifications?: boolean;
 }
 export interface InhibitRule {
   /**
@@ -878,7 +1708,52 @@ export interface TimeRange {
   end: string;
 }
 /**
- * Defaults for every email receiver.
+ * Alertmanager's own global section (alertmanager.yml global:), camelCased; each credential from a Secret key. Not Helm's global (alertmanager.global).
+ */
+export interface AlertmanagerGlobalConfig {
+  resolveTimeout?: Duration;
+  httpConfig?: HttpClientConfig;
+  smtpFrom?: string;
+  /**
+   * Alertmanager's default: localhost.
+   */
+  smtpHello?: string;
+  /**
+   * SMTP host:port.
+   */
+  smtpSmarthost?: string;
+  smtpAuthUsername?: string;
+  smtpAuthPasswordSecret?: SecretKeyRef;
+  smtpAuthSecretSecret?: SecretKeyRef;
+  smtpAuthIdentity?: string;
+  /**
+   * Alertmanager's default: true.
+   */
+  smtpRequireTls?: boolean;
+  smtpTlsConfig?: TlsClientConfig;
+  smtpForceImplicitTls?: boolean;
+  slackApiUrlSecret?: SecretKeyRef;
+  slackAppTokenSecret?: SecretKeyRef;
+  slackAppUrl?: string;
+  pagerdutyUrl?: string;
+  opsgenieApiUrl?: string;
+  opsgenieApiKeySecret?: SecretKeyRef;
+  wechatApiUrl?: string;
+  wechatApiSecretSecret?: SecretKeyRef;
+  wechatApiCorpId?: string;
+  victoropsApiUrl?: string;
+  victoropsApiKeySecret?: SecretKeyRef;
+  telegramApiUrl?: string;
+  telegramBotTokenSecret?: SecretKeyRef;
+  webexApiUrl?: string;
+  jiraApiUrl?: string;
+  rocketchatApiUrl?: string;
+  rocketchatTokenSecret?: SecretKeyRef;
+  rocketchatTokenIdSecret?: SecretKeyRef;
+  mattermostWebhookUrlSecret?: SecretKeyRef;
+}
+/**
+ * Defaults for every email receiver; a shorthand for globalConfig's smtp* keys (setting a field in both is an error).
  */
 export interface SmtpSettings {
   /**
