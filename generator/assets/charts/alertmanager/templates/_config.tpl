@@ -87,8 +87,11 @@ Arguments: map, parent (the key holding map), rename, verbatim.
 {{- $configs := list -}}
 {{- range ((get $receiver $kind) | default list) -}}
 {{- $values := . -}}
-{{- /* Shorthands of the values that are not Alertmanager fields; applied below. */ -}}
-{{- $converted := include "alertmanager.toConfig" (dict "map" (omit $values "alertReceiverPath" "subject" "bearerTokenSecret") "parent" "" "rename" ($spec.rename | default dict) "verbatim" $integrations.verbatim) | fromYaml -}}
+{{- /* The kind's shorthands are not Alertmanager fields; they are applied below. */ -}}
+{{- $shorthands := $spec.shorthands | default list -}}
+{{- $own := dict -}}
+{{- range $key, $value := $values }}{{ if not (has $key $shorthands) }}{{ $_ := set $own $key $value }}{{ end }}{{ end -}}
+{{- $converted := include "alertmanager.toConfig" (dict "map" $own "parent" "" "rename" ($spec.rename | default dict) "verbatim" $integrations.verbatim) | fromYaml -}}
 {{- $config := deepCopy ($spec.defaults | default dict) -}}
 {{- /* A header the user sets replaces the chart's default of the same name (names are case-insensitive). */ -}}
 {{- if and $config.headers $converted.headers -}}
@@ -98,9 +101,9 @@ Arguments: map, parent (the key holding map), rename, verbatim.
 {{- end -}}
 {{- range $key, $value := $converted }}{{ $_ := set $config $key $value }}{{ end -}}
 {{- /* The bundled receiver's Service is <release>-alert-receiver (promstack.fullname), port 8080. */ -}}
-{{- with $values.alertReceiverPath }}{{ $_ := set $config "url" (printf "http://%s.%s.svc:8080%s" (printf "%s-alert-receiver" $.Release.Name | trunc 63 | trimSuffix "-") $.Release.Namespace .) }}{{ end -}}
-{{- with $values.subject }}{{ $_ := set $config "headers" (merge (dict "Subject" .) (omit ($config.headers | default dict) "Subject")) }}{{ end -}}
-{{- with $values.bearerTokenSecret }}{{ $_ := set $config "http_config" (merge (dict "authorization" (dict "type" "Bearer" "credentials_file" (include "alertmanager.secretPath" .))) ($config.http_config | default dict)) }}{{ end -}}
+{{- with and (has "alertReceiverPath" $shorthands) $values.alertReceiverPath }}{{ $_ := set $config "url" (printf "http://%s.%s.svc:8080%s" (printf "%s-alert-receiver" $.Release.Name | trunc 63 | trimSuffix "-") $.Release.Namespace .) }}{{ end -}}
+{{- with and (has "subject" $shorthands) $values.subject }}{{ $_ := set $config "headers" (merge (dict "Subject" .) (omit ($config.headers | default dict) "Subject")) }}{{ end -}}
+{{- with and (has "bearerTokenSecret" $shorthands) $values.bearerTokenSecret }}{{ $_ := set $config "http_config" (merge (dict "authorization" (dict "type" "Bearer" "credentials_file" (include "alertmanager.secretPath" .))) ($config.http_config | default dict)) }}{{ end -}}
 {{- $configs = append $configs $config -}}
 {{- end -}}
 {{- if $configs }}{{ $_ := set $out $spec.list $configs }}{{ end -}}
