@@ -91,7 +91,7 @@ function checkConfig(kind: string, config: Values, globals: Values, segments: Se
     if (need.own.some((key) => key in config) || need.global.some((key) => key in globals)) continue;
     const where = need.global.filter((key) => !["smarthost", "from"].includes(key)).map((key) => `alertmanager.globalConfig.${key}`);
     if (kind === "email") where.push(`alertmanager.smtp.${need.own[0]}`);
-    findings.add("error", segments, `${kind} config has no ${need.what}: set ${need.own.join(" or ")} here, or ${where.join(" or ")} (Alertmanager refuses the config otherwise)`);
+    findings.add("error", segments, `${kind} config needs ${need.what}: set ${need.own.join(" or ")} here, or ${where.join(" or ")} (Alertmanager refuses the config otherwise)`);
   }
   const httpConfig = objectAt(config.httpConfig);
   if (kind === "webhook" && "bearerTokenSecret" in config) {

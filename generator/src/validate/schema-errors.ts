@@ -82,6 +82,12 @@ function messageFor(error: ErrorObject, root: JsonSchema): { message: string; at
       const lead = several ? "must set only one of" : error.keyword === "oneOf" ? "must be exactly one of" : "must be one of";
       return { message: `${describeValue(error.data)} ${lead}: ${branches.join(" | ")}`, atKey: false };
     }
+    case "not": {
+      // Schemas state exclusions as not: {description, ...}; the description is the message.
+      const described = (schema?.not as JsonSchema | undefined)?.description;
+      if (typeof described === "string") return { message: described, atKey: false };
+      return { message: `${describeValue(error.data)} ${error.message ?? "is invalid"}`, atKey: false };
+    }
     case "format":
       return { message: `${describeValue(error.data)} is not a valid ${String(params.format)}`, atKey: false };
     default:
