@@ -86,6 +86,21 @@ const needsOneOf: Record<string, Array<{ own: string[]; global: string[]; what: 
 
 const authKeys = ["authorization", "basicAuth", "oauth2", "bearerTokenSecret"];
 
+/** A Slack app token becomes the request's Authorization, so it cannot meet another one. */
+function checkSlackToken(config: Values, globals: Values, segments: Segments, findings: Findings): void {
+  const ownAuthorization = "authorization" in objectAt(config.httpConfig);
+  if ("appTokenSecret" in config && ownAuthorization) {
+    findings.add("error", [...segments, "appTokenSecret"], "appTokenSecret and httpConfig.authorization exclude each other: the app token is sent as the Authorization header");
+  }
+  const ownTarget = ["apiUrlSecret", "apiUrl", "appTokenSecret"].some((key) => key in config);
+  if (ownTarget || "slackApiUrlSecret" in globals || !("slackAppTokenSecret" in globals)) return;
+  if (ownAuthorization) {
+    findings.add("error", segments, "slack config relies on globalConfig.slackAppTokenSecret, which Alertmanager skips for a config with its own httpConfig.authorization; set apiUrl or apiUrlSecret here");
+  } else if (!("httpConfig" in config) && "authorization" in objectAt(objectAt(globals.httpConfig))) {
+    findings.add("error", segments, "slack config inherits globalConfig.httpConfig.authorization and globalConfig.slackAppTokenSecret, which Alertmanager refuses together; give this config its own httpConfig");
+  }
+}
+
 function checkConfig(kind: string, config: Values, globals: Values, segments: Segments, findings: Findings): void {
   for (const need of needsOneOf[kind] ?? []) {
     if (need.own.some((key) => key in config) || need.global.some((key) => key in globals)) continue;
@@ -102,6 +117,7 @@ function checkConfig(kind: string, config: Values, globals: Values, segments: Se
     const header = Object.keys(objectAt(config.headers)).find((name) => name.toLowerCase() === "subject");
     if (header) findings.add("error", [...segments, "subject"], `set twice: subject and headers.${header} are the same header; keep one`);
   }
+  if (kind === "slack") checkSlackToken(config, globals, segments, findings);
   if (kind === "slack" && config.updateMessage === true && config.apiUrl !== "https://slack.com/api/chat.postMessage") {
     findings.add("error", [...segments, "updateMessage"], "updateMessage needs apiUrl: https://slack.com/api/chat.postMessage (a bot token in httpConfig.authorization); Alertmanager refuses it otherwise");
   }

@@ -116,7 +116,8 @@ export function schemaProblems(validate: ValidateFunction, root: JsonSchema, sou
     if (error.keyword === "propertyNames") {
       const name = String((error.params as { propertyName?: string }).propertyName);
       const inner = (validate.errors ?? []).find((e) => e.propertyName === name && e.instancePath === error.instancePath);
-      message = `invalid key "${name}"${inner ? `: ${inner.message ?? ""}` : ""}`;
+      const described = inner?.keyword === "not" ? ((inner.parentSchema as JsonSchema | undefined)?.not as JsonSchema | undefined)?.description : undefined;
+      message = `invalid key "${name}"${inner ? `: ${typeof described === "string" ? described : (inner.message ?? "")}` : ""}`;
       extraSegment = name;
       atKey = true;
     }
