@@ -160,3 +160,55 @@ describe("semantics: a Telegram chat ID survives Helm's float64 numbers", () => 
     }
   });
 });
+
+// Receiver settings amtool refuses: validate must refuse each too, with a message that says
+// why (soundness). The real judge is helm's schema check or amtool check-config.
+describe("semantics: receiver settings amtool refuses, validate refuses first", () => {
+  const receiver = (body: string, globalConfig = "") =>
+    `alertmanager:\n${globalConfig ? `  globalConfig:\n    ${globalConfig}\n` : ""}  receivers:\n    default:\n      ${body}\n`;
+  const cases: Array<[string, string, string]> = [
+    ["basic-type", receiver('webhook: [{ url: "http://x.example/", httpConfig: { authorization: { type: Basic, credentialsSecret: { name: s, key: a } } } }]'), "use basicAuth"],
+    ["reserved-header", receiver('webhook: [{ url: "http://x.example/", httpConfig: { httpHeaders: { user-agent: { values: [x] } } } }]'), "a header the HTTP client sets itself"],
+    ["no-proxy-alone", receiver('webhook: [{ url: "http://x.example/", httpConfig: { noProxy: localhost } }]'), "must have property proxyUrl"],
+    ["proxy-env-and-url", receiver('webhook: [{ url: "http://x.example/", httpConfig: { proxyFromEnvironment: true, proxyUrl: "http://p.example:3128" } }]'), "proxyFromEnvironment excludes proxyUrl"],
+    ["oauth2-without-client", receiver('webhook: [{ url: "http://x.example/", httpConfig: { oauth2: { tokenUrl: "http://t.example/" } } }]'), 'missing required key "clientId"'],
+    ["tls-key-without-cert", receiver('webhook: [{ url: "http://x.example/", httpConfig: { tlsConfig: { keySecret: { name: s, key: k } } } }]'), 'a "certSecret" key'],
+    ["webex-without-token", receiver("webex: [{ roomId: r }]"), 'missing required key "httpConfig"'],
+    ["telegram-chat-zero", receiver("telegram: [{ chatId: 0, botTokenSecret: { name: s, key: t } }]"), "0 is not a chat ID"],
+    ["victorops-reserved-field", receiver("victorops: [{ routingKey: r, apiKeySecret: { name: s, key: k }, customFields: { entity_state: x } }]"), "a field Alertmanager sets itself"],
+    ["jira-without-url", receiver("jira: [{ project: P, issueType: Bug }]"), "needs a Jira API URL"],
+    ["slack-update-with-webhook", receiver("slack: [{ apiUrlSecret: { name: s, key: u }, updateMessage: true }]"), "updateMessage needs apiUrl"],
+    ["slack-app-token-and-authorization", receiver("slack: [{ appTokenSecret: { name: s, key: t }, httpConfig: { authorization: { credentialsSecret: { name: s, key: a } } } }]"), "exclude each other"],
+    ["slack-global-token-own-authorization", receiver("slack: [{ channel: x, httpConfig: { authorization: { credentialsSecret: { name: s, key: a } } } }]", "slackAppTokenSecret: { name: s, key: t }"), "Alertmanager skips"],
+    ["email-thread-without-date", receiver('email: [{ to: a@example.com, smarthost: "h:25", threading: { enabled: true } }]', "smtpFrom: a@example.com"), 'missing required key "threadByDate"'],
+    ["email-header-twice", receiver('email: [{ to: a@example.com, smarthost: "h:25", headers: { X-A: x, x-a: y } }]', "smtpFrom: a@example.com"), "header names are case-insensitive"],
+    ["incidentio-http-without-auth", receiver('incidentio: [{ url: "https://x.example/", httpConfig: { followRedirects: true } }]'), "needs authorization, or alertSourceTokenSecret"],
+    ["wechat-without-corp", receiver("wechat: [{ apiSecretSecret: { name: s, key: t } }]"), "needs a WeChat corp ID"],
+  ];
+  let dir: string;
+  let report: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "promstack-receiver-cases-"));
+    for (const [name, text] of cases) writeFileSync(join(dir, `${name}.yaml`), text);
+    const result = run(process.execPath, [join(repoRoot, "bin", "promstack.js"), "validate", ...cases.map(([name]) => join(dir, `${name}.yaml`))]);
+    report = result.stdout + result.stderr;
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const [name, , message] of cases) {
+    it(name, () => {
+      const file = join(dir, `${name}.yaml`);
+      const lines = report.split("\n").filter((line) => line.startsWith(`${file}:`) && !line.includes("warning:"));
+      expect(lines.join("\n"), report).to.contain(message);
+      // The real tools agree: helm's schema check or amtool refuses the same profile.
+      const rendered = run(tools.helm, ["template", RELEASE, join(repoRoot, "charts", "promstack"), "--namespace", "monitoring", "-f", file]);
+      if (rendered.status !== 0) return;
+      const amDir = join(dir, `${name}-am`);
+      mkdirSync(amDir);
+      const text = configMapData(parseObjects(rendered.stdout), `${RELEASE}-alertmanager`, "alertmanager.yml");
+      writeFileSync(join(amDir, "alertmanager.yml"), text.replace(/\/etc\/alertmanager\/config\/\*\.tmpl/, join(amDir, "*.tmpl")));
+      const checked = run(tools.amtool, ["check-config", join(amDir, "alertmanager.yml")]);
+      expect(checked.status, `amtool accepted what validate refused:\n${text}`).to.not.equal(0);
+    });
+  }
+});

@@ -86,6 +86,20 @@ const needsOneOf: Record<string, Array<{ own: string[]; global: string[]; what: 
 
 const authKeys = ["authorization", "basicAuth", "oauth2", "bearerTokenSecret"];
 
+/** Email header names are case-insensitive; threading writes References and In-Reply-To itself. */
+function checkEmailHeaders(config: Values, segments: Segments, findings: Findings): void {
+  const seen = new Map<string, string>();
+  for (const name of Object.keys(objectAt(config.headers))) {
+    const canonical = name.toLowerCase();
+    const first = seen.get(canonical);
+    if (first !== undefined) findings.add("error", [...segments, "headers", name], `header "${name}" repeats "${first}" (header names are case-insensitive)`, [...segments, "headers", name], true);
+    seen.set(canonical, name);
+    if (objectAt(config.threading).enabled === true && ["references", "in-reply-to"].includes(canonical)) {
+      findings.add("error", [...segments, "headers", name], `header "${name}" conflicts with threading.enabled, which sets it`, [...segments, "headers", name], true);
+    }
+  }
+}
+
 /** A Slack app token becomes the request's Authorization, so it cannot meet another one. */
 function checkSlackToken(config: Values, globals: Values, segments: Segments, findings: Findings): void {
   const ownAuthorization = "authorization" in objectAt(config.httpConfig);
@@ -117,6 +131,7 @@ function checkConfig(kind: string, config: Values, globals: Values, segments: Se
     const header = Object.keys(objectAt(config.headers)).find((name) => name.toLowerCase() === "subject");
     if (header) findings.add("error", [...segments, "subject"], `set twice: subject and headers.${header} are the same header; keep one`);
   }
+  if (kind === "email") checkEmailHeaders(config, segments, findings);
   if (kind === "slack") checkSlackToken(config, globals, segments, findings);
   if (kind === "slack" && config.updateMessage === true && config.apiUrl !== "https://slack.com/api/chat.postMessage") {
     findings.add("error", [...segments, "updateMessage"], "updateMessage needs apiUrl: https://slack.com/api/chat.postMessage (a bot token in httpConfig.authorization); Alertmanager refuses it otherwise");
