@@ -51,6 +51,14 @@ export type WebhookConfig1 = {
  */
 export type GoDuration = string;
 /**
+ * How Alertmanager's HTTP client connects (http_config). Every credential comes from a Secret key.
+ */
+export type HttpClientConfig = HttpClientConfig1;
+/**
+ * OAuth 2.0 client credentials (oauth2).
+ */
+export type Oauth2Config = Oauth2Config1;
+/**
  * TLS settings (tls_config).
  */
 export type TlsClientConfig = TlsClientConfig1 & TlsClientConfig2;
@@ -109,16 +117,7 @@ export type WebexConfig = {
 /**
  * incident.io (incidentio_configs).
  */
-export type IncidentioConfig = (
-  | {
-      [k: string]: unknown | undefined;
-    }
-  | {
-      httpConfig?: {};
-    }
-) &
-  IncidentioConfig1 &
-  IncidentioConfig2;
+export type IncidentioConfig = IncidentioConfig1 & IncidentioConfig2;
 export type IncidentioConfig1 = {
   [k: string]: unknown | undefined;
 };
@@ -855,10 +854,7 @@ export interface WebhookConfig2 {
   bearerTokenSecret?: SecretKeyRef;
   httpConfig?: HttpClientConfig;
 }
-/**
- * How Alertmanager's HTTP client connects (http_config). Every credential comes from a Secret key.
- */
-export interface HttpClientConfig {
+export interface HttpClientConfig1 {
   authorization?: HttpAuthorization;
   basicAuth?: BasicAuth;
   oauth2?: Oauth2Config;
@@ -909,16 +905,19 @@ export interface BasicAuth {
   usernameSecret?: SecretKeyRef;
   passwordSecret?: SecretKeyRef;
 }
-/**
- * OAuth 2.0 client credentials (oauth2).
- */
-export interface Oauth2Config {
-  clientId?: string;
+export interface Oauth2Config1 {
+  clientId: string;
   clientSecretSecret?: SecretKeyRef;
   clientCertificateKeyId?: string;
   clientCertificateKeySecret?: SecretKeyRef;
+  /**
+   * client_credentials (default) or urn:ietf:params:oauth:grant-type:jwt-bearer.
+   */
   grantType?: string;
-  signatureAlgorithm?: string;
+  /**
+   * Signing algorithm of the JWT grant.
+   */
+  signatureAlgorithm?: "RS256" | "RS384" | "RS512";
   iss?: string;
   audience?: string;
   /**
