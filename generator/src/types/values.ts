@@ -47,6 +47,11 @@ export type WebhookConfig1 = {
   [k: string]: unknown | undefined;
 };
 /**
+ * An absolute http or https URL with a host, as Alertmanager requires.
+ */
+export type HttpUrl = string;
+export type AURLTemplateWith = string;
+/**
  * A Go duration: number+unit pairs of h, m, s, ms, us, ns (e.g. 30s, 1h30m); no d, w or y.
  */
 export type GoDuration = string;
@@ -828,9 +833,9 @@ export interface Receiver {
 }
 export interface WebhookConfig2 {
   /**
-   * Webhook URL (not secret).
+   * Webhook URL (not secret); may hold an Alertmanager template.
    */
-  url?: string;
+  url?: HttpUrl | AURLTemplateWith;
   /**
    * A path of this release's bundled alert receiver (alert-receiver subchart), e.g. /webhook/critical; the URL is built from the release name and namespace, so it stays right under any release name.
    */
@@ -1049,10 +1054,7 @@ export interface EmailThreading {
 export interface PagerdutyConfig2 {
   routingKeySecret?: SecretKeyRef;
   serviceKeySecret?: SecretKeyRef;
-  /**
-   * Events API endpoint (default: PagerDuty's).
-   */
-  url?: string;
+  url?: HttpUrl;
   client?: string;
   clientUrl?: string;
   /**
@@ -1102,10 +1104,7 @@ export interface SlackConfig {
    */
   apiUrl?: string;
   appTokenSecret?: SecretKeyRef;
-  /**
-   * Slack API endpoint used with an app token (default: globalConfig.slackAppUrl).
-   */
-  appUrl?: string;
+  appUrl?: HttpUrl;
   /**
    * Channel or user, e.g. #alerts-critical (default: the webhook's).
    */
@@ -1165,10 +1164,7 @@ export interface SlackConfirmationField {
  */
 export interface OpsgenieConfig {
   apiKeySecret?: SecretKeyRef;
-  /**
-   * API URL (default: globalConfig.opsgenieApiUrl).
-   */
-  apiUrl?: string;
+  apiUrl?: HttpUrl;
   /**
    * Alertmanager template.
    */
@@ -1218,10 +1214,7 @@ export interface OpsgenieConfig {
 export interface WechatConfig {
   apiSecretSecret?: SecretKeyRef;
   corpId?: string;
-  /**
-   * API URL (default: globalConfig.wechatApiUrl).
-   */
-  apiUrl?: string;
+  apiUrl?: HttpUrl;
   /**
    * Alertmanager template.
    */
@@ -1275,10 +1268,7 @@ export interface PushoverConfig {
  */
 export interface VictoropsConfig {
   apiKeySecret?: SecretKeyRef;
-  /**
-   * API URL (default: globalConfig.victoropsApiUrl).
-   */
-  apiUrl?: string;
+  apiUrl?: HttpUrl;
   routingKey: string;
   /**
    * CRITICAL, WARNING, INFO (Alertmanager's default: CRITICAL).
@@ -1353,10 +1343,7 @@ export interface Sigv4Config {
   serviceName?: string;
 }
 export interface TelegramConfig2 {
-  /**
-   * API URL (default: globalConfig.telegramApiUrl).
-   */
-  apiUrl?: string;
+  apiUrl?: HttpUrl;
   botTokenSecret?: SecretKeyRef;
   /**
    * Chat ID.
@@ -1383,10 +1370,7 @@ export interface TelegramConfig2 {
   httpConfig?: HttpClientConfig;
 }
 export interface WebexConfig1 {
-  /**
-   * API URL (default: globalConfig.webexApiUrl).
-   */
-  apiUrl?: string;
+  apiUrl?: HttpUrl;
   roomId: string;
   /**
    * Alertmanager template.
@@ -1466,10 +1450,7 @@ export interface Msteamsv2Config {
  * Jira issues (jira_configs); credentials go in httpConfig.
  */
 export interface JiraConfig {
-  /**
-   * Jira REST API URL (default: globalConfig.jiraApiUrl).
-   */
-  apiUrl?: string;
+  apiUrl?: HttpUrl;
   apiType?: "auto" | "cloud" | "datacenter";
   project: string;
   /**
@@ -1518,10 +1499,7 @@ export interface JiraField1 {
  * Rocket.Chat (rocketchat_configs). Unset tokenIdSecret and tokenSecret come from globalConfig.
  */
 export interface RocketchatConfig {
-  /**
-   * API URL (default: globalConfig.rocketchatApiUrl).
-   */
-  apiUrl?: string;
+  apiUrl?: HttpUrl;
   tokenIdSecret?: SecretKeyRef;
   tokenSecret?: SecretKeyRef;
   channel?: string;
@@ -1572,10 +1550,7 @@ export interface RocketchatAction {
   msgProcessingType?: "sendMessage" | "respondWithMessage";
 }
 export interface IncidentioConfig2 {
-  /**
-   * Alert source URL.
-   */
-  url?: string;
+  url?: HttpUrl;
   urlSecret?: SecretKeyRef;
   alertSourceTokenSecret?: SecretKeyRef;
   /**
@@ -1733,20 +1708,20 @@ export interface AlertmanagerGlobalConfig {
   smtpForceImplicitTls?: boolean;
   slackApiUrlSecret?: SecretKeyRef;
   slackAppTokenSecret?: SecretKeyRef;
-  slackAppUrl?: string;
-  pagerdutyUrl?: string;
-  opsgenieApiUrl?: string;
+  slackAppUrl?: HttpUrl;
+  pagerdutyUrl?: HttpUrl;
+  opsgenieApiUrl?: HttpUrl;
   opsgenieApiKeySecret?: SecretKeyRef;
-  wechatApiUrl?: string;
+  wechatApiUrl?: HttpUrl;
   wechatApiSecretSecret?: SecretKeyRef;
   wechatApiCorpId?: string;
-  victoropsApiUrl?: string;
+  victoropsApiUrl?: HttpUrl;
   victoropsApiKeySecret?: SecretKeyRef;
-  telegramApiUrl?: string;
+  telegramApiUrl?: HttpUrl;
   telegramBotTokenSecret?: SecretKeyRef;
-  webexApiUrl?: string;
-  jiraApiUrl?: string;
-  rocketchatApiUrl?: string;
+  webexApiUrl?: HttpUrl;
+  jiraApiUrl?: HttpUrl;
+  rocketchatApiUrl?: HttpUrl;
   rocketchatTokenSecret?: SecretKeyRef;
   rocketchatTokenIdSecret?: SecretKeyRef;
   mattermostWebhookUrlSecret?: SecretKeyRef;
