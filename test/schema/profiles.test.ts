@@ -152,6 +152,33 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
     expected: ["6:5: prometheus.configReloader.image: example.org/prometheus-config-reloader:v0.87.1-amd64 is not published for arm (platforms: linux/amd64)"],
   },
   {
+    // Alertmanager's global keys written under Helm's global are pointed to globalConfig.
+    fixture: "alertmanager-global-keys.yaml",
+    expected: [
+      '3:5: alertmanager.global.resolve_timeout: unknown key "resolve_timeout": alertmanager.global is Helm\'s global (values shared with every subchart), not Alertmanager\'s; Alertmanager\'s global section is alertmanager.globalConfig: write alertmanager.globalConfig.resolveTimeout',
+      '4:5: alertmanager.global.slack_api_url_file: unknown key "slack_api_url_file": alertmanager.global is Helm\'s global (values shared with every subchart), not Alertmanager\'s; Alertmanager\'s global section is alertmanager.globalConfig: write alertmanager.globalConfig.slackApiUrlSecret',
+      '6:5: alertmanager.global.clusterNmae: unknown key "clusterNmae": alertmanager.global is Helm\'s global and holds only architectures, imageRegistry, imagePullSecrets, commonLabels, clusterName; did you mean "clusterName"?',
+    ],
+  },
+  {
+    fixture: "receivers-incomplete.yaml",
+    expected: [
+      "3:5: alertmanager.smtp.smarthost: set twice: alertmanager.smtp.smarthost and alertmanager.globalConfig.smtpSmarthost are the same Alertmanager setting (smtp_smarthost); keep one",
+      "8:15: alertmanager.receivers.default.slack[0]: slack config needs a Slack webhook URL or app token: set apiUrlSecret or apiUrl or appTokenSecret here, or alertmanager.globalConfig.slackApiUrlSecret or alertmanager.globalConfig.slackAppTokenSecret",
+      "11:30: alertmanager.receivers.default.webhook[0].bearerTokenSecret: set twice: bearerTokenSecret is a shorthand for httpConfig.authorization, and httpConfig.basicAuth authenticates too; keep one",
+      "13:15: alertmanager.receivers.default.email[0]: email config needs a sender address: set from here, or alertmanager.globalConfig.smtpFrom or alertmanager.smtp.from",
+      "13:47: alertmanager.receivers.default.email[0].subject: set twice: subject and headers.subject are the same header; keep one",
+      "14:18: alertmanager.receivers.default.opsgenie[0]: opsgenie config needs an Opsgenie API key: set apiKeySecret here, or alertmanager.globalConfig.opsgenieApiKeySecret",
+    ],
+  },
+  {
+    fixture: "exclusive-settings.yaml",
+    expected: [
+      "5:11: alertmanager.receivers.default.pushover[0]: html and monospace exclude each other",
+      "12:13: alertmanager.receivers.default.webhook[0].httpConfig: at most one of authorization, basicAuth, oauth2 and bearerTokenSecret",
+    ],
+  },
+  {
     fixture: "several-problems.yaml",
     expected: [
       '2:9: prometheus.mode: "standlone" is not one of standalone, operator; did you mean "standalone"?',
@@ -199,6 +226,11 @@ describe("schema: broken profiles are rejected with position and message", () =>
       expect(result.status, result.stderr).to.equal(0);
       expect(result.stdout).to.contain("1 profile(s): 0 error(s), 0 warning(s)");
     }
+  it("accepts the fixture with every Alertmanager integration and every class of field", () => {
+    const file = join(repoRoot, "test", "fixtures", "all-integrations.yaml");
+    const result = promstack(["validate", file]);
+    expect(result.stderr, result.stderr).to.equal("");
+    expect(result.status).to.equal(0);
   });
 
   it("warns, without failing, about a receiver nothing routes to", () => {

@@ -21,7 +21,7 @@ export type AntiAffinity = "soft" | "hard" | "none";
  */
 export type Duration = string;
 /**
- * A Prometheus size: number+unit pairs, all in B, KB, MB, GB, TB, PB, EB or all in B, KiB, MiB, GiB, TiB, PiB, EiB (both are powers of 1024, as Prometheus reads them), e.g. 40GB, 50GiB, 1GiB512MiB; 0 for none. At most 8EiB-1.
+ * A Prometheus size with a unit: B, KB, MB, GB, TB, PB, EB (e.g. 40GB).
  */
 export type ByteSize = string;
 /**
@@ -36,50 +36,96 @@ export type ScrapeJob1 = {
  */
 export type LabelName = string;
 /**
- * One or more Alertmanager matchers in one string, in any form amtool accepts: severity="critical", team=~"db|infra", "service.name"="api", {a="b", c!="d"}. Checked by promstack validate with Alertmanager's own grammar; kept as written.
+ * An Alertmanager matcher, e.g. severity="critical" or team=~"db|infra".
  */
 export type Matcher = string;
 /**
- * Where notifications go. A receiver with no configs drops notifications (useful as a null route). null removes a receiver the chart defines (Helm's idiom), e.g. default: null.
+ * A webhook (webhook_configs).
  */
-export type Receiver = {
-  /**
-   * Webhook endpoints.
-   */
-  webhook?: WebhookConfig[];
-  /**
-   * Slack channels.
-   */
-  slack?: SlackConfig[];
-  /**
-   * PagerDuty services (Events API v2).
-   */
-  pagerduty?: PagerdutyConfig[];
-  /**
-   * Email recipients.
-   */
-  email?: EmailConfig[];
-  /**
-   * Discord channels.
-   */
-  discord?: DiscordConfig[];
-  /**
-   * Microsoft Teams channels.
-   */
-  msteams?: MsteamsConfig[];
-} | null;
 export type WebhookConfig = WebhookConfig1 & WebhookConfig2;
 export type WebhookConfig1 = {
   [k: string]: unknown | undefined;
 };
+/**
+ * An absolute http or https URL with a host, as Alertmanager requires.
+ */
+export type HttpUrl = string;
+export type AURLTemplateWith = string;
+/**
+ * A Go duration: number+unit pairs of h, m, s, ms, us, ns (e.g. 30s, 1h30m); no d, w or y.
+ */
+export type GoDuration = string;
+/**
+ * How Alertmanager's HTTP client connects (http_config). Every credential comes from a Secret key.
+ */
+export type HttpClientConfig = HttpClientConfig1;
+/**
+ * OAuth 2.0 client credentials (oauth2).
+ */
+export type Oauth2Config = Oauth2Config1;
+/**
+ * TLS settings (tls_config).
+ */
+export type TlsClientConfig = TlsClientConfig1 & TlsClientConfig2;
+export type TlsClientConfig1 = {
+  [k: string]: unknown | undefined;
+};
+/**
+ * A PagerDuty service (pagerduty_configs).
+ */
 export type PagerdutyConfig = PagerdutyConfig1 & PagerdutyConfig2;
 export type PagerdutyConfig1 = {
   [k: string]: unknown | undefined;
 };
+export type SlackAction = {
+  [k: string]: unknown | undefined;
+} & {
+  type: string;
+  text: string;
+  url?: string;
+  style?: string;
+  name?: string;
+  value?: string;
+  confirm?: SlackConfirmationField;
+};
+export type OpsgenieResponder = {
+  [k: string]: unknown | undefined;
+} & {
+  id?: string;
+  name?: string;
+  username?: string;
+  /**
+   * team, teams, user, escalation or schedule (or a template).
+   */
+  type: string;
+};
 /**
- * HH:MM from 00:00 to 24:00 (24:00 is the end of the day)
+ * Amazon SNS (sns_configs). AWS credentials come from sigv4's roleArn/profile or the pod's AWS environment (IRSA); inline keys are not accepted.
  */
-export type TimeOfDay = string;
+export type SnsConfig = SnsConfig1 & SnsConfig2;
+export type SnsConfig1 = {
+  [k: string]: unknown | undefined;
+};
+/**
+ * Telegram (telegram_configs). Without botTokenSecret, globalConfig.telegramBotTokenSecret is used.
+ */
+export type TelegramConfig = TelegramConfig1 & TelegramConfig2;
+export type TelegramConfig1 = {
+  [k: string]: unknown | undefined;
+};
+/**
+ * Webex (webex_configs); the bot token goes in httpConfig.authorization.credentialsSecret.
+ */
+export type WebexConfig = {
+  httpConfig?: {};
+} & WebexConfig1;
+/**
+ * incident.io (incidentio_configs).
+ */
+export type IncidentioConfig = IncidentioConfig1 & IncidentioConfig2;
+export type IncidentioConfig1 = {
+  [k: string]: unknown | undefined;
+};
 /**
  * One level for every alert of this status, or a map of severity label value to level where "*" matches any other severity.
  */
@@ -98,13 +144,6 @@ export type ReceiverLevel = "DEBUG" | "INFO" | "WARNING" | "ERROR" | "CRITICAL";
 export type ExtraEnv = {
   name: string;
 }[];
-/**
- * One Prometheus rule as a rule file writes it: an alerting rule (alert) or a recording rule (record), rendered verbatim (no ${} placeholders, no runbook_url added), in list order.
- */
-export type NativeRule = NativeRule1 & NativeRule2;
-export type NativeRule1 = {
-  [k: string]: unknown | undefined;
-};
 /**
  * How urgent an alert is; routes and inhibitions match on it.
  */
@@ -663,6 +702,7 @@ export interface AlertmanagerValues {
      */
     [k: string]: [TimeInterval, ...TimeInterval[]] | undefined;
   };
+  globalConfig?: AlertmanagerGlobalConfig;
   smtp?: SmtpSettings;
   /**
    * Extra notification template files (name.tmpl → content), next to the chart's own promstack.tmpl.
@@ -707,80 +747,249 @@ export interface Route {
    * Do not notify while one of these intervals is active.
    */
   muteTimeIntervals?: string[];
+}
+/**
+ * Where notifications go. A receiver with no configs drops notifications (useful as a null route).
+ */
+export interface Receiver {
   /**
-   * Route labels (Alertmanager 0.34): name to value, where a value may be a notification template ({{ .GroupLabels.alertname }}); children inherit and may override them; templates read them with routeLabels.
+   * Labels of the receiver (Alertmanager adds name). Keys are kept as written.
    */
   labels?: {
     [k: string]: string | undefined;
   };
+  /**
+   * Webhook endpoints.
+   */
+  webhook?: WebhookConfig[];
+  /**
+   * Email recipients.
+   */
+  email?: EmailConfig[];
+  /**
+   * PagerDuty services.
+   */
+  pagerduty?: PagerdutyConfig[];
+  /**
+   * Slack channels.
+   */
+  slack?: SlackConfig[];
+  /**
+   * Opsgenie.
+   */
+  opsgenie?: OpsgenieConfig[];
+  /**
+   * WeChat.
+   */
+  wechat?: WechatConfig[];
+  /**
+   * Pushover.
+   */
+  pushover?: PushoverConfig[];
+  /**
+   * VictorOps.
+   */
+  victorops?: VictoropsConfig[];
+  /**
+   * Amazon SNS.
+   */
+  sns?: SnsConfig[];
+  /**
+   * Telegram chats.
+   */
+  telegram?: TelegramConfig[];
+  /**
+   * Webex rooms.
+   */
+  webex?: WebexConfig[];
+  /**
+   * Discord channels.
+   */
+  discord?: DiscordConfig[];
+  /**
+   * Microsoft Teams, Office 365 connector (msteams_configs, v1).
+   */
+  msteams?: MsteamsConfig[];
+  /**
+   * Microsoft Teams, Power Automate workflow (msteamsv2_configs).
+   */
+  msteamsv2?: Msteamsv2Config[];
+  /**
+   * Jira issues.
+   */
+  jira?: JiraConfig[];
+  /**
+   * Rocket.Chat.
+   */
+  rocketchat?: RocketchatConfig[];
+  /**
+   * incident.io.
+   */
+  incidentio?: IncidentioConfig[];
+  /**
+   * Mattermost.
+   */
+  mattermost?: MattermostConfig[];
 }
 export interface WebhookConfig2 {
   /**
-   * Webhook URL (not secret).
+   * Webhook URL (not secret); may hold an Alertmanager template.
    */
-  url?: string;
+  url?: HttpUrl | AURLTemplateWith;
   /**
    * A path of this release's bundled alert receiver (alert-receiver subchart), e.g. /webhook/critical; the URL is built from the release name and namespace, so it stays right under any release name.
    */
   alertReceiverPath?: string;
   urlSecret?: SecretKeyRef;
   /**
-   * Notify about resolved alerts.
+   * Notify about resolved alerts (Alertmanager's default: true).
    */
   sendResolved?: boolean;
   /**
    * Alerts per message; 0 sends all.
    */
   maxAlerts?: number;
+  timeout?: GoDuration;
+  /**
+   * A custom JSON payload (any YAML value; strings are Alertmanager templates). Kept as written.
+   */
+  payload?: {
+    [k: string]: unknown | undefined;
+  };
   bearerTokenSecret?: SecretKeyRef;
+  httpConfig?: HttpClientConfig;
 }
-export interface SlackConfig {
-  apiUrlSecret: SecretKeyRef;
+export interface HttpClientConfig1 {
+  authorization?: HttpAuthorization;
+  basicAuth?: BasicAuth;
+  oauth2?: Oauth2Config;
+  bearerTokenSecret?: SecretKeyRef;
+  tlsConfig?: TlsClientConfig;
   /**
-   * Channel, e.g. #alerts-critical.
+   * Follow HTTP redirects (Alertmanager's default: true).
    */
-  channel: string;
+  followRedirects?: boolean;
+  /**
+   * Allow HTTP/2 (Alertmanager's default: true).
+   */
+  enableHttp2?: boolean;
+  /**
+   * HTTP proxy URL.
+   */
+  proxyUrl?: string;
+  /**
+   * Comma-separated hosts, IPs and CIDRs the proxy is not used for.
+   */
+  noProxy?: string;
+  /**
+   * Use the HTTP_PROXY, HTTPS_PROXY and NO_PROXY environment variables.
+   */
+  proxyFromEnvironment?: boolean;
+  /**
+   * Extra request headers by name (kept as written).
+   */
+  httpHeaders?: {
+    [k: string]: HttpHeaderValues | undefined;
+  };
+}
+/**
+ * The Authorization header (authorization).
+ */
+export interface HttpAuthorization {
+  /**
+   * Authentication scheme (Alertmanager's default: Bearer).
+   */
+  type?: string;
+  credentialsSecret?: SecretKeyRef;
+}
+/**
+ * HTTP basic authentication (basic_auth).
+ */
+export interface BasicAuth {
   username?: string;
-  iconEmoji?: string;
-  /**
-   * Message title (Alertmanager template; default: the chart's template).
-   */
-  title?: string;
-  /**
-   * Message text (Alertmanager template; default: the chart's template).
-   */
-  text?: string;
-  /**
-   * Attachment colour (Alertmanager template; default: the chart's template).
-   */
-  color?: string;
-  /**
-   * Notify about resolved alerts.
-   */
-  sendResolved?: boolean;
+  usernameSecret?: SecretKeyRef;
+  passwordSecret?: SecretKeyRef;
 }
-export interface PagerdutyConfig2 {
-  routingKeySecret?: SecretKeyRef;
-  serviceKeySecret?: SecretKeyRef;
+export interface Oauth2Config1 {
+  clientId: string;
+  clientSecretSecret?: SecretKeyRef;
+  clientCertificateKeyId?: string;
+  clientCertificateKeySecret?: SecretKeyRef;
   /**
-   * Events API endpoint (default: PagerDuty's).
+   * client_credentials (default) or urn:ietf:params:oauth:grant-type:jwt-bearer.
    */
-  url?: string;
+  grantType?: string;
   /**
-   * PagerDuty severity (Alertmanager template; default: the chart's template).
+   * Signing algorithm of the JWT grant.
    */
-  severity?: string;
+  signatureAlgorithm?: "RS256" | "RS384" | "RS512";
+  iss?: string;
+  audience?: string;
   /**
-   * Incident summary (Alertmanager template; default: the chart's template).
+   * Extra JWT claims. Keys are kept as written.
    */
-  description?: string;
-  client?: string;
-  clientUrl?: string;
+  claims?: {};
+  scopes?: string[];
   /**
-   * Notify about resolved alerts.
+   * Token endpoint.
    */
-  sendResolved?: boolean;
+  tokenUrl: string;
+  /**
+   * Extra parameters of the token request. Keys are kept as written.
+   */
+  endpointParams?: {
+    [k: string]: string | undefined;
+  };
+  tlsConfig?: TlsClientConfig;
+  /**
+   * HTTP proxy URL.
+   */
+  proxyUrl?: string;
+  /**
+   * Comma-separated hosts, IPs and CIDRs the proxy is not used for.
+   */
+  noProxy?: string;
+  /**
+   * Use the HTTP_PROXY, HTTPS_PROXY and NO_PROXY environment variables.
+   */
+  proxyFromEnvironment?: boolean;
 }
+export interface TlsClientConfig2 {
+  /**
+   * CA certificate(s), PEM (not secret).
+   */
+  ca?: string;
+  caSecret?: SecretKeyRef;
+  /**
+   * Client certificate, PEM (not secret).
+   */
+  cert?: string;
+  certSecret?: SecretKeyRef;
+  keySecret?: SecretKeyRef;
+  /**
+   * Server name the certificate must be valid for (SNI).
+   */
+  serverName?: string;
+  /**
+   * Skip verifying the server certificate.
+   */
+  insecureSkipVerify?: boolean;
+  minVersion?: "TLS10" | "TLS11" | "TLS12" | "TLS13";
+  maxVersion?: "TLS10" | "TLS11" | "TLS12" | "TLS13";
+}
+export interface HttpHeaderValues {
+  /**
+   * Plain values.
+   */
+  values?: string[];
+  /**
+   * Secret keys whose contents are values (rendered as files).
+   */
+  files?: SecretKeyRef[];
+}
+/**
+ * An email recipient (email_configs). Unset SMTP settings come from alertmanager.smtp / globalConfig.
+ */
 export interface EmailConfig {
   /**
    * Recipients, comma-separated.
@@ -791,16 +1000,27 @@ export interface EmailConfig {
    */
   from?: string;
   /**
+   * Hostname sent in HELO/EHLO (default: globalConfig.smtpHello).
+   */
+  hello?: string;
+  /**
    * SMTP host:port (default: alertmanager.smtp.smarthost).
    */
   smarthost?: string;
   authUsername?: string;
   authPasswordSecret?: SecretKeyRef;
-  requireTls?: boolean;
+  authSecretSecret?: SecretKeyRef;
+  authIdentity?: string;
   /**
    * Subject header (Alertmanager template; default: the chart's template).
    */
   subject?: string;
+  /**
+   * Extra headers (a Subject here replaces subject). Keys are kept as written.
+   */
+  headers?: {
+    [k: string]: string | undefined;
+  };
   /**
    * HTML body (Alertmanager template; default: the chart's template).
    */
@@ -810,12 +1030,364 @@ export interface EmailConfig {
    */
   text?: string;
   /**
-   * Notify about resolved alerts.
+   * Require STARTTLS (default: globalConfig.smtpRequireTls).
+   */
+  requireTls?: boolean;
+  tlsConfig?: TlsClientConfig;
+  /**
+   * true: TLS from the first byte; false: STARTTLS; unset: by port (465 implicit).
+   */
+  forceImplicitTls?: boolean;
+  threading?: EmailThreading;
+  /**
+   * Notify about resolved alerts (Alertmanager's default: false).
    */
   sendResolved?: boolean;
 }
+/**
+ * Thread notifications of one alert group in mail clients.
+ */
+export interface EmailThreading {
+  enabled?: boolean;
+  threadByDate?: "none" | "daily";
+}
+export interface PagerdutyConfig2 {
+  routingKeySecret?: SecretKeyRef;
+  serviceKeySecret?: SecretKeyRef;
+  url?: HttpUrl;
+  client?: string;
+  clientUrl?: string;
+  /**
+   * Incident summary (Alertmanager template; default: the chart's template).
+   */
+  description?: string;
+  /**
+   * PagerDuty severity (Alertmanager template; default: the chart's template).
+   */
+  severity?: string;
+  /**
+   * Custom details (values are Alertmanager templates); Alertmanager adds firing, resolved, num_firing and num_resolved unless set. Keys are kept as written.
+   */
+  details?: {};
+  images?: PagerdutyImage[];
+  links?: PagerdutyLink[];
+  /**
+   * Source of the event (default: client).
+   */
+  source?: string;
+  class?: string;
+  component?: string;
+  group?: string;
+  timeout?: GoDuration;
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+export interface PagerdutyImage {
+  src?: string;
+  alt?: string;
+  href?: string;
+}
+export interface PagerdutyLink {
+  href?: string;
+  text?: string;
+}
+/**
+ * A Slack channel (slack_configs). Without apiUrlSecret or appTokenSecret, globalConfig's slackApiUrlSecret or slackAppTokenSecret is used.
+ */
+export interface SlackConfig {
+  apiUrlSecret?: SecretKeyRef;
+  /**
+   * A Slack Web API endpoint (e.g. https://slack.com/api/chat.postMessage, with a bot token in httpConfig.authorization); an incoming-webhook URL is a credential: use apiUrlSecret.
+   */
+  apiUrl?: string;
+  appTokenSecret?: SecretKeyRef;
+  appUrl?: HttpUrl;
+  /**
+   * Channel or user, e.g. #alerts-critical (default: the webhook's).
+   */
+  channel?: string;
+  username?: string;
+  /**
+   * Attachment colour (Alertmanager template; default: the chart's template).
+   */
+  color?: string;
+  /**
+   * Message title (Alertmanager template; default: the chart's template).
+   */
+  title?: string;
+  titleLink?: string;
+  pretext?: string;
+  /**
+   * Message text (Alertmanager template; default: the chart's template).
+   */
+  text?: string;
+  messageText?: string;
+  fields?: SlackField[];
+  shortFields?: boolean;
+  footer?: string;
+  fallback?: string;
+  callbackId?: string;
+  iconEmoji?: string;
+  iconUrl?: string;
+  imageUrl?: string;
+  thumbUrl?: string;
+  linkNames?: boolean;
+  mrkdwnIn?: string[];
+  actions?: SlackAction[];
+  /**
+   * Update the message of an alert group instead of posting a new one (needs apiUrl chat.postMessage and a bot token).
+   */
+  updateMessage?: boolean;
+  timeout?: GoDuration;
+  /**
+   * Notify about resolved alerts (Alertmanager's default: false).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+export interface SlackField {
+  title: string;
+  value: string;
+  short?: boolean;
+}
+export interface SlackConfirmationField {
+  text: string;
+  title?: string;
+  okText?: string;
+  dismissText?: string;
+}
+/**
+ * An Opsgenie team (opsgenie_configs). Without apiKeySecret, globalConfig.opsgenieApiKeySecret is used.
+ */
+export interface OpsgenieConfig {
+  apiKeySecret?: SecretKeyRef;
+  apiUrl?: HttpUrl;
+  /**
+   * Alertmanager template.
+   */
+  message?: string;
+  /**
+   * Alertmanager template.
+   */
+  description?: string;
+  /**
+   * Alertmanager template.
+   */
+  source?: string;
+  /**
+   * Extra alert properties. Keys are kept as written.
+   */
+  details?: {
+    [k: string]: string | undefined;
+  };
+  entity?: string;
+  responders?: OpsgenieResponder[];
+  /**
+   * Comma-separated actions.
+   */
+  actions?: string;
+  /**
+   * Comma-separated tags.
+   */
+  tags?: string;
+  note?: string;
+  /**
+   * P1 to P5 (or a template).
+   */
+  priority?: string;
+  /**
+   * Update an open alert's message and description.
+   */
+  updateAlerts?: boolean;
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+/**
+ * WeChat Work (wechat_configs). Unset apiSecretSecret and corpId come from globalConfig.
+ */
+export interface WechatConfig {
+  apiSecretSecret?: SecretKeyRef;
+  corpId?: string;
+  apiUrl?: HttpUrl;
+  /**
+   * Alertmanager template.
+   */
+  message?: string;
+  toUser?: string;
+  toParty?: string;
+  toTag?: string;
+  agentId?: string;
+  messageType?: "text" | "markdown";
+  /**
+   * Notify about resolved alerts (Alertmanager's default: false).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+/**
+ * Pushover (pushover_configs).
+ */
+export interface PushoverConfig {
+  userKeySecret: SecretKeyRef;
+  tokenSecret: SecretKeyRef;
+  /**
+   * Alertmanager template.
+   */
+  title?: string;
+  /**
+   * Alertmanager template.
+   */
+  message?: string;
+  url?: string;
+  urlTitle?: string;
+  device?: string;
+  sound?: string;
+  /**
+   * Priority -2 to 2 (or a template; Alertmanager's default: 2 while firing, 0 when resolved).
+   */
+  priority?: string;
+  retry?: GoDuration;
+  expire?: GoDuration;
+  ttl?: GoDuration;
+  html?: boolean;
+  monospace?: boolean;
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+/**
+ * Splunk On-Call / VictorOps (victorops_configs). Without apiKeySecret, globalConfig.victoropsApiKeySecret is used.
+ */
+export interface VictoropsConfig {
+  apiKeySecret?: SecretKeyRef;
+  apiUrl?: HttpUrl;
+  routingKey: string;
+  /**
+   * CRITICAL, WARNING, INFO (Alertmanager's default: CRITICAL).
+   */
+  messageType?: string;
+  /**
+   * Alertmanager template.
+   */
+  stateMessage?: string;
+  /**
+   * Alertmanager template.
+   */
+  entityDisplayName?: string;
+  /**
+   * Alertmanager template.
+   */
+  monitoringTool?: string;
+  /**
+   * Extra fields of the incident. Keys are kept as written.
+   */
+  customFields?: {
+    [k: string]: string | undefined;
+  };
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+export interface SnsConfig2 {
+  /**
+   * SNS API URL (default: the region's).
+   */
+  apiUrl?: string;
+  sigv4?: Sigv4Config;
+  topicArn?: string;
+  phoneNumber?: string;
+  targetArn?: string;
+  /**
+   * Alertmanager template.
+   */
+  subject?: string;
+  /**
+   * Alertmanager template.
+   */
+  message?: string;
+  /**
+   * Message attributes. Keys are kept as written.
+   */
+  attributes?: {
+    [k: string]: string | undefined;
+  };
+  /**
+   * Use the AWS SDK's HTTP client.
+   */
+  useAwsHttpClient?: boolean;
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+/**
+ * AWS Signature v4 settings.
+ */
+export interface Sigv4Config {
+  region?: string;
+  profile?: string;
+  roleArn?: string;
+  externalId?: string;
+  useFipsStsEndpoint?: boolean;
+  serviceName?: string;
+}
+export interface TelegramConfig2 {
+  apiUrl?: HttpUrl;
+  botTokenSecret?: SecretKeyRef;
+  /**
+   * Chat ID.
+   */
+  chatId?: number;
+  chatIdSecret?: SecretKeyRef;
+  /**
+   * Forum topic ID.
+   */
+  messageThreadId?: number;
+  /**
+   * Alertmanager template.
+   */
+  message?: string;
+  disableNotifications?: boolean;
+  /**
+   * Alertmanager's default: HTML.
+   */
+  parseMode?: "" | "Markdown" | "MarkdownV2" | "HTML";
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+export interface WebexConfig1 {
+  apiUrl?: HttpUrl;
+  roomId: string;
+  /**
+   * Alertmanager template.
+   */
+  message?: string;
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig: HttpClientConfig;
+}
+/**
+ * A Discord channel (discord_configs).
+ */
 export interface DiscordConfig {
   webhookUrlSecret: SecretKeyRef;
+  content?: string;
   /**
    * Message title (Alertmanager template; default: the chart's template).
    */
@@ -824,15 +1396,41 @@ export interface DiscordConfig {
    * Message body (Alertmanager template; default: the chart's template).
    */
   message?: string;
+  username?: string;
+  avatarUrl?: string;
   /**
-   * Notify about resolved alerts.
+   * Notify about resolved alerts (Alertmanager's default: true).
    */
   sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
 }
 /**
- * Microsoft Teams through a Power Automate workflow webhook (msteamsv2_configs; Office 365 connectors are retired).
+ * Microsoft Teams through an Office 365 connector webhook (msteams_configs, Alertmanager's v1 integration).
  */
 export interface MsteamsConfig {
+  webhookUrlSecret: SecretKeyRef;
+  /**
+   * Alertmanager template.
+   */
+  title?: string;
+  /**
+   * Alertmanager template.
+   */
+  summary?: string;
+  /**
+   * Alertmanager template.
+   */
+  text?: string;
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+/**
+ * Microsoft Teams through a Power Automate workflow webhook (msteamsv2_configs).
+ */
+export interface Msteamsv2Config {
   webhookUrlSecret: SecretKeyRef;
   /**
    * Card title (Alertmanager template; default: the chart's template).
@@ -843,18 +1441,200 @@ export interface MsteamsConfig {
    */
   text?: string;
   /**
-   * Notify about resolved alerts.
+   * Notify about resolved alerts (Alertmanager's default: true).
    */
   sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
 }
 /**
- * Either side may be left out, as in Alertmanager: no sourceMatchers means any alert can be a source, no targetMatchers means any alert can be muted.
+ * Jira issues (jira_configs); credentials go in httpConfig.
  */
-export interface InhibitRule {
+export interface JiraConfig {
+  apiUrl?: HttpUrl;
+  apiType?: "auto" | "cloud" | "datacenter";
+  project: string;
   /**
-   * Optional name of the rule (shown in Alertmanager's logs and API).
+   * A template, or {template, enableUpdate}.
    */
-  name?: string;
+  summary?: string | JiraField;
+  /**
+   * A template, or {template, enableUpdate}.
+   */
+  description?: string | JiraField1;
+  labels?: string[];
+  /**
+   * Alertmanager template.
+   */
+  priority?: string;
+  issueType: string;
+  reopenTransition?: string;
+  resolveTransition?: string;
+  wontFixResolution?: string;
+  reopenDuration?: Duration;
+  /**
+   * Other issue fields (e.g. customfield_10001). Keys are kept as written.
+   */
+  fields?: {};
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+export interface JiraField {
+  template?: string;
+  /**
+   * Update the field of an existing issue (Alertmanager's default: true).
+   */
+  enableUpdate?: boolean;
+}
+export interface JiraField1 {
+  template?: string;
+  /**
+   * Update the field of an existing issue (Alertmanager's default: true).
+   */
+  enableUpdate?: boolean;
+}
+/**
+ * Rocket.Chat (rocketchat_configs). Unset tokenIdSecret and tokenSecret come from globalConfig.
+ */
+export interface RocketchatConfig {
+  apiUrl?: HttpUrl;
+  tokenIdSecret?: SecretKeyRef;
+  tokenSecret?: SecretKeyRef;
+  channel?: string;
+  /**
+   * Alertmanager template.
+   */
+  color?: string;
+  /**
+   * Alertmanager template.
+   */
+  title?: string;
+  /**
+   * Alertmanager template.
+   */
+  titleLink?: string;
+  /**
+   * Alertmanager template.
+   */
+  text?: string;
+  fields?: RocketchatField[];
+  shortFields?: boolean;
+  emoji?: string;
+  iconUrl?: string;
+  imageUrl?: string;
+  thumbUrl?: string;
+  linkNames?: boolean;
+  actions?: RocketchatAction[];
+  /**
+   * Notify about resolved alerts (Alertmanager's default: false).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+export interface RocketchatField {
+  short?: boolean;
+  title?: string;
+  value?: string;
+}
+export interface RocketchatAction {
+  type?: string;
+  text?: string;
+  url?: string;
+  imageUrl?: string;
+  isWebview?: boolean;
+  webviewHeightRatio?: string;
+  msg?: string;
+  msgInChatWindow?: boolean;
+  msgProcessingType?: "sendMessage" | "respondWithMessage";
+}
+export interface IncidentioConfig2 {
+  url?: HttpUrl;
+  urlSecret?: SecretKeyRef;
+  alertSourceTokenSecret?: SecretKeyRef;
+  /**
+   * Alerts per message; 0 sends all.
+   */
+  maxAlerts?: number;
+  timeout?: GoDuration;
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+/**
+ * Mattermost (mattermost_configs). Without webhookUrlSecret, globalConfig.mattermostWebhookUrlSecret is used.
+ */
+export interface MattermostConfig {
+  webhookUrlSecret?: SecretKeyRef;
+  channel?: string;
+  /**
+   * Alertmanager template.
+   */
+  username?: string;
+  text?: string;
+  fallback?: string;
+  color?: string;
+  pretext?: string;
+  authorName?: string;
+  authorLink?: string;
+  authorIcon?: string;
+  title?: string;
+  titleLink?: string;
+  fields?: MattermostField[];
+  thumbUrl?: string;
+  footer?: string;
+  footerIcon?: string;
+  imageUrl?: string;
+  iconUrl?: string;
+  iconEmoji?: string;
+  attachments?: MattermostAttachment[];
+  type?: string;
+  props?: MattermostProps;
+  priority?: MattermostPriority;
+  /**
+   * Notify about resolved alerts (Alertmanager's default: true).
+   */
+  sendResolved?: boolean;
+  httpConfig?: HttpClientConfig;
+}
+export interface MattermostField {
+  title: string;
+  value: string;
+  short?: boolean;
+}
+export interface MattermostAttachment {
+  fallback?: string;
+  color?: string;
+  pretext?: string;
+  text?: string;
+  authorName?: string;
+  authorLink?: string;
+  authorIcon?: string;
+  title?: string;
+  titleLink?: string;
+  fields?: MattermostField1[];
+  thumbUrl?: string;
+  footer?: string;
+  footerIcon?: string;
+  imageUrl?: string;
+}
+export interface MattermostField1 {
+  title: string;
+  value: string;
+  short?: boolean;
+}
+export interface MattermostProps {
+  card?: string;
+}
+export interface MattermostPriority {
+  priority?: string;
+  requestedAck?: boolean;
+  persistentNotifications?: boolean;
+}
+export interface InhibitRule {
   /**
    * Alerts matching all of these mute the targets.
    */
@@ -877,7 +1657,7 @@ export interface TimeInterval {
    */
   times?: TimeRange[];
   /**
-   * Days or ranges, e.g. monday:friday (any case, as Alertmanager reads them).
+   * Days or ranges, e.g. monday:friday.
    */
   weekdays?: string[];
   /**
@@ -885,7 +1665,7 @@ export interface TimeInterval {
    */
   daysOfMonth?: string[];
   /**
-   * Months or ranges, e.g. january:march or 1:3 (names in any case).
+   * Months or ranges, e.g. january:march or 1:3.
    */
   months?: string[];
   /**
@@ -898,11 +1678,56 @@ export interface TimeInterval {
   location?: string;
 }
 export interface TimeRange {
-  start: TimeOfDay;
-  end: TimeOfDay;
+  start: string;
+  end: string;
 }
 /**
- * Defaults for every email receiver.
+ * Alertmanager's own global section (alertmanager.yml global:), camelCased; each credential from a Secret key. Not Helm's global (alertmanager.global).
+ */
+export interface AlertmanagerGlobalConfig {
+  resolveTimeout?: Duration;
+  httpConfig?: HttpClientConfig;
+  smtpFrom?: string;
+  /**
+   * Alertmanager's default: localhost.
+   */
+  smtpHello?: string;
+  /**
+   * SMTP host:port.
+   */
+  smtpSmarthost?: string;
+  smtpAuthUsername?: string;
+  smtpAuthPasswordSecret?: SecretKeyRef;
+  smtpAuthSecretSecret?: SecretKeyRef;
+  smtpAuthIdentity?: string;
+  /**
+   * Alertmanager's default: true.
+   */
+  smtpRequireTls?: boolean;
+  smtpTlsConfig?: TlsClientConfig;
+  smtpForceImplicitTls?: boolean;
+  slackApiUrlSecret?: SecretKeyRef;
+  slackAppTokenSecret?: SecretKeyRef;
+  slackAppUrl?: HttpUrl;
+  pagerdutyUrl?: HttpUrl;
+  opsgenieApiUrl?: HttpUrl;
+  opsgenieApiKeySecret?: SecretKeyRef;
+  wechatApiUrl?: HttpUrl;
+  wechatApiSecretSecret?: SecretKeyRef;
+  wechatApiCorpId?: string;
+  victoropsApiUrl?: HttpUrl;
+  victoropsApiKeySecret?: SecretKeyRef;
+  telegramApiUrl?: HttpUrl;
+  telegramBotTokenSecret?: SecretKeyRef;
+  webexApiUrl?: HttpUrl;
+  jiraApiUrl?: HttpUrl;
+  rocketchatApiUrl?: HttpUrl;
+  rocketchatTokenSecret?: SecretKeyRef;
+  rocketchatTokenIdSecret?: SecretKeyRef;
+  mattermostWebhookUrlSecret?: SecretKeyRef;
+}
+/**
+ * Defaults for every email receiver; a shorthand for globalConfig's smtp* keys (setting a field in both is an error).
  */
 export interface SmtpSettings {
   /**
@@ -1347,13 +2172,13 @@ export interface ExternalPrometheus {
   podLabels?: Labels;
 }
 /**
- * Alerting and recording rules, by group name (any non-empty string, as Prometheus allows) and then by alert name. The built-in packs are the defaults: change one alert's threshold by name (rules.node.NodeHighTemperature.threshold: 80), switch an alert or a group off with enabled: false, or add whole groups of your own, as tunable keyed alerts or as a native, ordered rules list.
+ * Alerting and recording rules, by group name and then by alert name. The built-in packs are the defaults: change one alert's threshold by name (rules.node.NodeHighTemperature.threshold: 80), switch an alert or a group off with enabled: false, or add whole groups of your own.
  */
 export interface RuleGroups {
   [k: string]: RuleGroup | undefined;
 }
 /**
- * A rule group: its settings, an ordered list of native rules, its keyed recording rules and its keyed alerts (CamelCase names). Prometheus evaluates them in this order: rules (as listed), recording (sorted by name), alerts (sorted by name).
+ * A rule group: its settings, its recording rules, and its alerts keyed by alert name (CamelCase).
  */
 export interface RuleGroup {
   /**
@@ -1361,16 +2186,7 @@ export interface RuleGroup {
    */
   enabled?: boolean;
   interval?: Duration;
-  /**
-   * Most alerts an alerting rule, and series a recording rule, of this group may produce; 0 means no limit.
-   */
-  limit?: number;
-  queryOffset?: Duration;
   labels?: Labels;
-  /**
-   * Native Prometheus rules, alerting and recording, rendered first and in this order: for rules that read each other, several alerts of one name, or names the keyed form cannot hold.
-   */
-  rules?: NativeRule[];
   /**
    * Recording rules by the name of the series they record.
    */
@@ -1381,42 +2197,19 @@ export interface RuleGroup {
     | AlertRule
     | boolean
     | Duration
-    | number
     | Labels
-    | NativeRule[]
     | {
         [k: string]: RecordingRule | undefined;
       }
     | undefined;
 }
-export interface NativeRule2 {
-  /**
-   * Name of the alert: any text; one name may appear several times (e.g. at two severities).
-   */
-  alert?: string;
-  /**
-   * Name of the series the rule records (braces belong in expr); one name may be recorded several times with different labels.
-   */
-  record?: string;
-  /**
-   * PromQL expression, rendered as written.
-   */
-  expr: string;
-  for?: Duration;
-  keepFiringFor?: Duration;
-  labels?: Labels;
-  annotations?: Annotations;
-}
-/**
- * A recording rule keyed by the series it records. Keyed recordings render sorted by name, after the group's rules list: one that reads a series another keyed recording of its group records must sort after it, or be written in the rules list, which keeps its order.
- */
 export interface RecordingRule {
   /**
    * Render this recording rule.
    */
   enabled?: boolean;
   /**
-   * PromQL expression; ${window}, ${selector} and ${param} placeholders as in alerts ($${ renders ${).
+   * PromQL expression; ${window}, ${selector} and ${param} placeholders as in alerts.
    */
   expr: string;
   selector?: string;
@@ -1427,7 +2220,7 @@ export interface RecordingRule {
   labels?: Labels;
 }
 /**
- * One alert. The expression may refer to ${threshold}, ${selector}, ${window} and any ${param}; they are replaced at render time by the values of the same name, so a profile tunes an alert without copying its expression. Write $${ for a literal ${ (e.g. label_replace's "$${1}").
+ * One alert. The expression may refer to ${threshold}, ${selector}, ${window} and any ${param}; they are replaced at render time by the values of the same name, so a profile tunes an alert without copying its expression.
  *
  * This interface was referenced by `RuleGroup`'s JSON-Schema definition
  * via the `patternProperty` "^[A-Z][A-Za-z0-9_]*$".
@@ -1438,11 +2231,11 @@ export interface AlertRule {
    */
   enabled?: boolean;
   /**
-   * Start from another group's alert, e.g. node (its alert of the same name) or postgresql/PostgresDown: this alert takes that definition (expression, parameters, texts, test) and overrides it with its own keys, so a pack alert can live in a group of the profile's own. Its enabled flag is not inherited. The group named here cannot contain a slash.
+   * Start from another group's alert, e.g. node (its alert of the same name) or postgresql/PostgresDown: this alert takes that definition (expression, parameters, texts, test) and overrides it with its own keys, so a pack alert can live in a group of the profile's own. Its enabled flag is not inherited.
    */
   from?: string;
   /**
-   * PromQL expression with ${name} placeholders; $${ renders a literal ${.
+   * PromQL expression with ${name} placeholders.
    */
   expr?: string;
   for?: Duration;
@@ -1466,20 +2259,20 @@ export interface AlertRule {
   };
   labels?: Labels;
   /**
-   * Summary annotation; ${for}, ${threshold}, ${selector}, ${window} and any ${param} are replaced as in the expression ($${ renders ${), and Prometheus templates such as {{ $labels.instance }} pass through untouched.
+   * Summary annotation; Prometheus templates such as {{ $labels.instance }} pass through untouched.
    */
   summary?: string;
   /**
-   * Description annotation, e.g. "{{ $value | humanizePercentage }} of requests fail for ${for}"; placeholders as in summary.
+   * Description annotation, e.g. "{{ $value | humanizePercentage }} of requests fail".
    */
   description?: string;
   /**
-   * runbook_url annotation. Without it (and without annotations.runbook_url, which is never overwritten), an alert with runbook text (every pack alert has some) links to its generated page <alerting.runbookBaseUrl>/<group>/<alert>.md; other alerts get no runbook_url.
+   * runbook_url annotation; defaults to this alert's generated runbook page under alerting.runbookBaseUrl.
    */
   runbookUrl?: string;
   annotations?: Annotations;
   /**
-   * What to check and do when the alert fires (Markdown), for the generated runbook page; an alert with runbook text gets a runbook_url to that page.
+   * What to check and do when the alert fires (Markdown), for the generated runbook page.
    */
   runbook?: string;
   test?: RuleTest;

@@ -82,6 +82,12 @@ function messageFor(error: ErrorObject, root: JsonSchema): { message: string; at
       const lead = several ? "must set only one of" : error.keyword === "oneOf" ? "must be exactly one of" : "must be one of";
       return { message: `${describeValue(error.data)} ${lead}: ${branches.join(" | ")}`, atKey: false };
     }
+    case "not": {
+      // Schemas state exclusions as not: {description, ...}; the description is the message.
+      const described = (schema?.not as JsonSchema | undefined)?.description;
+      if (typeof described === "string") return { message: described, atKey: false };
+      return { message: `${describeValue(error.data)} ${error.message ?? "is invalid"}`, atKey: false };
+    }
     case "format":
       return { message: `${describeValue(error.data)} is not a valid ${String(params.format)}`, atKey: false };
     default:
@@ -110,7 +116,8 @@ export function schemaProblems(validate: ValidateFunction, root: JsonSchema, sou
     if (error.keyword === "propertyNames") {
       const name = String((error.params as { propertyName?: string }).propertyName);
       const inner = (validate.errors ?? []).find((e) => e.propertyName === name && e.instancePath === error.instancePath);
-      message = `invalid key "${name}"${inner ? `: ${inner.message ?? ""}` : ""}`;
+      const described = inner?.keyword === "not" ? ((inner.parentSchema as JsonSchema | undefined)?.not as JsonSchema | undefined)?.description : undefined;
+      message = `invalid key "${name}"${inner ? `: ${typeof described === "string" ? described : (inner.message ?? "")}` : ""}`;
       extraSegment = name;
       atKey = true;
     }

@@ -9,6 +9,7 @@ import type { Image, PromstackValues } from "../types/values.js";
 import { checkAlertmanager } from "./alerting.js";
 import { Findings, type Segments } from "./findings.js";
 import { checkNetworkPolicies } from "./network-policies.js";
+import { checkReceivers } from "./receivers.js";
 import { checkRules } from "./rules.js";
 import { checkExporters, checkScraping } from "./scraping.js";
 import type { Problem } from "./problem.js";
@@ -107,6 +108,7 @@ function checkAlertReceiverPaths(values: PromstackValues, findings: Findings): v
 export function semanticProblems(values: PromstackValues, catalogue: Catalogue, source: ProfileSource): Problem[] {
   const findings = new Findings(source);
   if (values.alertmanager?.enabled) checkAlertmanager(values.alertmanager, findings);
+  if (values.alertmanager?.enabled) checkReceivers(source.values as Record<string, unknown>, values as unknown as Record<string, unknown>, findings);
   checkRules(values, findings);
   checkArchitectures(values, catalogue, source, findings);
   checkTimings(values, findings);

@@ -31,22 +31,80 @@ templates in promstack.tmpl; they are data here, so their {{ }} reach Alertmanag
 {{- printf "/etc/alertmanager/secrets/%s/%s" .name .key -}}
 {{- end -}}
 
+{{/*
+Converts one object of the values to Alertmanager's form (recursive): camelCase keys to
+snake_case, `<base>Secret` (a SecretKeyRef) to `<base>_file` with its mounted path, the free-form
+maps listed as verbatim kept as written. Helm reads numbers as float64; whole numbers go back to
+integers so large ones (Telegram chat IDs) are not written in exponent form.
+Arguments: map, parent (the key holding map), rename, verbatim.
+*/}}
+{{- define "alertmanager.toConfig" -}}
+{{- $ctx := . -}}
+{{- $out := dict -}}
+{{- range $key, $value := $ctx.map -}}
+{{- $name := get $ctx.rename (printf "%s.%s" $ctx.parent $key) | default (snakecase $key) -}}
+{{- if and (hasSuffix "Secret" $key) (kindIs "map" $value) -}}
+{{- $_ := set $out (printf "%s_file" (trimSuffix "Secret" $key | snakecase)) (include "alertmanager.secretPath" $value) -}}
+{{- else if or (has $key $ctx.verbatim) (and (eq $key "fields") (kindIs "map" $value)) -}}
+{{- $_ := set $out $name $value -}}
+{{- else if eq $key "httpHeaders" -}}
+{{- $headers := dict -}}
+{{- range $header, $spec := $value -}}
+{{- $h := dict -}}
+{{- with $spec.values }}{{ $_ := set $h "values" . }}{{ end -}}
+{{- with $spec.files }}{{ $files := list }}{{ range . }}{{ $files = append $files (include "alertmanager.secretPath" .) }}{{ end }}{{ $_ := set $h "files" $files }}{{ end -}}
+{{- $_ := set $headers $header $h -}}
+{{- end -}}
+{{- $_ := set $out $name $headers -}}
+{{- else if kindIs "map" $value -}}
+{{- $_ := set $out $name (include "alertmanager.toConfig" (dict "map" $value "parent" $key "rename" $ctx.rename "verbatim" $ctx.verbatim) | fromYaml) -}}
+{{- else if kindIs "slice" $value -}}
+{{- $items := list -}}
+{{- range $value -}}
+{{- if kindIs "map" . -}}
+{{- $items = append $items (include "alertmanager.toConfig" (dict "map" . "parent" $key "rename" $ctx.rename "verbatim" $ctx.verbatim) | fromYaml) -}}
+{{- else -}}
+{{- $items = append $items . -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := set $out $name $items -}}
+{{- else if and (kindIs "float64" $value) (eq $value (floor $value)) -}}
+{{- $_ := set $out $name (int64 $value) -}}
+{{- else -}}
+{{- $_ := set $out $name $value -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}
+
 {{- define "alertmanager.receivers" -}}
 {{- $integrations := .Files.Get "files/integrations.yaml" | fromYaml -}}
 {{- $receivers := list -}}
 {{- range $name, $receiver := .Values.receivers -}}
+{{- $receiver = $receiver | default dict -}}
 {{- $out := dict "name" $name -}}
-{{- range $kind, $spec := $integrations -}}
+{{- with $receiver.labels }}{{ $_ := set $out "labels" . }}{{ end -}}
+{{- range $kind, $spec := $integrations.kinds -}}
 {{- $configs := list -}}
-{{- range ((get ($receiver | default dict) $kind) | default list) -}}
-{{- $config := deepCopy $spec.defaults -}}
+{{- range ((get $receiver $kind) | default list) -}}
 {{- $values := . -}}
-{{- range $ours, $theirs := $spec.fields }}{{ if hasKey $values $ours }}{{ $_ := set $config $theirs (get $values $ours) }}{{ end }}{{ end -}}
-{{- range $ours, $theirs := $spec.secrets }}{{ with get $values $ours }}{{ $_ := set $config $theirs (include "alertmanager.secretPath" .) }}{{ end }}{{ end -}}
+{{- /* The kind's shorthands are not Alertmanager fields; they are applied below. */ -}}
+{{- $shorthands := $spec.shorthands | default list -}}
+{{- $own := dict -}}
+{{- range $key, $value := $values }}{{ if not (has $key $shorthands) }}{{ $_ := set $own $key $value }}{{ end }}{{ end -}}
+{{- $converted := include "alertmanager.toConfig" (dict "map" $own "parent" "" "rename" ($spec.rename | default dict) "verbatim" $integrations.verbatim) | fromYaml -}}
+{{- $config := deepCopy ($spec.defaults | default dict) -}}
+{{- /* A header the user sets replaces the chart's default of the same name (names are case-insensitive). */ -}}
+{{- if and $config.headers $converted.headers -}}
+{{- $headers := dict -}}
+{{- range $header, $text := $config.headers }}{{ $taken := false }}{{ range $user, $_ := $converted.headers }}{{ if eq (lower $user) (lower $header) }}{{ $taken = true }}{{ end }}{{ end }}{{ if not $taken }}{{ $_ := set $headers $header $text }}{{ end }}{{ end -}}
+{{- $_ := set $converted "headers" (merge $headers $converted.headers) -}}
+{{- end -}}
+{{- range $key, $value := $converted }}{{ $_ := set $config $key $value }}{{ end -}}
 {{- /* The bundled receiver's Service is <release>-alert-receiver (promstack.fullname), port 8080. */ -}}
-{{- with $values.alertReceiverPath }}{{ $_ := set $config "url" (printf "http://%s.%s.svc:8080%s" (printf "%s-alert-receiver" $.Release.Name | trunc 63 | trimSuffix "-") $.Release.Namespace .) }}{{ end -}}
-{{- with $values.subject }}{{ $_ := set $config "headers" (dict "Subject" .) }}{{ end -}}
-{{- with $values.bearerTokenSecret }}{{ $_ := set $config "http_config" (dict "authorization" (dict "type" "Bearer" "credentials_file" (include "alertmanager.secretPath" .))) }}{{ end -}}
+{{- with and (has "alertReceiverPath" $shorthands) $values.alertReceiverPath }}{{ $_ := set $config "url" (printf "http://%s.%s.svc:8080%s" (printf "%s-alert-receiver" $.Release.Name | trunc 63 | trimSuffix "-") $.Release.Namespace .) }}{{ end -}}
+{{- with and (has "subject" $shorthands) $values.subject }}{{ $_ := set $config "headers" (merge (dict "Subject" .) (omit ($config.headers | default dict) "Subject")) }}{{ end -}}
+{{- with and (has "bearerTokenSecret" $shorthands) $values.bearerTokenSecret }}{{ $_ := set $config "http_config" (merge (dict "authorization" (dict "type" "Bearer" "credentials_file" (include "alertmanager.secretPath" .))) ($config.http_config | default dict)) }}{{ end -}}
 {{- $configs = append $configs $config -}}
 {{- end -}}
 {{- if $configs }}{{ $_ := set $out $spec.list $configs }}{{ end -}}
@@ -76,6 +134,8 @@ templates in promstack.tmpl; they are data here, so their {{ }} reach Alertmanag
 {{- end -}}
 
 {{- define "alertmanager.config" -}}
+{{- $integrations := .Files.Get "files/integrations.yaml" | fromYaml -}}
+{{- /* alertmanager.smtp is a shorthand for globalConfig's smtp* keys (validate rejects setting both). */ -}}
 {{- $global := dict -}}
 {{- with .Values.smtp -}}
 {{- with .smarthost }}{{ $_ := set $global "smtp_smarthost" . }}{{ end -}}
@@ -84,6 +144,9 @@ templates in promstack.tmpl; they are data here, so their {{ }} reach Alertmanag
 {{- with .authUsername }}{{ $_ := set $global "smtp_auth_username" . }}{{ end -}}
 {{- with .authPasswordSecret }}{{ $_ := set $global "smtp_auth_password_file" (include "alertmanager.secretPath" .) }}{{ end -}}
 {{- if hasKey . "requireTls" }}{{ $_ := set $global "smtp_require_tls" .requireTls }}{{ end -}}
+{{- end -}}
+{{- with .Values.globalConfig -}}
+{{- range $key, $value := include "alertmanager.toConfig" (dict "map" . "parent" "" "rename" dict "verbatim" $integrations.verbatim) | fromYaml }}{{ $_ := set $global $key $value }}{{ end -}}
 {{- end -}}
 {{- $inhibit := list -}}
 {{- range .Values.inhibitRules -}}
@@ -105,18 +168,32 @@ templates in promstack.tmpl; they are data here, so their {{ }} reach Alertmanag
 {{- toYaml $config -}}
 {{- end -}}
 
-{{/* Every Secret the config reads (any *Secret field of any receiver, and SMTP), sorted. */}}
+{{/*
+Adds to .names every Secret a values object reads (recursive): any `<base>Secret` SecretKeyRef
+and the `files` of httpConfig.httpHeaders, at any depth (receiver names are not keys of it); free-form (verbatim) maps are not
+searched, since their keys are the user's own.
+*/}}
+{{- define "alertmanager.collectSecrets" -}}
+{{- $ctx := . -}}
+{{- if kindIs "map" $ctx.value -}}
+{{- range $key, $value := $ctx.value -}}
+{{- if and (hasSuffix "Secret" $key) (kindIs "map" $value) -}}
+{{- $_ := set $ctx.names $value.name true -}}
+{{- else if eq $key "httpHeaders" -}}
+{{- range $header, $spec := $value }}{{ range ($spec.files | default list) }}{{ $_ := set $ctx.names .name true }}{{ end }}{{ end -}}
+{{- else if not (or (has $key $ctx.verbatim) (and (eq $key "fields") (kindIs "map" $value))) -}}
+{{- include "alertmanager.collectSecrets" (dict "value" $value "names" $ctx.names "verbatim" $ctx.verbatim) -}}
+{{- end -}}
+{{- end -}}
+{{- else if kindIs "slice" $ctx.value -}}
+{{- range $ctx.value }}{{ include "alertmanager.collectSecrets" (dict "value" . "names" $ctx.names "verbatim" $ctx.verbatim) }}{{ end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Every Secret the config reads (receivers, globalConfig, smtp), sorted. */}}
 {{- define "alertmanager.secretNames" -}}
+{{- $verbatim := (.Files.Get "files/integrations.yaml" | fromYaml).verbatim -}}
 {{- $names := dict -}}
-{{- with (.Values.smtp).authPasswordSecret }}{{ $_ := set $names .name true }}{{ end -}}
-{{- range $name, $receiver := .Values.receivers -}}
-{{- range $kind, $configs := $receiver -}}
-{{- range $configs -}}
-{{- range $field, $value := . -}}
-{{- if hasSuffix "Secret" $field }}{{ $_ := set $names $value.name true }}{{ end -}}
-{{- end -}}
-{{- end -}}
-{{- end -}}
-{{- end -}}
+{{- include "alertmanager.collectSecrets" (dict "value" (concat (list .Values.smtp .Values.globalConfig) (values (.Values.receivers | default dict))) "names" $names "verbatim" $verbatim) -}}
 {{- keys $names | sortAlpha | toJson -}}
 {{- end -}}
