@@ -6,6 +6,7 @@ import { components } from "../components.js";
 import { durationSeconds } from "../duration.js";
 import type { Image, PromstackValues } from "../types/values.js";
 import { checkAlertmanager } from "./alerting.js";
+import { checkExtraArgs } from "./chart-flags.js";
 import { Findings, type Segments } from "./findings.js";
 import { checkNetworkPolicies } from "./network-policies.js";
 import { checkRules } from "./rules.js";
@@ -109,6 +110,7 @@ export function semanticProblems(values: PromstackValues, catalogue: Catalogue, 
   checkGrafana(values, findings);
   checkAlertReceiverPaths(values, findings);
   checkScraping(values, findings);
+  checkExtraArgs(values as Record<string, unknown>, findings);
   if (values.exporters?.enabled) checkExporters(values.exporters, findings);
   checkNetworkPolicies(values, findings);
   return findings.problems;
