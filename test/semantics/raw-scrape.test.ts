@@ -89,7 +89,9 @@ describe("semantics: raw scrape configs", () => {
   it("promtool refuses the unknown keys validate refuses (scrape_intervall)", () => {
     const profile = parse(readFileSync(join(repoRoot, "test", "fixtures", "broken", "extra-scrape-unknown-keys.yaml"), "utf8")) as { prometheus: { extraScrapeConfigs: Job[] } };
     for (const [key, fix] of [["scrape_intervall", "scrape_interval"]] as const) {
-      const job = { ...profile.prometheus.extraScrapeConfigs[0]!, kubernetes_sd_configs: [{ role: "pod" }], relabel_configs: [] };
+      // Only the typo: the fixture's other mistakes are fixed here.
+      const { basic_auth: _auth, ...typo } = profile.prometheus.extraScrapeConfigs[0]!;
+      const job = { ...typo, kubernetes_sd_configs: [{ role: "pod" }], relabel_configs: [] };
       const config = join(dir, `unknown-${key}.yml`);
       writeFileSync(config, stringify({ scrape_configs: [job] }));
       const refused = run(tools.promtool, ["check", "config", "--syntax-only", config]);

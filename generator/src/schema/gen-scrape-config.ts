@@ -175,6 +175,13 @@ function parsePackage(path: string, dir: string): GoPackage {
   return pkg;
 }
 
+/** Whether any Go file below dir contains text. */
+function mentions(dir: string, text: string): boolean {
+  return readdirSync(dir, { withFileTypes: true }).some((entry) =>
+    entry.isDirectory() ? mentions(join(dir, entry.name), text) : entry.name.endsWith(".go") && !entry.name.endsWith("_test.go") && readFileSync(join(dir, entry.name), "utf8").includes(text),
+  );
+}
+
 function constantsOfType(pkg: GoPackage, type: string): string[] {
   return [...pkg.consts.values()].filter((c) => c.type === type).map((c) => c.value);
 }
@@ -203,6 +210,10 @@ export function buildScrapeConfigSchema(prometheusDir: string, commonDir: string
     packages.set(path, pkg);
     return pkg;
   }
+
+  // prometheus/common's *_ref fields name a secret in a SecretManager; a Prometheus that never
+  // installs one (WithSecretManager) fails on them when it builds the HTTP client, so they are left out.
+  const secretRefs = ["cmd", "scrape", "discovery", "config"].some((dir) => mentions(join(prometheusDir, dir), "WithSecretManager("));
 
   const definitions: Record<string, Schema> = {};
   const defined = new Map<string, string>(); // qualified type -> definition name
@@ -306,7 +317,7 @@ export function buildScrapeConfigSchema(prometheusDir: string, commonDir: string
     const out: Record<string, Schema> = {};
     for (const field of decl.fields!) {
       const { name, inline, skip } = yamlTag(field.tag);
-      if (skip) continue;
+      if (skip || (!secretRefs && decl.pkg.path === `${COMMON}/config` && name?.endsWith("_ref"))) continue;
       if (field.names.length === 0) {
         // Embedded: inlined when tagged so; otherwise yaml.v2 treats it as a field named after the type.
         const typeName = field.type.replace(/^\*/, "").split(".").pop()!;

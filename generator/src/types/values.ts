@@ -714,7 +714,6 @@ export interface PromRawAuthorization {
   type?: string;
   credentials?: string;
   credentials_file?: string;
-  credentials_ref?: string;
 }
 export interface PromRawAwsSDConfig {
   role?: "ec2" | "ecs" | "elasticache" | "lightsail" | "msk" | "rds";
@@ -750,20 +749,16 @@ export interface PromRawAwsSDConfig {
 export interface PromRawBasicAuth {
   username?: string;
   username_file?: string;
-  username_ref?: string;
   password?: string;
   password_file?: string;
-  password_ref?: string;
 }
 export interface PromRawOAuth2 {
   client_id?: string;
   client_secret?: string;
   client_secret_file?: string;
-  client_secret_ref?: string;
   client_certificate_key_id?: string;
   client_certificate_key?: string;
   client_certificate_key_file?: string;
-  client_certificate_key_ref?: string;
   grant_type?: string;
   signature_algorithm?: string;
   iss?: string;
@@ -791,9 +786,6 @@ export interface PromRawTLSConfig {
   ca_file?: string;
   cert_file?: string;
   key_file?: string;
-  ca_ref?: string;
-  cert_ref?: string;
-  key_ref?: string;
   server_name?: string;
   insecure_skip_verify?: boolean;
   min_version?: "TLS10" | "TLS11" | "TLS12" | "TLS13";
