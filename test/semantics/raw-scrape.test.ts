@@ -7,7 +7,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { parse, parseAllDocuments, stringify } from "yaml";
+import { loadCatalogue } from "../../generator/src/catalogue.js";
+import { buildContract } from "../../generator/src/schema/contract.js";
 import { buildScrapeConfigSchema, SCRAPE_CONFIG_SCHEMA_FILE } from "../../generator/src/schema/gen-scrape-config.js";
+import { compileContract } from "../../generator/src/validate/schema-errors.js";
 import { chartFlags } from "../../generator/src/validate/chart-flags.js";
 import { prometheusMounts, SECRETS_DIR } from "../../generator/src/validate/prometheus-files.js";
 import type { PrometheusValues } from "../../generator/src/types/values.js";
@@ -100,6 +103,43 @@ describe("semantics: raw scrape configs", () => {
       const { [key]: value, ...rest } = job as Record<string, unknown>;
       writeFileSync(config, stringify({ scrape_configs: [{ ...rest, [fix]: value }] }));
       expect(run(tools.promtool, ["check", "config", "--syntax-only", config]).status).to.equal(0);
+    }
+  });
+
+  it("the contract and promtool agree on the values of typed keys", () => {
+    const contract = compileContract(buildContract(loadCatalogue()).umbrella);
+    const target = { static_configs: [{ targets: ["a:1"] }] };
+    // [what the job adds, whether Prometheus accepts it]
+    const cases: Array<[Record<string, unknown>, boolean]> = [
+      [{ body_size_limit: "10MB" }, true],
+      [{ body_size_limit: "1.5GiB" }, true],
+      [{ body_size_limit: 1000 }, false],
+      [{ body_size_limit: "10mb" }, false],
+      [{ scrape_interval: "1h30m" }, true],
+      [{ scrape_interval: "" }, false],
+      [{ scrape_interval: "90 s" }, false],
+      [{ relabel_configs: [{ action: "Keep", source_labels: ["a"], regex: "b" }] }, true],
+      [{ relabel_configs: [{ action: "kep", source_labels: ["a"] }] }, false],
+      [{ kubernetes_sd_configs: [{ role: "endpointslice" }] }, true],
+      [{ kubernetes_sd_configs: [{ role: "pods" }] }, false],
+      [{ scrape_protocols: ["PrometheusText0.0.4", "OpenMetricsText1.0.0"] }, true],
+      [{ scrape_protocols: ["text"] }, false],
+      [{ tls_config: { min_version: "TLS12" } }, true],
+      [{ tls_config: { min_version: "TLS1.2" } }, false],
+      [{ metric_name_validation_scheme: "legacy" }, true],
+      [{ metric_name_validation_scheme: "UTF8" }, false],
+      [{ relabel_configs: null, params: { module: ["http_2xx"] } }, true],
+      [{ ec2_sd_configs: [{ region: "eu-west-1", port: 9100 }] }, true],
+      [{ dns_sd_configs: [{ names: ["a.example.com"], type: "SRV", refresh: "30s" }] }, false],
+    ];
+    for (const [index, [extra, accepted]] of cases.entries()) {
+      const job = { job_name: `case-${index}`, ...target, ...extra };
+      const config = join(dir, `agree-${index}.yml`);
+      writeFileSync(config, stringify({ scrape_configs: [job] }));
+      const promtool = run(tools.promtool, ["check", "config", "--syntax-only", config]);
+      const label = `${JSON.stringify(extra)}: ${promtool.stdout}${promtool.stderr}`;
+      expect(promtool.status === 0, label).to.equal(accepted);
+      expect(contract({ prometheus: { extraScrapeConfigs: [job] } }), `${label} ${JSON.stringify(contract.errors)}`).to.equal(accepted);
     }
   });
 

@@ -56,6 +56,7 @@ const duration: Schema = {
   title: "PrometheusDuration",
   type: "string",
   pattern: "^(0|([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?)$",
+  minLength: 1,
   description: "A Prometheus duration, e.g. 30s, 5m, 1h30m.",
 };
 // Lists and maps may be written empty (`key:`, YAML null): Go decodes that to the zero value.
@@ -87,11 +88,14 @@ const LEAVES: Record<string, (resolve: (pkg: GoPackage, expr: string) => Schema,
   }),
   [`${PROMETHEUS}/config.ScrapeProtocol`]: (_resolve, pkgOf) => ({ type: "string", enum: constantsOfType(pkgOf(`${PROMETHEUS}/config`), "ScrapeProtocol") }),
   "net/url.Values": () => ({ type: ["object", "null"], additionalProperties: { type: ["array", "null"], items: { type: "string" } } }),
-  "github.com/alecthomas/units.Base2Bytes": () => named(`${PREFIX}ByteSize`, {
-    title: "PrometheusByteSize",
-    description: "A size in bytes, a number or with a unit (B, KB, MB, GB, ... or KiB, MiB, ...), e.g. 10MB.",
-    anyOf: [{ type: "integer", minimum: 0 }, { type: "string", pattern: "^([0-9]*\\.?[0-9]+([KMGTPE]i?)?B)+$" }],
-  }),
+  // Always text with a unit ("0" aside): Prometheus refuses a bare number (units: unknown unit).
+  "github.com/alecthomas/units.Base2Bytes": () =>
+    named(`${PREFIX}ByteSize`, {
+      title: "PrometheusByteSize",
+      description: "A size with a unit (B, KB, MB, GB, ... or KiB, MiB, ...), e.g. 10MB; 0 means no limit.",
+      type: "string",
+      pattern: "^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i?)?B)+)$",
+    }),
 };
 
 function named(name: string, schema: Schema): Schema {

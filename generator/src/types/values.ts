@@ -40,9 +40,9 @@ export type LabelName = string;
  */
 export type PrometheusDuration = string;
 /**
- * A size in bytes, a number or with a unit (B, KB, MB, GB, ... or KiB, MiB, ...), e.g. 10MB.
+ * A size with a unit (B, KB, MB, GB, ... or KiB, MiB, ...), e.g. 10MB; 0 means no limit.
  */
-export type PrometheusByteSize = number | string;
+export type PrometheusByteSize = string;
 /**
  * One of replace, keep, drop, hashmod, labelmap, labeldrop, labelkeep, lowercase, uppercase, keepequal, dropequal (any case).
  */
