@@ -33,6 +33,13 @@ const cases: Array<{ file: string; expected: string[] }> = [
       '5:16: alertmanager.extraArgs["web.listen-address"]: --web.listen-address is already passed by the chart (charts/promstack/charts/alertmanager/templates/statefulset.yaml)',
     ],
   },
+  {
+    file: "broken/extra-args-unknown.yaml",
+    expected: [
+      '3:16: prometheus.extraArgs["query.timout"]: --query.timout is not a flag of the pinned Prometheus, which would refuse to start; did you mean "query.timeout"?',
+      '3:34: prometheus.extraArgs["no-web.enable-lifecycle"]: --no-web.enable-lifecycle is already passed by the chart',
+    ],
+  },
 ];
 
 describe("schema: raw scrape configs and extra flags", () => {

@@ -11,7 +11,7 @@ import { loadCatalogue } from "../../generator/src/catalogue.js";
 import { buildContract } from "../../generator/src/schema/contract.js";
 import { buildScrapeConfigSchema, SCRAPE_CONFIG_SCHEMA_FILE } from "../../generator/src/schema/gen-scrape-config.js";
 import { compileContract } from "../../generator/src/validate/schema-errors.js";
-import { chartFlags } from "../../generator/src/validate/chart-flags.js";
+import { chartFlags, prometheusServerFlags } from "../../generator/src/validate/chart-flags.js";
 import { prometheusMounts, SECRETS_DIR } from "../../generator/src/validate/prometheus-files.js";
 import type { PrometheusValues } from "../../generator/src/types/values.js";
 import { checkInPod } from "../helpers/prometheus-pod.js";
@@ -188,6 +188,16 @@ describe("semantics: extraArgs never repeat a flag the chart passes", () => {
       for (const flag of flags) expect(templates.get(owner)?.flags.has(flag), `${owner} --${flag}`).to.equal(true);
     }
     expect(known.map((entry) => entry.owner.join("."))).to.include.members(["prometheus", "alertmanager", "exporters.nodeExporter", "exporters.kubeStateMetrics", "exporters.blackbox", "exporters.postgres", "exporters.redis"]);
+  });
+
+  it("the Prometheus flags validate knows include all of prometheus --help-long (when its binary is built)", function () {
+    const binary = process.env.PROMETHEUS_BINARY;
+    if (!binary || !existsSync(binary)) this.skip();
+    const help = run(binary!, ["--help-long"]);
+    const listed = [...`${help.stdout}${help.stderr}`.matchAll(/^\s+(?:-\w, )?--(?:\[no-\])?([a-z][\w.-]*)/gm)].map((m) => m[1]!);
+    // Every flag it lists is known (hidden ones, which it also parses, are not listed).
+    expect(listed.length).to.be.greaterThan(40);
+    expect(prometheusServerFlags()).to.include.members(listed);
   });
 
   for (const [program, envName, owner] of [["Prometheus", "PROMETHEUS_BINARY", "prometheus"], ["Alertmanager", "ALERTMANAGER_BINARY", "alertmanager"]] as const) {

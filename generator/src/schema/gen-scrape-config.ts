@@ -395,6 +395,15 @@ export function buildScrapeConfigSchema(prometheusDir: string, commonDir: string
   scrape.properties = Object.fromEntries(Object.entries(props).sort(([a], [b]) => a.localeCompare(b)));
   (scrape.properties as Record<string, Schema>).job_name = { type: "string", minLength: 1 };
   scrape.description = `One Prometheus scrape_config as Prometheus reads it (snake_case), with every service discovery the pinned Prometheus compiles in: ${discoveries.sort().join(", ")}.`;
+  // The flags the prometheus binary parses (kingpin refuses any other): validate checks
+  // prometheus.extraArgs against them. Its own flags, and the logging flags of prometheus/common.
+  const mainSources = goFiles(join(prometheusDir, "cmd", "prometheus")).map((file) => stripComments(readFileSync(file, "utf8"))).join("\n");
+  const flags = new Set([...mainSources.matchAll(/(?:\bFlag|OnlyFlag)\(\s*(?:a,\s*)?"([^"]+)"/g)].map((m) => m[1]!));
+  if (!/promslogflag\.AddFlags\(/.test(mainSources)) throw new Error("cmd/prometheus no longer calls promslogflag.AddFlags: check its flags");
+  for (const [name, constant] of pkgOf(`${COMMON}/promslog/flag`).consts) if (/FlagName$/.test(name)) flags.add(constant.value);
+  for (const builtin of ["help", "help-long", "help-man", "version"]) flags.add(builtin); // kingpin's own
+  NAMED[`${PREFIX}ServerFlag`] = { title: "PrometheusServerFlag", description: "A command-line flag of the prometheus binary (without dashes).", type: "string", enum: [...flags].sort() };
+
   const sorted = Object.fromEntries(Object.entries({ ...definitions, ...NAMED }).sort(([a], [b]) => a.localeCompare(b)));
   return {
     $schema: "http://json-schema.org/draft-07/schema#",

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { paths, repoRoot } from "../paths.js";
 import type { Findings } from "./findings.js";
+import { suggestion } from "./schema-errors.js";
 
 export interface ChartFlags {
   /** Values path of the extraArgs owner, e.g. ["prometheus"] or ["exporters", "nodeExporter"]. */
@@ -67,6 +68,13 @@ function insideRange(lines: string[], at: number): boolean {
 }
 
 let cached: ChartFlags[] | undefined;
+let serverFlags: string[] | undefined;
+
+/** The flags the pinned prometheus binary parses, generated from its sources with the scrape_config schema. */
+export function prometheusServerFlags(): string[] {
+  const schema = JSON.parse(readFileSync(join(paths.schemas, "prometheus-scrape-config.schema.json"), "utf8")) as { definitions: Record<string, { enum?: string[] }> };
+  return schema.definitions.promRawServerFlag?.enum ?? [];
+}
 
 /** Errors for extraArgs keys that repeat a flag the chart already passes. */
 export function checkExtraArgs(values: Record<string, unknown>, findings: Findings, flags: ChartFlags[] = (cached ??= chartFlags())): void {
@@ -77,7 +85,16 @@ export function checkExtraArgs(values: Record<string, unknown>, findings: Findin
     const owner = rest.reduce<Record<string, unknown> | undefined>((node, key) => node?.[key] as Record<string, unknown> | undefined, componentValues);
     if (owner && owner.enabled === false) continue;
     for (const key of Object.keys((owner?.extraArgs as Record<string, string> | undefined) ?? {})) {
-      if (!entry.flags.has(key) || entry.repeatable.has(key) || entry.overridable.has(key)) continue;
+      // kingpin also reads a boolean flag X as --no-X.
+      const flag = key.startsWith("no-") && entry.flags.has(key.slice(3)) ? key.slice(3) : key;
+      if (entry.owner.join(".") === "prometheus") {
+        const known = (serverFlags ??= prometheusServerFlags());
+        if (known.length > 0 && !known.includes(flag) && !(key.startsWith("no-") && known.includes(key.slice(3)))) {
+          findings.add("error", [...entry.owner, "extraArgs", key], `--${key} is not a flag of the pinned Prometheus, which would refuse to start${suggestion(key, known)}`, undefined, true);
+          continue;
+        }
+      }
+      if (!entry.flags.has(flag) || entry.repeatable.has(flag) || entry.overridable.has(flag)) continue;
       findings.add("error", [...entry.owner, "extraArgs", key], `--${key} is already passed by the chart (${entry.template}); a flag given twice stops the program at start ("cannot be repeated")`, undefined, true);
     }
   }
