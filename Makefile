@@ -80,6 +80,17 @@ $(OPERATOR_CRDS)/.installed:
 	@chmod u+w $(OPERATOR_CRDS)/*.yaml && touch $@
 # --- end Prometheus Operator CRDs ---
 
+# --- Prometheus' sources: the raw scrape_config schema is generated from its Go structs, and
+# the tests judge it on its documentation/examples. prometheus/common at the version its go.mod requires.
+go_module_dir = $(shell go mod download -json $(1) | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).Dir')
+PROMETHEUS_MODULE_DIR = $(call go_module_dir,$(call version,tools.promtool.module)@$(PROMTOOL_VERSION))
+PROMETHEUS_COMMON_DIR = $(call go_module_dir,github.com/prometheus/common@$(shell awk '$$1 == "github.com/prometheus/common" { print $$2 }' $(PROMETHEUS_MODULE_DIR)/go.mod))
+
+.PHONY: scrape-config-schema
+scrape-config-schema: build ## regenerate schemas/prometheus-scrape-config.schema.json from Prometheus' Go sources
+	node dist/generator/src/schema/gen-scrape-config.js $(PROMETHEUS_MODULE_DIR) $(PROMETHEUS_COMMON_DIR)
+# --- end Prometheus' sources ---
+
 # --- cyclonus: the render tests ask it whether each documented network path is allowed ---
 CYCLONUS_VERSION := $(call version,tools.cyclonus.version)
 CYCLONUS := $(BIN)/cyclonus-$(CYCLONUS_VERSION)
@@ -209,6 +220,8 @@ cluster-down: ## stop the cluster of cluster-up
 
 # --- Tests: one target per validation layer ---------------------------------------------
 TEST_ENV := HELM=$(HELM) CT=$(CT) CT_CONFIG_DIR=$(CT_CONFIG) PROMTOOL=$(PROMTOOL) AMTOOL=$(AMTOOL) KUBERNETES_VALIDATE=$(VENV)/bin/kubernetes-validate K8S_MINOR=$(K8S_MINOR) PROMETHEUS_OPERATOR_CRDS=$(OPERATOR_CRDS) CYCLONUS=$(CYCLONUS)
+# Only the semantics layer reads Prometheus' sources (go mod download runs when it is used).
+SEMANTICS_ENV = PROMETHEUS_MODULE_DIR=$(PROMETHEUS_MODULE_DIR) PROMETHEUS_COMMON_DIR=$(PROMETHEUS_COMMON_DIR) PROMETHEUS_BINARY=$(BIN)/prometheus-$(PROMTOOL_VERSION) ALERTMANAGER_BINARY=$(BIN)/alertmanager-$(AMTOOL_VERSION)
 
 .PHONY: test-unit
 test-unit: build ## generator functions
@@ -224,7 +237,7 @@ test-render: build tools ## helm lint, helm template, ct lint, strict Kubernetes
 
 .PHONY: test-semantics
 test-semantics: build tools ## promtool and amtool on the rendered configs
-	$(TEST_ENV) $(MOCHA) --timeout 120000 'dist/test/semantics/**/*.test.js'
+	$(TEST_ENV) $(SEMANTICS_ENV) $(MOCHA) --timeout 120000 'dist/test/semantics/**/*.test.js'
 
 .PHONY: test-receiver
 test-receiver: build ## the alert receiver over real HTTP

@@ -59,13 +59,17 @@ export function valueRows(root: JsonSchema, schema: JsonSchema, prefix: string, 
   return rows;
 }
 
+// Prometheus' own scrape_config (schemas/prometheus-scrape-config.schema.json) is documented by
+// Prometheus; its dozens of discovery types would swamp this page.
+const UPSTREAM_DOCUMENTED = /^promRaw/;
+
 /** Object types reached through lists and maps get a table of their own. */
 function noteTypes(root: JsonSchema, schema: JsonSchema, types: Set<string>): void {
   const resolved = resolveRef(root, schema);
   for (const inner of [resolved.items, resolved.additionalProperties]) {
     if (!inner || typeof inner !== "object") continue;
     const name = refName(inner as JsonSchema);
-    if (name && resolveRef(root, inner as JsonSchema).properties && !types.has(name)) {
+    if (name && !UPSTREAM_DOCUMENTED.test(name) && resolveRef(root, inner as JsonSchema).properties && !types.has(name)) {
       types.add(name);
       for (const property of Object.values((resolveRef(root, inner as JsonSchema).properties ?? {}) as Record<string, JsonSchema>)) noteTypes(root, property, types);
     }

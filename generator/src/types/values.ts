@@ -36,6 +36,18 @@ export type ScrapeJob1 = {
  */
 export type LabelName = string;
 /**
+ * A Prometheus duration, e.g. 30s, 5m, 1h30m.
+ */
+export type PrometheusDuration = string;
+/**
+ * A size with a unit (B, KB, MB, GB, ... or KiB, MiB, ...), e.g. 10MB; 0 means no limit.
+ */
+export type PrometheusByteSize = string;
+/**
+ * One of replace, keep, drop, hashmod, labelmap, labeldrop, labelkeep, lowercase, uppercase, keepequal, dropequal (any case).
+ */
+export type PrometheusRelabelAction = string;
+/**
  * An Alertmanager matcher, e.g. severity="critical" or team=~"db|infra".
  */
 export type Matcher = string;
@@ -266,11 +278,17 @@ export interface PrometheusValues {
   extraArgs?: ExtraArgs;
   podAnnotations?: Annotations;
   /**
-   * Raw Prometheus scrape_config entries appended as written (checked by promtool at test time); standalone mode. Prefer scrapeJobs.
+   * Secrets mounted whole into the Prometheus container at /etc/prometheus/secrets/<name>/<key> (as the Prometheus Operator's spec.secrets), for extraScrapeConfigs that read files: bearer_token_file, tls_config ca_file/cert_file/key_file, password_file, credentials_file ...; standalone mode.
    */
-  extraScrapeConfigs?: {
-    job_name: string;
-  }[];
+  secretMounts?: string[];
+  /**
+   * ConfigMaps mounted whole into the Prometheus container at /etc/prometheus/configmaps/<name>/<key> (as the Prometheus Operator's spec.configMaps), e.g. for file_sd_configs target files of extraScrapeConfigs; standalone mode.
+   */
+  configMapMounts?: string[];
+  /**
+   * Raw Prometheus scrape_config entries (https://prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config), written as Prometheus reads them (snake_case) and appended as written; standalone mode. Every key Prometheus accepts, and only those; files they name must be ones the pod mounts (secretMounts, the service account). Prefer scrapeJobs.
+   */
+  extraScrapeConfigs?: PromRawScrapeConfig[];
 }
 /**
  * A container image. Defaults to the pinned image of versions.json; to use your own build, set repository and tag and list its platforms so the architecture check still works.
@@ -657,6 +675,1014 @@ export interface PrometheusOperator {
  */
 export interface ExtraArgs {
   [k: string]: string | undefined;
+}
+/**
+ * One Prometheus scrape_config as Prometheus reads it (snake_case), with every service discovery the pinned Prometheus compiles in: aws, azure, consul, digitalocean, dns, docker, dockerswarm, ec2, ecs, elasticache, eureka, file, gce, hetzner, http, ionos, kubernetes, kuma, lightsail, linode, marathon, msk, nerve, nomad, oci, openstack, outscale, ovhcloud, puppetdb, rds, scaleway, serverset, stackit, triton, uyuni, vultr.
+ */
+export interface PromRawScrapeConfig {
+  always_scrape_classic_histograms?: boolean;
+  authorization?: PromRawAuthorization;
+  aws_sd_configs?: PromRawAwsSDConfig[] | null;
+  azure_sd_configs?: PromRawAzureSDConfig[] | null;
+  basic_auth?: PromRawBasicAuth;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  body_size_limit?: PrometheusByteSize;
+  consul_sd_configs?: PromRawConsulSDConfig[] | null;
+  convert_classic_histograms_to_nhcb?: boolean;
+  digitalocean_sd_configs?: PromRawDigitaloceanSDConfig[] | null;
+  dns_sd_configs?: PromRawDnsSDConfig[] | null;
+  docker_sd_configs?: PromRawMobyDockerSDConfig[] | null;
+  dockerswarm_sd_configs?: PromRawMobyDockerSwarmSDConfig[] | null;
+  ec2_sd_configs?: PromRawAwsEC2SDConfig[] | null;
+  ecs_sd_configs?: PromRawAwsECSSDConfig[] | null;
+  elasticache_sd_configs?: PromRawAwsElasticacheSDConfig[] | null;
+  enable_compression?: boolean;
+  enable_http2?: boolean;
+  eureka_sd_configs?: PromRawEurekaSDConfig[] | null;
+  extra_scrape_metrics?: boolean;
+  fallback_scrape_protocol?:
+    | "PrometheusProto"
+    | "PrometheusText0.0.4"
+    | "PrometheusText1.0.0"
+    | "OpenMetricsText0.0.1"
+    | "OpenMetricsText1.0.0"
+    | "OpenMetricsText2.0.0";
+  file_sd_configs?: PromRawFileSDConfig[] | null;
+  follow_redirects?: boolean;
+  gce_sd_configs?: PromRawGceSDConfig[] | null;
+  hetzner_sd_configs?: PromRawHetznerSDConfig[] | null;
+  honor_labels?: boolean;
+  honor_timestamps?: boolean;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+  http_sd_configs?: PromRawHttpSDConfig[] | null;
+  ionos_sd_configs?: PromRawIonosSDConfig[] | null;
+  job_name: string;
+  keep_dropped_targets?: number;
+  kubernetes_sd_configs?: PromRawKubernetesSDConfig[] | null;
+  kuma_sd_configs?: PromRawXdsSDConfig[] | null;
+  label_limit?: number;
+  label_name_length_limit?: number;
+  label_value_length_limit?: number;
+  lightsail_sd_configs?: PromRawAwsLightsailSDConfig[] | null;
+  linode_sd_configs?: PromRawLinodeSDConfig[] | null;
+  marathon_sd_configs?: PromRawMarathonSDConfig[] | null;
+  metric_name_escaping_scheme?: string;
+  metric_name_validation_scheme?: "" | "legacy" | "utf8";
+  metric_relabel_configs?: PromRawRelabelConfig[] | null;
+  metrics_path?: string;
+  msk_sd_configs?: PromRawAwsMSKSDConfig[] | null;
+  native_histogram_bucket_limit?: number;
+  native_histogram_min_bucket_factor?: number;
+  nerve_sd_configs?: PromRawZookeeperNerveSDConfig[] | null;
+  no_proxy?: string;
+  nomad_sd_configs?: PromRawNomadSDConfig[] | null;
+  oauth2?: PromRawOAuth2;
+  oci_sd_configs?: PromRawOciSDConfig[] | null;
+  openstack_sd_configs?: PromRawOpenstackSDConfig[] | null;
+  outscale_sd_configs?: PromRawOutscaleSDConfig[] | null;
+  ovhcloud_sd_configs?: PromRawOvhcloudSDConfig[] | null;
+  params?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  proxy_from_environment?: boolean;
+  proxy_url?: string;
+  puppetdb_sd_configs?: PromRawPuppetdbSDConfig[] | null;
+  rds_sd_configs?: PromRawAwsRDSSDConfig[] | null;
+  relabel_configs?: PromRawRelabelConfig[] | null;
+  sample_limit?: number;
+  scaleway_sd_configs?: PromRawScalewaySDConfig[] | null;
+  scheme?: string;
+  scrape_failure_log_file?: string;
+  scrape_interval?: PrometheusDuration;
+  scrape_native_histograms?: boolean;
+  scrape_protocols?:
+    | (
+        | "PrometheusProto"
+        | "PrometheusText0.0.4"
+        | "PrometheusText1.0.0"
+        | "OpenMetricsText0.0.1"
+        | "OpenMetricsText1.0.0"
+        | "OpenMetricsText2.0.0"
+      )[]
+    | null;
+  scrape_timeout?: PrometheusDuration;
+  serverset_sd_configs?: PromRawZookeeperServersetSDConfig[] | null;
+  stackit_sd_configs?: PromRawStackitSDConfig[] | null;
+  static_configs?:
+    | {
+        targets?: string[] | null;
+        labels?: {
+          [k: string]: string | undefined;
+        } | null;
+      }[]
+    | null;
+  target_limit?: number;
+  tls_config?: PromRawTLSConfig;
+  track_timestamps_staleness?: boolean;
+  triton_sd_configs?: PromRawTritonSDConfig[] | null;
+  uyuni_sd_configs?: PromRawUyuniSDConfig[] | null;
+  vultr_sd_configs?: PromRawVultrSDConfig[] | null;
+}
+export interface PromRawAuthorization {
+  type?: string;
+  credentials?: string;
+  credentials_file?: string;
+}
+export interface PromRawAwsSDConfig {
+  role?: "ec2" | "ecs" | "elasticache" | "lightsail" | "msk" | "rds";
+  region?: string;
+  endpoint?: string;
+  access_key?: string;
+  secret_key?: string;
+  profile?: string;
+  role_arn?: string;
+  external_id?: string;
+  refresh_interval?: PrometheusDuration;
+  port?: number;
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+  filters?: PromRawAwsFilter[] | null;
+  clusters?: string[] | null;
+}
+export interface PromRawBasicAuth {
+  username?: string;
+  username_file?: string;
+  password?: string;
+  password_file?: string;
+}
+export interface PromRawOAuth2 {
+  client_id?: string;
+  client_secret?: string;
+  client_secret_file?: string;
+  client_certificate_key_id?: string;
+  client_certificate_key?: string;
+  client_certificate_key_file?: string;
+  grant_type?: string;
+  signature_algorithm?: string;
+  iss?: string;
+  audience?: string;
+  claims?: {
+    [k: string]: unknown | undefined;
+  } | null;
+  scopes?: string[] | null;
+  token_url?: string;
+  endpoint_params?: {
+    [k: string]: string | undefined;
+  } | null;
+  tls_config?: PromRawTLSConfig;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+}
+export interface PromRawTLSConfig {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  ca_file?: string;
+  cert_file?: string;
+  key_file?: string;
+  server_name?: string;
+  insecure_skip_verify?: boolean;
+  min_version?: "TLS10" | "TLS11" | "TLS12" | "TLS13";
+  max_version?: "TLS10" | "TLS11" | "TLS12" | "TLS13";
+}
+export interface PromRawHeader {
+  values?: string[] | null;
+  secrets?: string[] | null;
+  files?: string[] | null;
+}
+export interface PromRawAwsFilter {
+  name?: string;
+  values?: string[] | null;
+}
+export interface PromRawAzureSDConfig {
+  environment?: string;
+  port?: number;
+  subscription_id?: string;
+  tenant_id?: string;
+  client_id?: string;
+  client_secret?: string;
+  refresh_interval?: PrometheusDuration;
+  authentication_method?: string;
+  resource_group?: string;
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+}
+export interface PromRawConsulSDConfig {
+  server?: string;
+  path_prefix?: string;
+  token?: string;
+  datacenter?: string;
+  namespace?: string;
+  partition?: string;
+  tag_separator?: string;
+  scheme?: string;
+  username?: string;
+  password?: string;
+  allow_stale?: boolean;
+  refresh_interval?: PrometheusDuration;
+  services?: string[] | null;
+  tags?: string[] | null;
+  node_meta?: {
+    [k: string]: string | undefined;
+  } | null;
+  filter?: string;
+  health_filter?: string;
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+}
+export interface PromRawDigitaloceanSDConfig {
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+  refresh_interval?: PrometheusDuration;
+  port?: number;
+  role?: "droplets" | "databases";
+}
+export interface PromRawDnsSDConfig {
+  names?: string[] | null;
+  refresh_interval?: PrometheusDuration;
+  type?: string;
+  port?: number;
+}
+export interface PromRawMobyDockerSDConfig {
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+  host?: string;
+  port?: number;
+  filters?: PromRawMobyFilter[] | null;
+  host_networking_host?: string;
+  refresh_interval?: PrometheusDuration;
+  match_first_network?: boolean;
+}
+export interface PromRawMobyFilter {
+  name?: string;
+  values?: string[] | null;
+}
+export interface PromRawMobyDockerSwarmSDConfig {
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+  host?: string;
+  role?: string;
+  port?: number;
+  filters?: PromRawMobyFilter[] | null;
+  refresh_interval?: PrometheusDuration;
+}
+export interface PromRawAwsEC2SDConfig {
+  endpoint?: string;
+  region?: string;
+  access_key?: string;
+  secret_key?: string;
+  profile?: string;
+  role_arn?: string;
+  external_id?: string;
+  refresh_interval?: PrometheusDuration;
+  port?: number;
+  filters?: PromRawAwsFilter[] | null;
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+}
+export interface PromRawAwsECSSDConfig {
+  region?: string;
+  endpoint?: string;
+  access_key?: string;
+  secret_key?: string;
+  profile?: string;
+  role_arn?: string;
+  external_id?: string;
+  clusters?: string[] | null;
+  port?: number;
+  refresh_interval?: PrometheusDuration;
+  request_concurrency?: number;
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+}
+export interface PromRawAwsElasticacheSDConfig {
+  region?: string;
+  endpoint?: string;
+  access_key?: string;
+  secret_key?: string;
+  profile?: string;
+  role_arn?: string;
+  external_id?: string;
+  clusters?: string[] | null;
+  port?: number;
+  refresh_interval?: PrometheusDuration;
+  request_concurrency?: number;
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+}
+export interface PromRawEurekaSDConfig {
+  server?: string;
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+  refresh_interval?: PrometheusDuration;
+}
+export interface PromRawFileSDConfig {
+  files?: string[] | null;
+  refresh_interval?: PrometheusDuration;
+}
+export interface PromRawGceSDConfig {
+  project?: string;
+  zone?: string;
+  filter?: string;
+  refresh_interval?: PrometheusDuration;
+  port?: number;
+  tag_separator?: string;
+}
+export interface PromRawHetznerSDConfig {
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+  refresh_interval?: PrometheusDuration;
+  port?: number;
+  role?: "robot" | "hcloud";
+  label_selector?: string;
+}
+export interface PromRawHttpSDConfig {
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+  refresh_interval?: PrometheusDuration;
+  url?: string;
+}
+export interface PromRawIonosSDConfig {
+  datacenter_id?: string;
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+  refresh_interval?: PrometheusDuration;
+  port?: number;
+}
+export interface PromRawKubernetesSDConfig {
+  api_server?: string;
+  role?: "node" | "pod" | "service" | "endpoints" | "endpointslice" | "ingress";
+  kubeconfig_file?: string;
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+  namespaces?: PromRawKubernetesNamespaceDiscovery;
+  selectors?: PromRawKubernetesSelectorConfig[] | null;
+  attach_metadata?: PromRawKubernetesAttachMetadataConfig;
+}
+export interface PromRawKubernetesNamespaceDiscovery {
+  own_namespace?: boolean;
+  names?: string[] | null;
+}
+export interface PromRawKubernetesSelectorConfig {
+  role?: "node" | "pod" | "service" | "endpoints" | "endpointslice" | "ingress";
+  label?: string;
+  field?: string;
+}
+export interface PromRawKubernetesAttachMetadataConfig {
+  node?: boolean;
+  namespace?: boolean;
+  deployment?: boolean;
+  job?: boolean;
+  cronjob?: boolean;
+}
+export interface PromRawXdsSDConfig {
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+  refresh_interval?: PrometheusDuration;
+  fetch_timeout?: PrometheusDuration;
+  server?: string;
+  client_id?: string;
+}
+export interface PromRawAwsLightsailSDConfig {
+  endpoint?: string;
+  region?: string;
+  access_key?: string;
+  secret_key?: string;
+  profile?: string;
+  role_arn?: string;
+  external_id?: string;
+  refresh_interval?: PrometheusDuration;
+  port?: number;
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+}
+export interface PromRawLinodeSDConfig {
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+  refresh_interval?: PrometheusDuration;
+  port?: number;
+  tag_separator?: string;
+  region?: string;
+}
+export interface PromRawMarathonSDConfig {
+  servers?: string[] | null;
+  refresh_interval?: PrometheusDuration;
+  auth_token?: string;
+  auth_token_file?: string;
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+}
+export interface PromRawRelabelConfig {
+  source_labels?: string[] | null;
+  separator?: string;
+  /**
+   * An RE2 regular expression, anchored at both ends.
+   */
+  regex?: string;
+  modulus?: number;
+  target_label?: string;
+  replacement?: string;
+  action?: PrometheusRelabelAction;
+}
+export interface PromRawAwsMSKSDConfig {
+  region?: string;
+  endpoint?: string;
+  access_key?: string;
+  secret_key?: string;
+  profile?: string;
+  role_arn?: string;
+  external_id?: string;
+  clusters?: string[] | null;
+  port?: number;
+  refresh_interval?: PrometheusDuration;
+  request_concurrency?: number;
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+}
+export interface PromRawZookeeperNerveSDConfig {
+  servers?: string[] | null;
+  paths?: string[] | null;
+  timeout?: PrometheusDuration;
+}
+export interface PromRawNomadSDConfig {
+  allow_stale?: boolean;
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+  namespace?: string;
+  refresh_interval?: PrometheusDuration;
+  region?: string;
+  server?: string;
+  tag_separator?: string;
+}
+export interface PromRawOciSDConfig {
+  auth?: string;
+  tenancy?: string;
+  user?: string;
+  fingerprint?: string;
+  key_file?: string;
+  key_passphrase?: string;
+  key_passphrase_file?: string;
+  region?: string;
+  compartments?: string[] | null;
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+  port?: number;
+  refresh_interval?: PrometheusDuration;
+}
+export interface PromRawOpenstackSDConfig {
+  identity_endpoint?: string;
+  username?: string;
+  userid?: string;
+  password?: string;
+  project_name?: string;
+  project_id?: string;
+  domain_name?: string;
+  domain_id?: string;
+  application_credential_name?: string;
+  application_credential_id?: string;
+  application_credential_secret?: string;
+  role?: "hypervisor" | "instance" | "loadbalancer";
+  region?: string;
+  refresh_interval?: PrometheusDuration;
+  port?: number;
+  all_tenants?: boolean;
+  tls_config?: PromRawTLSConfig;
+  availability?: string;
+}
+export interface PromRawOutscaleSDConfig {
+  endpoint?: string;
+  region?: string;
+  access_key?: string;
+  secret_key?: string;
+  secret_key_file?: string;
+  refresh_interval?: PrometheusDuration;
+  port?: number;
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+}
+export interface PromRawOvhcloudSDConfig {
+  endpoint?: string;
+  application_key?: string;
+  application_secret?: string;
+  consumer_key?: string;
+  refresh_interval?: PrometheusDuration;
+  service?: string;
+}
+export interface PromRawPuppetdbSDConfig {
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+  refresh_interval?: PrometheusDuration;
+  url?: string;
+  query?: string;
+  include_parameters?: boolean;
+  port?: number;
+}
+export interface PromRawAwsRDSSDConfig {
+  region?: string;
+  endpoint?: string;
+  access_key?: string;
+  secret_key?: string;
+  profile?: string;
+  role_arn?: string;
+  external_id?: string;
+  clusters?: string[] | null;
+  port?: number;
+  refresh_interval?: PrometheusDuration;
+  filters?: PromRawAwsFilter[] | null;
+  request_concurrency?: number;
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+}
+export interface PromRawScalewaySDConfig {
+  project_id?: string;
+  api_url?: string;
+  zone?: string;
+  access_key?: string;
+  secret_key?: string;
+  secret_key_file?: string;
+  name_filter?: string;
+  tags_filter?: string[] | null;
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+  refresh_interval?: PrometheusDuration;
+  port?: number;
+  role?: "instance" | "baremetal";
+}
+export interface PromRawZookeeperServersetSDConfig {
+  servers?: string[] | null;
+  paths?: string[] | null;
+  timeout?: PrometheusDuration;
+}
+export interface PromRawStackitSDConfig {
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+  project?: string;
+  refresh_interval?: PrometheusDuration;
+  port?: number;
+  region?: string;
+  endpoint?: string;
+  service_account_key?: string;
+  private_key?: string;
+  service_account_key_path?: string;
+  private_key_path?: string;
+  credentials_file_path?: string;
+}
+export interface PromRawTritonSDConfig {
+  account?: string;
+  role?: string;
+  dns_suffix?: string;
+  endpoint?: string;
+  groups?: string[] | null;
+  port?: number;
+  refresh_interval?: PrometheusDuration;
+  tls_config?: PromRawTLSConfig;
+  version?: number;
+}
+export interface PromRawUyuniSDConfig {
+  server?: string;
+  username?: string;
+  password?: string;
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+  entitlement?: string;
+  separator?: string;
+  refresh_interval?: PrometheusDuration;
+}
+export interface PromRawVultrSDConfig {
+  basic_auth?: PromRawBasicAuth;
+  authorization?: PromRawAuthorization;
+  oauth2?: PromRawOAuth2;
+  bearer_token?: string;
+  bearer_token_file?: string;
+  tls_config?: PromRawTLSConfig;
+  follow_redirects?: boolean;
+  enable_http2?: boolean;
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: {
+    [k: string]: string[] | null | undefined;
+  } | null;
+  http_headers?: {
+    [k: string]: PromRawHeader | undefined;
+  } | null;
+  refresh_interval?: PrometheusDuration;
+  port?: number;
 }
 /**
  * Alertmanager, highly available: replicas gossip over TCP and UDP on the cluster port and deduplicate notifications.

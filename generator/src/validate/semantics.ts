@@ -7,6 +7,7 @@ import { byteSizeBytes } from "../byte-size.js";
 import { durationSeconds } from "../duration.js";
 import type { Image, PromstackValues } from "../types/values.js";
 import { checkAlertmanager } from "./alerting.js";
+import { checkExtraArgs } from "./chart-flags.js";
 import { Findings, type Segments } from "./findings.js";
 import { checkNetworkPolicies } from "./network-policies.js";
 import { checkReceivers } from "./receivers.js";
@@ -115,6 +116,7 @@ export function semanticProblems(values: PromstackValues, catalogue: Catalogue, 
   checkGrafana(values, findings);
   checkAlertReceiverPaths(values, findings);
   checkScraping(values, findings);
+  checkExtraArgs(values as Record<string, unknown>, findings);
   if (values.exporters?.enabled) checkExporters(values.exporters, findings);
   checkNetworkPolicies(values, findings);
   return findings.problems;

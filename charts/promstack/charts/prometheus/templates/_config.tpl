@@ -12,9 +12,10 @@ through *_file fields.
 {{- printf "/etc/prometheus/secrets/%s/%s" .name .key -}}
 {{- end -}}
 
-{{/* Every Secret the config reads (scrape jobs and remote_write), as a sorted JSON list of names. */}}
+{{/* Every Secret the config reads (scrape jobs, remote_write, secretMounts), as a sorted JSON list of names. */}}
 {{- define "prometheus.secretNames" -}}
 {{- $names := dict -}}
+{{- range .Values.secretMounts }}{{ $_ := set $names . true }}{{ end -}}
 {{- range concat .Values.scrapeJobs .Values.remoteWrite -}}
 {{- range $ref := list (.tls | default dict).caSecret (.tls | default dict).certSecret (.tls | default dict).keySecret (.basicAuth | default dict).usernameSecret (.basicAuth | default dict).passwordSecret .bearerTokenSecret -}}
 {{- with $ref }}{{ $_ := set $names .name true }}{{ end -}}
