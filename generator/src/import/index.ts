@@ -107,10 +107,20 @@ function secretKeysIn(value: unknown, name: string, out = new Set<string>()): Se
   return out;
 }
 
+// Built once per process: an import validates its profile several times.
+let checker: { contract: ReturnType<typeof buildContract>["umbrella"]; validate: ReturnType<typeof compileContract>; validator: ReturnType<typeof createValidator> } | undefined;
+function contractChecker(): NonNullable<typeof checker> {
+  if (!checker) {
+    const catalogue = loadCatalogue();
+    const contract = buildContract(catalogue).umbrella;
+    checker = { contract, validate: compileContract(contract), validator: createValidator(contract, catalogue) };
+  }
+  return checker;
+}
+
 /** `promstack validate` on a profile text. */
 function validateText(text: string): Problem[] {
-  const catalogue = loadCatalogue();
-  const validator = createValidator(buildContract(catalogue).umbrella, catalogue);
+  const { validator } = contractChecker();
   const dir = mkdtempSync(join(tmpdir(), "promstack-import-"));
   try {
     const file = join(dir, "profile.yaml");
@@ -135,9 +145,7 @@ function headerComment(kinds: Array<{ file: string; kind: InputKind }>, sink: Se
  * is listed instead of written. Stops when `validate` finds no error.
  */
 function fitToContract(profile: ProfileBuilder, report: UnmappedReport): void {
-  const catalogue = loadCatalogue();
-  const contract = buildContract(catalogue).umbrella;
-  const validate = compileContract(contract);
+  const { contract, validate } = contractChecker();
   for (let round = 0; round < 200; round++) {
     const text = profile.toYaml("");
     const parsed = parseProfile("imported.yaml", text);
