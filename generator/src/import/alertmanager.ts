@@ -16,6 +16,9 @@ export function importAlertmanager(src: Src, ctx: ImportContext): void {
   if (value.global !== undefined) importGlobal(src.sub(["global"]), ctx);
   if (value.route !== undefined) importRoute(src.sub(["route"]), [...AM, "route"], ctx);
   if (Array.isArray(value.receivers)) importReceivers(src.sub(["receivers"]), ctx);
+  // The chart's default receiver "default" would be added to the source's; null removes it (Helm's idiom).
+  if (!Array.isArray(value.receivers) || !value.receivers.some((r) => isMapping(r) && r.name === "default"))
+    ctx.profile.setOptional([...AM, "receivers", "default"], null, "null: the chart's default receiver, which the source does not have.");
   if (value.inhibit_rules !== undefined) importInhibitRules(src.sub(["inhibit_rules"]), ctx);
   else ctx.profile.set([...AM, "inhibitRules"], [], src.where(), "The source has no inhibit_rules.");
   for (const key of ["time_intervals", "mute_time_intervals"]) if (Array.isArray(value[key])) importTimeIntervals(src.sub([key]), key, ctx);

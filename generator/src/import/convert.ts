@@ -23,7 +23,7 @@ const FREE_FORM = new Set(["headers", "details", "custom_fields", "attributes", 
 /** Keys that hold a credential inline, in any Alertmanager integration or in http_config. */
 const CREDENTIALS = new Set([
   "password", "auth_password", "auth_secret", "credentials", "bearer_token", "client_secret", "api_key", "api_secret",
-  "routing_key", "service_key", "user_key", "token", "bot_token", "token_id", "webhook_url", "alert_source_token",
+  "service_key", "user_key", "token", "bot_token", "token_id", "webhook_url", "alert_source_token",
   "secret_key", "key", "app_token",
   // Alertmanager's global section
   "slack_api_url", "slack_app_token", "smtp_auth_password", "smtp_auth_secret", "opsgenie_api_key", "victorops_api_key", "wechat_api_secret",
@@ -35,6 +35,8 @@ function isCredential(kind: string, key: string, value: unknown): boolean {
   if (typeof value !== "string") return false;
   if (CREDENTIALS.has(key)) return key !== "key" || /-----BEGIN/.test(value);
   if (key === "api_url" && kind === "slack") return true;
+  // PagerDuty's routing key is its integration key; VictorOps' routing_key only names a route.
+  if (key === "routing_key" && kind === "pagerduty") return true;
   if (key === "url" && (kind === "webhook" || kind === "incidentio")) return urlCarriesToken(value);
   return false;
 }

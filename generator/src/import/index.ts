@@ -156,6 +156,10 @@ function fitToContract(profile: ProfileBuilder, report: UnmappedReport): void {
     const paths = prunePaths(problems.map((p) => ({ path: parseDottedPath(p.path), message: p.message })));
     if (paths.length === 0) throw new Error(`internal: cannot fit the import to the contract: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
     for (const { path, message } of paths) {
+      if (profile.isOptional(path)) {
+        profile.delete(path);
+        continue;
+      }
       const where = profile.whereOf(path) ?? { file: "(import)", line: 0, key: keyPath(path) };
       report.add(where, `not expressible in this promstack contract (${keyPath(path)}: ${message})`);
       profile.delete(path);

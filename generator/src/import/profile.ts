@@ -13,6 +13,17 @@ const pathKey = (path: Path): string => JSON.stringify(path);
 export class ProfileBuilder {
   readonly values: Record<string, unknown> = {};
   private readonly meta = new Map<string, Meta>();
+  /** Values the import adds for equality with the source (not from it): dropped without a report if the contract refuses them. */
+  private readonly optional = new Set<string>();
+
+  setOptional(path: Path, value: unknown, comment: string): void {
+    this.set(path, value, undefined, comment);
+    this.optional.add(pathKey(path));
+  }
+
+  isOptional(path: Path): boolean {
+    return this.optional.has(pathKey(path));
+  }
 
   /** Sets a value, creating the mappings above it. */
   set(path: Path, value: unknown, where?: Where, comment?: string): void {
