@@ -90,6 +90,10 @@ export function importFiles(inputs: ImportInput[], options: ImportOptions = {}):
   for (const group of groupsColliding)
     profile.note(["rules", group], undefined, `"${group}" is also a built-in pack's group: its alerts are rendered in this group too (switch them off with enabled: false).`);
   fitToContract(profile, report);
+  for (const key of Object.keys(profile.values)) {
+    const value = profile.values[key];
+    if (value !== null && typeof value === "object" && Object.keys(value).length === 0) delete profile.values[key];
+  }
   sink.keepOnly(secretKeysIn(profile.values, sink.name));
   const yaml = profile.toYaml(headerComment(kinds, sink));
   const warnings = validateText(yaml).filter((p) => p.severity === "warning");
