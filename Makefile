@@ -91,6 +91,24 @@ scrape-config-schema: build ## regenerate schemas/prometheus-scrape-config.schem
 	node dist/generator/src/schema/gen-scrape-config.js $(PROMETHEUS_MODULE_DIR) $(PROMETHEUS_COMMON_DIR)
 # --- end Prometheus' sources ---
 
+# --- Import corpora: configurations written by others, for promstack import's round trip ---
+# Alertmanager's test and example configs and Prometheus' examples and rule test data, from
+# the modules of the promtool and amtool versions (kube-prometheus is not served by the proxy).
+IMPORT_CORPORA := $(TOOLS)/import-corpora-$(PROMTOOL_VERSION)-$(AMTOOL_VERSION)
+$(IMPORT_CORPORA)/.installed:
+	@rm -rf $(IMPORT_CORPORA) && mkdir -p $(IMPORT_CORPORA)/alertmanager $(IMPORT_CORPORA)/prometheus-examples $(IMPORT_CORPORA)/prometheus-rules
+	am=$$(go mod download -json github.com/prometheus/alertmanager@$(AMTOOL_VERSION) | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).Dir'); \
+	  cp "$$am"/config/testdata/*.good.yml "$$am"/doc/examples/simple.yml $(IMPORT_CORPORA)/alertmanager/
+	prom=$$(go mod download -json github.com/prometheus/prometheus@$(PROMTOOL_VERSION) | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).Dir'); \
+	  cp "$$prom"/documentation/examples/prometheus*.yml $(IMPORT_CORPORA)/prometheus-examples/; \
+	  for f in "$$prom"/model/rulefmt/testdata/*good*.yaml "$$prom"/model/rulefmt/testdata/test.yaml $$(grep -l '^groups:' "$$prom"/cmd/promtool/testdata/*.yml); do \
+	    cp "$$f" $(IMPORT_CORPORA)/prometheus-rules/$$(basename "$$(dirname "$$f")")-$$(basename "$$f"); done
+	@chmod -R u+w $(IMPORT_CORPORA) && touch $@
+
+.PHONY: import-corpora
+import-corpora: $(IMPORT_CORPORA)/.installed ## download the public configurations the import round trip is judged on
+# --- end import corpora ---
+
 # --- cyclonus: the render tests ask it whether each documented network path is allowed ---
 CYCLONUS_VERSION := $(call version,tools.cyclonus.version)
 CYCLONUS := $(BIN)/cyclonus-$(CYCLONUS_VERSION)
@@ -219,7 +237,7 @@ cluster-down: ## stop the cluster of cluster-up
 	CLUSTER_DIR=$(CLUSTER_DIR) scripts/cluster/down.sh
 
 # --- Tests: one target per validation layer ---------------------------------------------
-TEST_ENV := HELM=$(HELM) CT=$(CT) CT_CONFIG_DIR=$(CT_CONFIG) PROMTOOL=$(PROMTOOL) AMTOOL=$(AMTOOL) KUBERNETES_VALIDATE=$(VENV)/bin/kubernetes-validate K8S_MINOR=$(K8S_MINOR) PROMETHEUS_OPERATOR_CRDS=$(OPERATOR_CRDS) CYCLONUS=$(CYCLONUS)
+TEST_ENV := HELM=$(HELM) CT=$(CT) CT_CONFIG_DIR=$(CT_CONFIG) PROMTOOL=$(PROMTOOL) AMTOOL=$(AMTOOL) KUBERNETES_VALIDATE=$(VENV)/bin/kubernetes-validate K8S_MINOR=$(K8S_MINOR) PROMETHEUS_OPERATOR_CRDS=$(OPERATOR_CRDS) CYCLONUS=$(CYCLONUS) IMPORT_CORPORA=$(IMPORT_CORPORA)
 # Only the semantics layer reads Prometheus' sources (go mod download runs when it is used).
 SEMANTICS_ENV = PROMETHEUS_MODULE_DIR=$(PROMETHEUS_MODULE_DIR) PROMETHEUS_COMMON_DIR=$(PROMETHEUS_COMMON_DIR) PROMETHEUS_BINARY=$(BIN)/prometheus-$(PROMTOOL_VERSION) ALERTMANAGER_BINARY=$(BIN)/alertmanager-$(AMTOOL_VERSION)
 
@@ -236,7 +254,7 @@ test-render: build tools ## helm lint, helm template, ct lint, strict Kubernetes
 	$(TEST_ENV) $(MOCHA) --timeout 300000 'dist/test/render/**/*.test.js'
 
 .PHONY: test-semantics
-test-semantics: build tools ## promtool and amtool on the rendered configs
+test-semantics: build tools $(IMPORT_CORPORA)/.installed $(LIVE_HOST) ## promtool and amtool on the rendered configs
 	$(TEST_ENV) $(SEMANTICS_ENV) $(MOCHA) --timeout 120000 'dist/test/semantics/**/*.test.js'
 
 .PHONY: test-receiver

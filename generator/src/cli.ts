@@ -14,6 +14,8 @@ import { buildContract } from "./schema/contract.js";
 import { createValidator, type ValidationReport } from "./validate/index.js";
 import { formatProblem } from "./validate/problem.js";
 import { secretsExample } from "./secrets-example.js";
+import { importFiles, type ImportInput } from "./import/index.js";
+import { InputError, type InputKind } from "./import/source.js";
 import { writeFileAtomically, writeTreeAtomically } from "./write/atomic.js";
 
 interface Io {
@@ -32,6 +34,7 @@ Commands:
   generate    write charts/promstack from the schemas, templates and profiles
   validate    check profile values files against the contract and semantic rules
   flux        write Flux manifests (source, HelmRelease, values ConfigMap) for a profile
+  import      turn an alertmanager.yml, rule files, a prometheus.yml or kube-prometheus-stack values into a profile
 
 Options:
   -h, --help     show help (also: promstack <command> --help)
@@ -57,6 +60,38 @@ Prints every problem as file:line:col: path: message. Exits 1 when any error is 
 
 Options:
   -h, --help  show this help`,
+  import: `Usage: promstack import [<file>...] [--alertmanager <f>] [--rules <f>]... [--prometheus-rule <f>]
+                        [--prometheus <f>] [--kube-prometheus-stack <f>] [--output <profile.yaml>]
+                        [--secret-name <name>] [--allow-partial]
+
+Turns configuration a team already runs into a profile: an alertmanager.yml, Prometheus rule
+files, PrometheusRule objects, a prometheus.yml (with the rule files and scrape config files it
+names) and a kube-prometheus-stack values file. A file given without an option is recognised
+by its content (route:/receivers:, groups:, kind: PrometheusRule, scrape_configs:/global:,
+prometheus.prometheusSpec/alertmanager.alertmanagerSpec/defaultRules).
+
+The profile (YAML, with comments saying where each non-obvious value came from) goes to
+--output, or to standard output. Every source key the profile cannot carry is listed on
+standard error as file:line: key: reason; the profile is written either way, and the exit
+code is 1 unless --allow-partial.
+
+Credentials (passwords, API keys, tokens, routing keys, Slack webhook URLs, URLs carrying a
+token) never enter the profile: each becomes a key of one Secret, referenced as
+<field>Secret: {name, key}. The import prints the kubectl command that creates that Secret
+(to standard output with --output, else to standard error): a credential the source reads
+from a file (*_file) is taken from that file (--from-file); an inline one is spelled out
+(--from-literal), so treat the printed command as a secret.
+
+Options:
+  --alertmanager <f>           an alertmanager.yml
+  --rules <f>                  a Prometheus rule file (repeatable)
+  --prometheus-rule <f>        PrometheusRule objects (repeatable)
+  --prometheus <f>             a prometheus.yml
+  --kube-prometheus-stack <f>  kube-prometheus-stack values (repeatable)
+  --output <file>              write the profile there (default: standard output)
+  --secret-name <name>         the Secret credentials go to (default: promstack-imported)
+  --allow-partial              exit 0 even when some keys could not be mapped
+  -h, --help                   show this help`,
 };
 
 function version(): string {
@@ -177,6 +212,63 @@ function runFlux(args: string[], io: Io): number {
   return 0;
 }
 
+// --- promstack import (the mapping lives in ./import/) ---
+const IMPORT_KIND_OPTIONS: Record<string, InputKind> = {
+  alertmanager: "alertmanager",
+  rules: "rules",
+  "prometheus-rule": "prometheus-rule",
+  prometheus: "prometheus",
+  "kube-prometheus-stack": "kube-prometheus-stack",
+};
+
+function runImport(args: string[], io: Io): number {
+  const inputs: ImportInput[] = [];
+  let output: string | undefined;
+  let secretName: string | undefined;
+  let allowPartial = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "-h" || arg === "--help") return io.out(usage.import), 0;
+    if (arg === "--allow-partial") {
+      allowPartial = true;
+      continue;
+    }
+    if (!arg.startsWith("--")) {
+      inputs.push({ file: arg });
+      continue;
+    }
+    const [name, inline] = arg.slice(2).split("=", 2) as [string, string | undefined];
+    const value = inline ?? args[++i];
+    if (value === undefined) throw new UsageError(`option --${name} needs a value`);
+    if (name in IMPORT_KIND_OPTIONS) inputs.push({ file: value, kind: IMPORT_KIND_OPTIONS[name] });
+    else if (name === "output") output = value;
+    else if (name === "secret-name") secretName = value;
+    else throw new UsageError(`unknown option --${name}`);
+  }
+  if (inputs.length === 0) throw new UsageError("import needs at least one file");
+  if (secretName !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(secretName)) throw new UsageError(`--secret-name ${secretName} is not a Kubernetes Secret name`);
+  let result;
+  try {
+    result = importFiles(inputs, { secretName });
+  } catch (error) {
+    if (error instanceof InputError || (error as NodeJS.ErrnoException).code === "ENOENT") return io.err(`promstack import: ${(error as Error).message}`), 1;
+    throw error;
+  }
+  if (output === undefined) io.out(result.yaml.trimEnd());
+  else writeFileAtomically(resolve(output), result.yaml);
+  const unmapped = result.unmapped.lines();
+  for (const line of unmapped) io.err(line);
+  for (const warning of result.warnings) io.err(`${output ?? "(profile)"}:${formatProblem(warning).replace(/^[^:]*:/, "")}`);
+  const command = result.secrets.command();
+  if (command.length > 0) {
+    const print = output === undefined ? io.err : io.out;
+    print(`# ${result.secrets.size} credential(s) moved to the Secret ${result.secrets.name}; create it with:`);
+    for (const line of command) print(line);
+  }
+  io.err(`import: ${result.kinds.length} document(s), ${unmapped.length} unmapped key(s), ${result.secrets.size} credential(s)${output ? `; wrote ${output}` : ""}`);
+  return unmapped.length > 0 && !allowPartial ? 1 : 0;
+}
+
 export async function main(args: string[], io: Io = defaultIo): Promise<number> {
   const [command, ...rest] = args;
   try {
@@ -197,6 +289,8 @@ export async function main(args: string[], io: Io = defaultIo): Promise<number> 
         return runValidate(rest, io);
       case "flux":
         return runFlux(rest, io);
+      case "import":
+        return runImport(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -1,0 +1,156 @@
+// A kube-prometheus-stack values file: its common Prometheus and Alertmanager spec keys,
+// alertmanager.config, additionalPrometheusRulesMap, defaultRules.disabled, the image
+// registry and pull secrets. Its other keys are listed as unmapped.
+import { importAlertmanager } from "./alertmanager.js";
+import { unknownKeys, type ImportContext } from "./context.js";
+import { importScrapeConfigs } from "./prometheus.js";
+import { importRuleGroups } from "./rules.js";
+import { isMapping, type Path, type Src } from "./source.js";
+
+const NO_EQUIVALENT = (key: string) => `kube-prometheus-stack key ${key} has no promstack equivalent`;
+
+export function importKubePrometheusStack(src: Src, ctx: ImportContext, packAlerts: Map<string, string>): void {
+  const value = src.value as Record<string, unknown>;
+  if (isMapping(value.global)) {
+    const g = src.sub(["global"]);
+    const global = value.global;
+    if (typeof global.imageRegistry === "string" && global.imageRegistry) ctx.profile.set(["global", "imageRegistry"], global.imageRegistry, g.where(["imageRegistry"]));
+    if (Array.isArray(global.imagePullSecrets))
+      ctx.profile.set(["global", "imagePullSecrets"], global.imagePullSecrets.map((s) => (isMapping(s) ? String(s.name) : String(s))), g.where(["imagePullSecrets"]), "Secret names (kube-prometheus-stack takes {name: ...} objects).");
+    unknownKeys(ctx, g, ["imageRegistry", "imagePullSecrets"], (key) => NO_EQUIVALENT(`global.${key}`));
+  }
+  if (isMapping(value.prometheus)) importPrometheusSection(src.sub(["prometheus"]), ctx);
+  if (isMapping(value.alertmanager)) importAlertmanagerSection(src.sub(["alertmanager"]), ctx);
+  if (isMapping(value.additionalPrometheusRulesMap)) {
+    const map = src.sub(["additionalPrometheusRulesMap"]);
+    for (const [name, entry] of Object.entries(value.additionalPrometheusRulesMap)) {
+      if (isMapping(entry) && Array.isArray(entry.groups)) importRuleGroups(map.sub([name, "groups"]), ctx, `additionalPrometheusRulesMap.${name} (${src.file})`);
+      else ctx.report.add(map.where([name]), "an entry needs groups:");
+    }
+  }
+  if (isMapping(value.defaultRules)) importDefaultRules(src.sub(["defaultRules"]), ctx, packAlerts);
+  unknownKeys(ctx, src, ["global", "prometheus", "alertmanager", "additionalPrometheusRulesMap", "defaultRules"], NO_EQUIVALENT);
+}
+
+/** Scheduling, resources, replicas, retention and storage: the same keys in both specs. */
+function importPodSpec(spec: Src, target: Path, ctx: ImportContext, storageKey: string): string[] {
+  const value = spec.value as Record<string, unknown>;
+  const handled = ["replicas", "resources", "nodeSelector", "tolerations", "affinity", "priorityClassName", "externalUrl", "podAntiAffinity", storageKey];
+  if (typeof value.replicas === "number") ctx.profile.set([...target, "replicas"], value.replicas, spec.where(["replicas"]));
+  if (isMapping(value.resources) && Object.keys(value.resources).length) ctx.profile.set([...target, "resources"], value.resources, spec.where(["resources"]));
+  for (const key of ["nodeSelector", "tolerations", "affinity", "priorityClassName"]) {
+    const v = value[key];
+    if (v === undefined || v === null || v === "" || (isMapping(v) && Object.keys(v).length === 0) || (Array.isArray(v) && v.length === 0)) continue;
+    ctx.profile.set([...target, "scheduling", key], v, spec.where([key]));
+  }
+  if (typeof value.externalUrl === "string" && value.externalUrl) ctx.profile.set([...target, "externalUrl"], value.externalUrl, spec.where(["externalUrl"]));
+  if (value.podAntiAffinity === "soft" || value.podAntiAffinity === "hard" || value.podAntiAffinity === "")
+    ctx.profile.set([...target, "antiAffinity"], value.podAntiAffinity || "none", spec.where(["podAntiAffinity"]), "podAntiAffinity \"\" means none in kube-prometheus-stack.");
+  const storage = value[storageKey];
+  if (isMapping(storage)) {
+    const storageSrc = spec.sub([storageKey]);
+    const claim = isMapping(storage.volumeClaimTemplate) && isMapping(storage.volumeClaimTemplate.spec) ? storage.volumeClaimTemplate.spec : undefined;
+    if (claim) {
+      ctx.profile.set([...target, "persistence", "enabled"], true, storageSrc.where(["volumeClaimTemplate"]));
+      const size = isMapping(claim.resources) && isMapping(claim.resources.requests) ? claim.resources.requests.storage : undefined;
+      if (size !== undefined) ctx.profile.set([...target, "persistence", "size"], String(size), storageSrc.where(["volumeClaimTemplate", "spec", "resources", "requests", "storage"]));
+      if (typeof claim.storageClassName === "string") ctx.profile.set([...target, "persistence", "storageClass"], claim.storageClassName, storageSrc.where(["volumeClaimTemplate", "spec", "storageClassName"]));
+      if (Array.isArray(claim.accessModes)) ctx.profile.set([...target, "persistence", "accessModes"], claim.accessModes, storageSrc.where(["volumeClaimTemplate", "spec", "accessModes"]));
+      unknownKeys(ctx, storageSrc.sub(["volumeClaimTemplate", "spec"]), ["resources", "storageClassName", "accessModes"], (key) => `volume claim ${key} has no promstack equivalent`);
+      unknownKeys(ctx, storageSrc.sub(["volumeClaimTemplate"]), ["spec"], (key) => `volume claim ${key} has no promstack equivalent`);
+    } else if (storage.emptyDir !== undefined) ctx.profile.set([...target, "persistence", "enabled"], false, storageSrc.where(["emptyDir"]), "emptyDir storage: no volume claim.");
+    unknownKeys(ctx, storageSrc, ["volumeClaimTemplate", "emptyDir"], (key) => `storage ${key} has no promstack equivalent`);
+  }
+  return handled;
+}
+
+function importPrometheusSection(src: Src, ctx: ImportContext): void {
+  const value = src.value as Record<string, unknown>;
+  if (typeof value.enabled === "boolean") ctx.profile.set(["prometheus", "enabled"], value.enabled, src.where(["enabled"]));
+  if (isMapping(value.prometheusSpec)) {
+    const spec = src.sub(["prometheusSpec"]);
+    const s = value.prometheusSpec;
+    const handled = importPodSpec(spec, ["prometheus"], ctx, "storageSpec");
+    if (s.retention) ctx.profile.set(["prometheus", "retention", "time"], String(s.retention), spec.where(["retention"]));
+    if (s.retentionSize) ctx.profile.set(["prometheus", "retention", "size"], String(s.retentionSize), spec.where(["retentionSize"]));
+    for (const key of ["scrapeInterval", "scrapeTimeout", "evaluationInterval"]) if (s[key]) ctx.profile.set(["prometheus", key], String(s[key]), spec.where([key]));
+    if (isMapping(s.externalLabels) && Object.keys(s.externalLabels).length) ctx.profile.set(["prometheus", "externalLabels"], s.externalLabels, spec.where(["externalLabels"]));
+    if (Array.isArray(s.additionalScrapeConfigs)) importScrapeConfigs(spec.sub(["additionalScrapeConfigs"]), ctx);
+    else if (isMapping(s.additionalScrapeConfigs)) ctx.report.add(spec.where(["additionalScrapeConfigs"]), "scrape configs in a Secret: import that Secret's content with --prometheus");
+    if (Array.isArray(s.remoteWrite)) s.remoteWrite.forEach((_, i) => importOperatorRemoteWrite(spec.sub(["remoteWrite", i]), ctx));
+    if (isMapping(s.image) && typeof s.image.registry === "string")
+      ctx.report.add(spec.where(["image", "registry"]), "a registry for one component: promstack has global.imageRegistry for every image");
+    const known = [...handled, "retention", "retentionSize", "scrapeInterval", "scrapeTimeout", "evaluationInterval", "externalLabels", "additionalScrapeConfigs", "remoteWrite", "image"];
+    unknownKeys(ctx, spec, known, (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.${key}`));
+  }
+  unknownKeys(ctx, src, ["enabled", "prometheusSpec"], (key) => NO_EQUIVALENT(`prometheus.${key}`));
+}
+
+function importAlertmanagerSection(src: Src, ctx: ImportContext): void {
+  const value = src.value as Record<string, unknown>;
+  if (typeof value.enabled === "boolean") ctx.profile.set(["alertmanager", "enabled"], value.enabled, src.where(["enabled"]));
+  if (isMapping(value.config)) importAlertmanager(src.sub(["config"]), ctx);
+  if (isMapping(value.templateFiles))
+    for (const [name, content] of Object.entries(value.templateFiles)) {
+      const file = name.endsWith(".tmpl") ? name : `${name.replace(/[^A-Za-z0-9_.-]/g, "_")}.tmpl`;
+      ctx.profile.set(["alertmanager", "templates", file], String(content), src.where(["templateFiles", name]));
+    }
+  if (isMapping(value.alertmanagerSpec)) {
+    const spec = src.sub(["alertmanagerSpec"]);
+    const s = value.alertmanagerSpec;
+    const handled = importPodSpec(spec, ["alertmanager"], ctx, "storage");
+    if (s.retention) ctx.profile.set(["alertmanager", "retention"], String(s.retention), spec.where(["retention"]));
+    if (isMapping(s.image) && typeof s.image.registry === "string")
+      ctx.report.add(spec.where(["image", "registry"]), "a registry for one component: promstack has global.imageRegistry for every image");
+    unknownKeys(ctx, spec, [...handled, "retention", "image"], (key) => NO_EQUIVALENT(`alertmanager.alertmanagerSpec.${key}`));
+  }
+  unknownKeys(ctx, src, ["enabled", "config", "templateFiles", "alertmanagerSpec"], (key) => NO_EQUIVALENT(`alertmanager.${key}`));
+}
+
+/** The Operator's RemoteWriteSpec (camelCase, credentials as Secret key selectors) to prometheus.remoteWrite. */
+function importOperatorRemoteWrite(src: Src, ctx: ImportContext): void {
+  const value = src.value;
+  if (!isMapping(value)) return ctx.report.add(src.where(), "a remoteWrite entry must be a mapping");
+  const list = (ctx.profile.get(["prometheus", "remoteWrite"]) as unknown[] | undefined) ?? [];
+  const path: Path = ["prometheus", "remoteWrite", list.length];
+  const out: Record<string, unknown> = {};
+  const selector = (v: unknown) => (isMapping(v) && typeof v.name === "string" && typeof v.key === "string" ? { name: v.name, key: v.key } : undefined);
+  for (const [key, field] of Object.entries(value)) {
+    const where = src.where([key]);
+    if (["url", "name", "remoteTimeout", "headers"].includes(key)) out[key] = field;
+    else if (key === "writeRelabelConfigs" && Array.isArray(field))
+      out.writeRelabelings = field.map((rule) => (isMapping(rule) && typeof rule.action === "string" ? { ...rule, action: rule.action.toLowerCase() } : rule));
+    else if (key === "queueConfig") out.queue = field;
+    else if (key === "basicAuth" && isMapping(field)) out.basicAuth = { usernameSecret: selector(field.username), passwordSecret: selector(field.password) };
+    else if (key === "authorization" && isMapping(field) && selector(field.credentials)) out.bearerTokenSecret = selector(field.credentials);
+    else if (key === "tlsConfig" && isMapping(field)) {
+      const tls: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(field)) {
+        if ((k === "ca" || k === "cert") && isMapping(v) && selector(v.secret)) tls[`${k}Secret`] = selector(v.secret);
+        else if (k === "keySecret" && selector(v)) tls.keySecret = selector(v);
+        else tls[k] = v;
+      }
+      out.tls = tls;
+    } else {
+      out[key] = field;
+    }
+    ctx.profile.note([...path, key === "writeRelabelConfigs" ? "writeRelabelings" : key === "queueConfig" ? "queue" : key === "tlsConfig" ? "tls" : key === "authorization" ? "bearerTokenSecret" : key], where);
+  }
+  ctx.profile.set(path, out, src.where(), "From the Operator's remoteWrite (credentials were already Secret keys).");
+}
+
+/** defaultRules.disabled names kube-prometheus-stack alerts; a built-in pack alert of the same name is switched off. */
+function importDefaultRules(src: Src, ctx: ImportContext, packAlerts: Map<string, string>): void {
+  const value = src.value as Record<string, unknown>;
+  if (isMapping(value.disabled)) {
+    const disabled = src.sub(["disabled"]);
+    for (const [alert, off] of Object.entries(value.disabled)) {
+      if (off !== true) continue;
+      const pack = packAlerts.get(alert);
+      if (pack) ctx.profile.set(["rules", pack, alert, "enabled"], false, disabled.where([alert]), `defaultRules.disabled.${alert}: promstack's ${pack} pack has an alert of that name.`);
+      else ctx.report.add(disabled.where([alert]), "no built-in promstack alert of that name (kube-prometheus-stack's default rules are not promstack's packs)");
+    }
+  }
+  unknownKeys(ctx, src, ["disabled"], (key) => `defaultRules.${key}: kube-prometheus-stack's default rules are not promstack's packs; switch packs off with rules.<pack>.enabled`);
+}
+
