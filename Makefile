@@ -325,6 +325,11 @@ package: build $(HELM) ## reproducible chart archive and signed provenance in .w
 	HELM=$(HELM) node dist/generator/src/package/main.js --output $(DIST) \
 	  $(if $(SIGNING_KEY),--key "$(SIGNING_KEY)" --keyring "$(SIGNING_KEYRING)" $(if $(SIGNING_PASSPHRASE_FILE),--passphrase-file "$(SIGNING_PASSPHRASE_FILE)"),--throwaway-key $(DIST)/throwaway-key)
 
+.PHONY: cli-package
+cli-package: build ## the installable CLI: .work/cli/promstack-<version>.tgz (npm pack)
+	@mkdir -p $(WORK)/cli
+	npm pack --silent --pack-destination $(WORK)/cli
+
 .PHONY: actionlint
 actionlint: $(ACTIONLINT) ## check .github/workflows with actionlint (and shellcheck when installed)
 	$(ACTIONLINT) -no-color .github/workflows/*.y*ml

@@ -1,5 +1,5 @@
 // The promstack command line: generate the chart, validate profiles, write Flux manifests.
-import { readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadCatalogue } from "./catalogue.js";
 import { GENERATED_NOTICE, withHeader } from "./chart/header.js";
@@ -38,7 +38,7 @@ Commands:
 
 Options:
   -h, --help     show help (also: promstack <command> --help)
-  -v, --version  print the promstack version`,
+  -v, --version  print the promstack version and the chart version it validates against`,
   generate: `Usage: promstack generate [--output <dir>] [--profiles <dir>] [--runbooks <dir>]
 
 Writes the umbrella chart: Chart.yaml, values.yaml and values.schema.json from schemas/,
@@ -98,6 +98,12 @@ function version(): string {
   return (JSON.parse(readFileSync(paths.packageJson, "utf8")) as { version: string }).version;
 }
 
+/** What --version prints: the CLI, the chart it validates against, and the programs that chart deploys. */
+function versionLine(): string {
+  const { images } = loadCatalogue();
+  return `promstack ${version()} (chart promstack ${version()}; Prometheus ${images.prometheus!.tag}, Alertmanager ${images.alertmanager!.tag})`;
+}
+
 class UsageError extends Error {}
 
 function parseOptions(args: string[], known: string[]): { options: Map<string, string>; positional: string[]; help: boolean } {
@@ -154,6 +160,8 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   const { options, positional, help } = parseOptions(args, ["output", "profiles", "runbooks"]);
   if (help) return io.out(usage.generate), 0;
   if (positional.length > 0) throw new UsageError(`generate takes no arguments (got ${positional.join(" ")})`);
+  // The installed package ships the generated chart, not the generator's sources.
+  if (!existsSync(paths.assets)) throw new Error(`generate runs in a promstack source checkout (${paths.assets} is missing); this installation validates against the chart it ships in ${paths.chart}`);
   const output = resolve(options.get("output") ?? paths.chart);
   const profilesDir = resolve(options.get("profiles") ?? paths.values);
   const runbooksDir = resolve(options.get("runbooks") ?? paths.runbooks);
@@ -281,7 +289,7 @@ export async function main(args: string[], io: Io = defaultIo): Promise<number> 
         return command === undefined ? 2 : 0;
       case "-v":
       case "--version":
-        io.out(version());
+        io.out(versionLine());
         return 0;
       case "generate":
         return await runGenerate(rest, io);
