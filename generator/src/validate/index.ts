@@ -8,6 +8,7 @@ import { sortProblems, type Problem } from "./problem.js";
 import { compileContract, schemaProblems } from "./schema-errors.js";
 import { semanticProblems } from "./semantics.js";
 import { loadProfile, type ProfileSource } from "./source.js";
+import { readingProblems } from "./yaml-readings.js";
 
 export interface ValidatedProfile {
   source: ProfileSource;
@@ -40,7 +41,7 @@ export function createValidator(contract: JsonSchema, catalogue: Catalogue) {
         continue;
       }
       const contractProblems = schemaProblems(validate, contract, source);
-      problems.push(...contractProblems);
+      problems.push(...contractProblems, ...readingProblems(validate, source, contractProblems));
       // Semantic checks assume well-typed values; they run only on profiles the contract accepts.
       if (contractProblems.length > 0) continue;
       const values = deepMerge(defaults, source.values as Parameters<typeof deepMerge>[1]) as PromstackValues;

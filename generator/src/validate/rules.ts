@@ -6,7 +6,7 @@ import { fromProblem, resolveRules, unresolvedPlaceholders } from "../rules/reso
 import type { RuleGroups } from "../rules/model.js";
 import type { PromstackValues } from "../types/values.js";
 import type { Findings, Segments } from "./findings.js";
-import { hasPath } from "./source.js";
+import { excerpt, hasPath } from "./source.js";
 import { suggestion } from "./schema-errors.js";
 
 /** Where to point for a problem in an alert's expression: the expression if the profile writes it, else the alert. */
@@ -21,7 +21,7 @@ function checkExpression(findings: Findings, segments: Segments, expr: string, t
     return;
   }
   const [first] = checkPromQL(expr);
-  if (first) findings.add("error", [...segments, "expr"], `invalid PromQL at ${formatPromQLError(first)} in: ${expr}${expr === template ? "" : ` (from ${template})`}`, exprAnchor(findings, segments));
+  if (first) findings.add("error", [...segments, "expr"], `invalid PromQL at ${formatPromQLError(first)} in: ${excerpt(expr)}${expr === template ? "" : ` (from ${excerpt(template)})`}`, exprAnchor(findings, segments));
 }
 
 /** Alerts whose `from` names no alert are reported and left out, so the others can be resolved. */
