@@ -25,12 +25,24 @@ export type Duration = string;
  */
 export type ByteSize = string;
 /**
+ * empty, or a Kubernetes object name (DNS-1123 subdomain): lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters
+ */
+export type SecretName = string;
+/**
  * One scrape job: where targets come from (kubernetes or static), how to scrape them and how to relabel.
  */
 export type ScrapeJob = ScrapeJob1 & ScrapeJob2;
 export type ScrapeJob1 = {
   [k: string]: unknown | undefined;
 };
+/**
+ * a Kubernetes object name (DNS-1123 subdomain): lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters
+ */
+export type SecretName1 = string;
+/**
+ * a key of a Secret's data: letters, digits, '-', '_' and '.', at most 253 characters
+ */
+export type SecretKey = string;
 /**
  * A Prometheus label name.
  */
@@ -336,10 +348,7 @@ export interface IngressTls {
    * Serve the host over TLS.
    */
   enabled?: boolean;
-  /**
-   * Secret holding the certificate (tls.crt, tls.key); cert-manager writes it when clusterIssuer is set. Empty means <release>-<component>-tls.
-   */
-  secretName?: string;
+  secretName?: SecretName;
   /**
    * cert-manager ClusterIssuer that issues the certificate (sets the cert-manager.io/cluster-issuer annotation); empty when you bring the Secret yourself.
    */
@@ -349,10 +358,7 @@ export interface IngressTls {
  * HTTP basic auth in front of the UI through ingress-nginx's nginx.ingress.kubernetes.io/auth-* annotations. Other controllers ignore them: set their own equivalent in annotations.
  */
 export interface IngressBasicAuth {
-  /**
-   * Secret holding an htpasswd file under the key auth (htpasswd -c auth <user>); empty disables basic auth.
-   */
-  secretName?: string;
+  secretName?: SecretName;
   /**
    * Realm shown in the browser's login prompt.
    */
@@ -454,14 +460,8 @@ export interface HttpTls {
  * A key in a Kubernetes Secret in the release namespace.
  */
 export interface SecretKeyRef {
-  /**
-   * Secret name.
-   */
-  name: string;
-  /**
-   * Key inside the Secret.
-   */
-  key: string;
+  name: SecretName1;
+  key: SecretKey;
 }
 /**
  * HTTP basic auth with user name and password from Secret keys (for example a kubernetes.io/basic-auth Secret).
@@ -1158,18 +1158,9 @@ export interface GrafanaValues {
  * The admin account. Its credentials always come from a Secret, mounted as files (GF_SECURITY_ADMIN_*__FILE). Grafana reads them when it creates its database: with persistence, change the password in Grafana afterwards, not in the Secret.
  */
 export interface GrafanaAdmin {
-  /**
-   * Name of a Secret in the release namespace with the admin user name and password. Empty: the chart creates <release>-grafana-admin with user admin and a random 32-character password at install, and keeps it on upgrades.
-   */
-  existingSecret?: string;
-  /**
-   * Key of the user name in the Secret.
-   */
-  userKey?: string;
-  /**
-   * Key of the password in the Secret.
-   */
-  passwordKey?: string;
+  existingSecret?: SecretName;
+  userKey?: SecretKey;
+  passwordKey?: SecretKey;
 }
 /**
  * Data sources provisioned into this Grafana (read-only in its UI).
