@@ -6,7 +6,7 @@ import { GENERATED_NOTICE, withHeader } from "./chart/header.js";
 import { chartMetadata } from "./chart/metadata.js";
 import { fluxManifests, receiverUrlWarnings } from "./flux/manifests.js";
 import { FLUX_OPTION_NAMES, fluxUsage, resolveFluxOptions } from "./flux/options.js";
-import { checkOutputDir, fluxFiles, fluxStream } from "./flux/output.js";
+import { checkOutputDir, fluxFiles, fluxStream, oversizedObjects } from "./flux/output.js";
 import { paths } from "./paths.js";
 import { loadPacks } from "./rules/packs.js";
 import { runbookPages } from "./rules/runbooks.js";
@@ -169,6 +169,12 @@ function runFlux(args: string[], io: Io): number {
   const profileText = readFileSync(source.file, "utf8"); // the profile as its author wrote it
   for (const warning of receiverUrlWarnings(profileText, fluxOptions)) io.err(`${source.file}: warning: ${warning}`);
   const manifests = fluxManifests(profileText, fluxOptions);
+  const tooLarge = oversizedObjects(manifests);
+  if (tooLarge.length > 0) {
+    for (const message of tooLarge) io.err(`${source.file}:1:1: (root): ${message}`);
+    io.err("flux: nothing written");
+    return 1;
+  }
   const output = options.get("output");
   if (output === undefined) return io.out(fluxStream(manifests).trimEnd()), 0;
   checkOutputDir(resolve(output), manifests);

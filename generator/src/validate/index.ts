@@ -9,6 +9,7 @@ import { compileContract, schemaProblems } from "./schema-errors.js";
 import { semanticProblems } from "./semantics.js";
 import { loadProfile, type ProfileSource } from "./source.js";
 import { readingProblems } from "./yaml-readings.js";
+import { releaseSizeProblems } from "./release-size.js";
 
 export interface ValidatedProfile {
   source: ProfileSource;
@@ -46,7 +47,7 @@ export function createValidator(contract: JsonSchema, catalogue: Catalogue) {
       if (contractProblems.length > 0) continue;
       const values = deepMerge(defaults, source.values as Parameters<typeof deepMerge>[1]) as PromstackValues;
       const semantic = semanticProblems(values, catalogue, source);
-      problems.push(...semantic);
+      problems.push(...semantic, ...releaseSizeProblems(source));
       profiles.push({ source, values });
     }
     const sorted = sortProblems(problems);

@@ -28,6 +28,8 @@ export interface Reinterpretation {
 
 export interface ProfileSource {
   file: string;
+  /** The profile as its author wrote it. */
+  text: string;
   document: Document.Parsed;
   lineCounter: LineCounter;
   /** The parsed values as Helm reads them, or undefined when the file could not be parsed. */
@@ -134,7 +136,7 @@ export function parseProfile(file: string, text: string): LoadResult {
       : `cannot expand aliases: ${firstLine((error as Error).message)}`;
     return fail(alias, message);
   }
-  return { ok: true, source: { file, document, lineCounter, values, reinterpretations: reading.reinterpretations, readingWarnings: reading.warnings } };
+  return { ok: true, source: { file, text, document, lineCounter, values, reinterpretations: reading.reinterpretations, readingWarnings: reading.warnings } };
 }
 
 function firstLine(message: string): string {
