@@ -1,5 +1,5 @@
 // The promstack command line: generate the chart, validate profiles, write Flux manifests.
-import { readFileSync, readdirSync, rmSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadCatalogue } from "./catalogue.js";
 import { GENERATED_NOTICE, withHeader } from "./chart/header.js";
@@ -14,7 +14,7 @@ import { buildContract } from "./schema/contract.js";
 import { createValidator, type ValidationReport } from "./validate/index.js";
 import { formatProblem } from "./validate/problem.js";
 import { secretsExample } from "./secrets-example.js";
-import { writeFileAtomically, writeTreeAtomically } from "./write/atomic.js";
+import { writeAllAtomically, writeTreeAtomically, type OutputChange } from "./write/atomic.js";
 
 interface Io {
   out: (line: string) => void;
@@ -136,13 +136,21 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   const [{ emitChart }, { bundleReceiver }] = await Promise.all([import("./chart/emit.js"), import("../../receiver/src/bundle.js")]);
   const files = emitChart(contract, catalogue, result.profiles, meta, await bundleReceiver());
   const runbooks = new Map([...runbookPages(loadPacks(), result.profiles)].map(([path, content]) => [path, withHeader(path, content)]));
-  writeTreeAtomically(output, files);
-  writeTreeAtomically(runbooksDir, runbooks);
+  // Chart, runbooks and secrets examples change together or not at all.
+  const changes: OutputChange[] = [
+    { kind: "tree", target: output, files },
+    { kind: "tree", target: runbooksDir, files: runbooks },
+  ];
   for (const profile of result.profiles) {
     const example = secretsExample(profile);
     const target = profile.source.file.replace(/\.ya?ml$/, ".secrets.example");
-    if (example) writeFileAtomically(target, `# ${GENERATED_NOTICE}\n${example}`);
-    else rmSync(target, { force: true });
+    changes.push(example ? { kind: "file", target, content: `# ${GENERATED_NOTICE}\n${example}` } : { kind: "remove", target });
+  }
+  try {
+    writeAllAtomically(changes);
+  } catch (error) {
+    io.err(`generate: cannot write the output: ${(error as Error).message}; nothing changed`);
+    return 1;
   }
   io.out(`generate: wrote ${files.size} files to ${output} and ${runbooks.size} runbook pages to ${runbooksDir}`);
   return 0;
