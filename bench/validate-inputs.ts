@@ -9,6 +9,8 @@ export interface PathologicalProfiles {
   manyKeys: string;
   /** 20,000 unknown keys at the top: 20,000 positioned errors. */
   manyUnknownKeys: string;
+  /** 20,000 label names the contract refuses, in one mapping. */
+  manyBadKeyNames: string;
   /** A 1 MB rule expression over 250,000 lines, each a syntax error. */
   hugeExpression: string;
 }
@@ -22,6 +24,7 @@ export function pathologicalProfiles(): PathologicalProfiles {
     deepFlow: `prometheus: ${"[".repeat(10_000)}${"]".repeat(10_000)}\n`,
     manyKeys: `prometheus:\n  podAnnotations:\n${Array.from({ length: 20_000 }, (_, i) => `    key${i}: value${i}\n`).join("")}`,
     manyUnknownKeys: Array.from({ length: 20_000 }, (_, i) => `key${i}: ${i}\n`).join(""),
+    manyBadKeyNames: `rules:\n  g:\n    labels:\n${Array.from({ length: 20_000 }, (_, i) => `      "9bad ${i}": x\n`).join("")}`,
     hugeExpression: `rules:\n  g:\n    Big:\n      expr: "up >${" 1\\n".repeat(250_000)} ("\n      severity: warning\n      summary: x\n      description: x\n`,
   };
 }

@@ -35,6 +35,7 @@ try {
   for (const [name, text] of [
     ["many_keys", inputs.manyKeys],
     ["many_unknown_keys", inputs.manyUnknownKeys],
+    ["many_bad_key_names", inputs.manyBadKeyNames],
     ["huge_expression", inputs.hugeExpression],
     ["alias_bomb", inputs.aliasBomb],
     ["deep_block", inputs.deepBlock],
