@@ -342,6 +342,7 @@ test-distribution: build $(HELM) $(PY_STAMP) $(REGISTRY) $(ACTIONLINT) $(FLUX_CR
 .PHONY: bench
 bench: build tools live-tools ## print figures, one "name value unit" per line
 	HELM=$(HELM) node dist/bench/generate.js
+	node dist/bench/validate.js
 	node dist/bench/receiver/load.js
 	$(LIVE_ENV) node dist/bench/live/latency.js
 

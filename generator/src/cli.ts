@@ -1,12 +1,12 @@
 // The promstack command line: generate the chart, validate profiles, write Flux manifests.
-import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadCatalogue } from "./catalogue.js";
 import { GENERATED_NOTICE, withHeader } from "./chart/header.js";
 import { chartMetadata } from "./chart/metadata.js";
 import { fluxManifests, receiverUrlWarnings } from "./flux/manifests.js";
 import { FLUX_OPTION_NAMES, fluxUsage, resolveFluxOptions } from "./flux/options.js";
-import { checkOutputDir, fluxFiles, fluxStream } from "./flux/output.js";
+import { checkOutputDir, fluxFiles, fluxStream, oversizedObjects } from "./flux/output.js";
 import { paths } from "./paths.js";
 import { loadPacks } from "./rules/packs.js";
 import { runbookPages } from "./rules/runbooks.js";
@@ -16,7 +16,7 @@ import { formatProblem } from "./validate/problem.js";
 import { secretsExample } from "./secrets-example.js";
 import { importFiles, type ImportInput } from "./import/index.js";
 import { InputError, type InputKind } from "./import/source.js";
-import { writeFileAtomically, writeTreeAtomically } from "./write/atomic.js";
+import { writeAllAtomically, writeFileAtomically, writeTreeAtomically, type OutputChange } from "./write/atomic.js";
 
 interface Io {
   out: (line: string) => void;
@@ -179,13 +179,21 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   const [{ emitChart }, { bundleReceiver }] = await Promise.all([import("./chart/emit.js"), import("../../receiver/src/bundle.js")]);
   const files = emitChart(contract, catalogue, result.profiles, meta, await bundleReceiver());
   const runbooks = new Map([...runbookPages(loadPacks(), result.profiles)].map(([path, content]) => [path, withHeader(path, content)]));
-  writeTreeAtomically(output, files);
-  writeTreeAtomically(runbooksDir, runbooks);
+  // Chart, runbooks and secrets examples change together or not at all.
+  const changes: OutputChange[] = [
+    { kind: "tree", target: output, files },
+    { kind: "tree", target: runbooksDir, files: runbooks },
+  ];
   for (const profile of result.profiles) {
     const example = secretsExample(profile);
     const target = profile.source.file.replace(/\.ya?ml$/, ".secrets.example");
-    if (example) writeFileAtomically(target, `# ${GENERATED_NOTICE}\n${example}`);
-    else rmSync(target, { force: true });
+    changes.push(example ? { kind: "file", target, content: `# ${GENERATED_NOTICE}\n${example}` } : { kind: "remove", target });
+  }
+  try {
+    writeAllAtomically(changes);
+  } catch (error) {
+    io.err(`generate: cannot write the output: ${(error as Error).message}; nothing changed`);
+    return 1;
   }
   io.out(`generate: wrote ${files.size} files to ${output} and ${runbooks.size} runbook pages to ${runbooksDir}`);
   return 0;
@@ -212,6 +220,12 @@ function runFlux(args: string[], io: Io): number {
   const profileText = readFileSync(source.file, "utf8"); // the profile as its author wrote it
   for (const warning of receiverUrlWarnings(profileText, fluxOptions)) io.err(`${source.file}: warning: ${warning}`);
   const manifests = fluxManifests(profileText, fluxOptions);
+  const tooLarge = oversizedObjects(manifests);
+  if (tooLarge.length > 0) {
+    for (const message of tooLarge) io.err(`${source.file}:1:1: (root): ${message}`);
+    io.err("flux: nothing written");
+    return 1;
+  }
   const output = options.get("output");
   if (output === undefined) return io.out(fluxStream(manifests).trimEnd()), 0;
   checkOutputDir(resolve(output), manifests);

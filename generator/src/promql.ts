@@ -16,8 +16,23 @@ export interface PromQLError {
 
 /** 1-based line and column of an offset in an expression. */
 export function lineAndColumn(expr: string, offset: number): { line: number; column: number } {
-  const before = expr.slice(0, offset).split("\n");
-  return { line: before.length, column: before[before.length - 1]!.length + 1 };
+  return lineLocator(expr)(offset);
+}
+
+/** Finds line starts once, so locating many offsets stays linear in the expression's size. */
+function lineLocator(expr: string): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = expr.indexOf("\n"); i !== -1; i = expr.indexOf("\n", i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: offset - starts[low]! + 1 };
+  };
 }
 
 function describe(expr: string, from: number, to: number): string {
@@ -26,15 +41,32 @@ function describe(expr: string, from: number, to: number): string {
   return `unexpected ${JSON.stringify(text.length > 30 ? `${text.slice(0, 30)}…` : text)}`;
 }
 
+// Error recovery costs time per error: a huge expression full of errors took minutes. Past
+// this size the parse stops at the first error (the one every caller reports).
+const RECOVERY_LIMIT = 20_000;
+const strictParser = parser.configure({ strict: true });
+
 /** Every syntax error of a PromQL expression, in order; an empty list means it parses. */
 export function checkPromQL(expr: string): PromQLError[] {
   const errors: PromQLError[] = [];
   const seen = new Set<number>();
+  const locate = lineLocator(expr);
+  if (expr.length > RECOVERY_LIMIT) {
+    try {
+      strictParser.parse(expr);
+      return [];
+    } catch (error) {
+      const at = /No parse at (\d+)/.exec((error as Error).message);
+      if (!at) throw error;
+      const offset = Number(at[1]);
+      return [{ offset, ...locate(offset), message: describe(expr, offset, offset) }];
+    }
+  }
   parser.parse(expr).iterate({
     enter(node) {
       if (!node.type.isError || seen.has(node.from)) return;
       seen.add(node.from);
-      errors.push({ offset: node.from, ...lineAndColumn(expr, node.from), message: describe(expr, node.from, node.to) });
+      errors.push({ offset: node.from, ...locate(node.from), message: describe(expr, node.from, node.to) });
     },
   });
   return errors.sort((a, b) => a.offset - b.offset);

@@ -226,6 +226,8 @@ describe("schema: broken profiles are rejected with position and message", () =>
       expect(result.status, result.stderr).to.equal(0);
       expect(result.stdout).to.contain("1 profile(s): 0 error(s), 0 warning(s)");
     }
+  });
+
   it("accepts the fixture with every Alertmanager integration and every class of field", () => {
     const file = join(repoRoot, "test", "fixtures", "all-integrations.yaml");
     const result = promstack(["validate", file]);

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { withHeader } from "../chart/header.js";
 import { toYaml } from "../chart/serialize.js";
+import { KUBERNETES_OBJECT_DATA_LIMIT, objectDataBytes } from "../validate/release-size.js";
 import type { FluxManifest } from "./manifests.js";
 
 export function fluxFiles(manifests: FluxManifest[]): Map<string, string> {
@@ -23,4 +24,15 @@ export function checkOutputDir(dir: string, manifests: FluxManifest[]): void {
   const ours = new Set(["helmrepository.yaml", "ocirepository.yaml", ...manifests.map((m) => m.file)]);
   const foreign = readdirSync(dir).filter((name) => !ours.has(name));
   if (foreign.length > 0) throw new Error(`refusing to replace ${dir}: it holds files promstack flux does not write (${foreign.join(", ")})`);
+}
+
+/** The API server refuses a ConfigMap or Secret whose data exceeds 1 MiB: say so before writing it. */
+export function oversizedObjects(manifests: FluxManifest[]): string[] {
+  return manifests.flatMap(({ file, object }) => {
+    const data = (object as { data?: Record<string, string> }).data;
+    if (!data) return [];
+    const bytes = objectDataBytes(data);
+    if (bytes <= KUBERNETES_OBJECT_DATA_LIMIT) return [];
+    return [`the ${object.kind} in ${file} would hold ${bytes} bytes of data, over Kubernetes' limit of ${KUBERNETES_OBJECT_DATA_LIMIT} bytes (1 MiB): the API server would refuse it; make the profile smaller`];
+  });
 }

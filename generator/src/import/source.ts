@@ -89,7 +89,7 @@ export function readInput(file: string, text = readFileSync(file, "utf8")): Src[
     }
     const values = document.toJS({ maxAliasCount: 100 });
     if (values === null || values === undefined) continue;
-    out.push(new Src({ file, document, lineCounter, values }, [], values));
+    out.push(new Src({ file, text, document, lineCounter, values, reinterpretations: [], readingWarnings: [] }, [], values));
   }
   return out;
 }

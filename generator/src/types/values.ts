@@ -21,9 +21,13 @@ export type AntiAffinity = "soft" | "hard" | "none";
  */
 export type Duration = string;
 /**
- * A Prometheus size with a unit: B, KB, MB, GB, TB, PB, EB (e.g. 40GB).
+ * A Prometheus size: number+unit pairs, all in B, KB, MB, GB, TB, PB, EB or all in B, KiB, MiB, GiB, TiB, PiB, EiB (both are powers of 1024, as Prometheus reads them), e.g. 40GB, 50GiB, 1GiB512MiB; 0 for none. At most 8EiB-1.
  */
 export type ByteSize = string;
+/**
+ * empty, or a Kubernetes object name (DNS-1123 subdomain): lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters
+ */
+export type SecretName = string;
 /**
  * One scrape job: where targets come from (kubernetes or static), how to scrape them and how to relabel.
  */
@@ -31,6 +35,14 @@ export type ScrapeJob = ScrapeJob1 & ScrapeJob2;
 export type ScrapeJob1 = {
   [k: string]: unknown | undefined;
 };
+/**
+ * a Kubernetes object name (DNS-1123 subdomain): lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters
+ */
+export type SecretName1 = string;
+/**
+ * a key of a Secret's data: letters, digits, '-', '_' and '.', at most 253 characters
+ */
+export type SecretKey = string;
 /**
  * A Prometheus label name.
  */
@@ -48,9 +60,92 @@ export type PrometheusByteSize = string;
  */
 export type PrometheusRelabelAction = string;
 /**
- * An Alertmanager matcher, e.g. severity="critical" or team=~"db|infra".
+ * One or more Alertmanager matchers in one string, in any form amtool accepts: severity="critical", team=~"db|infra", "service.name"="api", {a="b", c!="d"}. Checked by promstack validate with Alertmanager's own grammar; kept as written.
  */
 export type Matcher = string;
+/**
+ * Where notifications go. A receiver with no configs drops notifications (useful as a null route). null removes a receiver the chart defines (Helm's idiom), e.g. default: null.
+ */
+export type Receiver = {
+  /**
+   * Labels of the receiver (Alertmanager adds name). Keys are kept as written.
+   */
+  labels?: {
+    [k: string]: string | undefined;
+  };
+  /**
+   * Webhook endpoints.
+   */
+  webhook?: WebhookConfig[];
+  /**
+   * Email recipients.
+   */
+  email?: EmailConfig[];
+  /**
+   * PagerDuty services.
+   */
+  pagerduty?: PagerdutyConfig[];
+  /**
+   * Slack channels.
+   */
+  slack?: SlackConfig[];
+  /**
+   * Opsgenie.
+   */
+  opsgenie?: OpsgenieConfig[];
+  /**
+   * WeChat.
+   */
+  wechat?: WechatConfig[];
+  /**
+   * Pushover.
+   */
+  pushover?: PushoverConfig[];
+  /**
+   * VictorOps.
+   */
+  victorops?: VictoropsConfig[];
+  /**
+   * Amazon SNS.
+   */
+  sns?: SnsConfig[];
+  /**
+   * Telegram chats.
+   */
+  telegram?: TelegramConfig[];
+  /**
+   * Webex rooms.
+   */
+  webex?: WebexConfig[];
+  /**
+   * Discord channels.
+   */
+  discord?: DiscordConfig[];
+  /**
+   * Microsoft Teams, Office 365 connector (msteams_configs, v1).
+   */
+  msteams?: MsteamsConfig[];
+  /**
+   * Microsoft Teams, Power Automate workflow (msteamsv2_configs).
+   */
+  msteamsv2?: Msteamsv2Config[];
+  /**
+   * Jira issues.
+   */
+  jira?: JiraConfig[];
+  /**
+   * Rocket.Chat.
+   */
+  rocketchat?: RocketchatConfig[];
+  /**
+   * incident.io.
+   */
+  incidentio?: IncidentioConfig[];
+  /**
+   * Mattermost.
+   */
+  mattermost?: MattermostConfig[];
+} | null;
 /**
  * A webhook (webhook_configs).
  */
@@ -139,6 +234,10 @@ export type IncidentioConfig1 = {
   [k: string]: unknown | undefined;
 };
 /**
+ * HH:MM from 00:00 to 24:00 (24:00 is the end of the day)
+ */
+export type TimeOfDay = string;
+/**
  * One level for every alert of this status, or a map of severity label value to level where "*" matches any other severity.
  */
 export type ReceiverStatusLevels =
@@ -156,6 +255,13 @@ export type ReceiverLevel = "DEBUG" | "INFO" | "WARNING" | "ERROR" | "CRITICAL";
 export type ExtraEnv = {
   name: string;
 }[];
+/**
+ * One Prometheus rule as a rule file writes it: an alerting rule (alert) or a recording rule (record), rendered verbatim (no ${} placeholders, no runbook_url added), in list order.
+ */
+export type NativeRule = NativeRule1 & NativeRule2;
+export type NativeRule1 = {
+  [k: string]: unknown | undefined;
+};
 /**
  * How urgent an alert is; routes and inhibitions match on it.
  */
@@ -433,10 +539,7 @@ export interface IngressTls {
    * Serve the host over TLS.
    */
   enabled?: boolean;
-  /**
-   * Secret holding the certificate (tls.crt, tls.key); cert-manager writes it when clusterIssuer is set. Empty means <release>-<component>-tls.
-   */
-  secretName?: string;
+  secretName?: SecretName;
   /**
    * cert-manager ClusterIssuer that issues the certificate (sets the cert-manager.io/cluster-issuer annotation); empty when you bring the Secret yourself.
    */
@@ -446,10 +549,7 @@ export interface IngressTls {
  * HTTP basic auth in front of the UI through ingress-nginx's nginx.ingress.kubernetes.io/auth-* annotations. Other controllers ignore them: set their own equivalent in annotations.
  */
 export interface IngressBasicAuth {
-  /**
-   * Secret holding an htpasswd file under the key auth (htpasswd -c auth <user>); empty disables basic auth.
-   */
-  secretName?: string;
+  secretName?: SecretName;
   /**
    * Realm shown in the browser's login prompt.
    */
@@ -551,14 +651,8 @@ export interface HttpTls {
  * A key in a Kubernetes Secret in the release namespace.
  */
 export interface SecretKeyRef {
-  /**
-   * Secret name.
-   */
-  name: string;
-  /**
-   * Key inside the Secret.
-   */
-  key: string;
+  name: SecretName1;
+  key: SecretKey;
 }
 /**
  * HTTP basic auth with user name and password from Secret keys (for example a kubernetes.io/basic-auth Secret).
@@ -1773,89 +1867,12 @@ export interface Route {
    * Do not notify while one of these intervals is active.
    */
   muteTimeIntervals?: string[];
-}
-/**
- * Where notifications go. A receiver with no configs drops notifications (useful as a null route).
- */
-export interface Receiver {
   /**
-   * Labels of the receiver (Alertmanager adds name). Keys are kept as written.
+   * Route labels (Alertmanager 0.34): name to value, where a value may be a notification template ({{ .GroupLabels.alertname }}); children inherit and may override them; templates read them with routeLabels.
    */
   labels?: {
     [k: string]: string | undefined;
   };
-  /**
-   * Webhook endpoints.
-   */
-  webhook?: WebhookConfig[];
-  /**
-   * Email recipients.
-   */
-  email?: EmailConfig[];
-  /**
-   * PagerDuty services.
-   */
-  pagerduty?: PagerdutyConfig[];
-  /**
-   * Slack channels.
-   */
-  slack?: SlackConfig[];
-  /**
-   * Opsgenie.
-   */
-  opsgenie?: OpsgenieConfig[];
-  /**
-   * WeChat.
-   */
-  wechat?: WechatConfig[];
-  /**
-   * Pushover.
-   */
-  pushover?: PushoverConfig[];
-  /**
-   * VictorOps.
-   */
-  victorops?: VictoropsConfig[];
-  /**
-   * Amazon SNS.
-   */
-  sns?: SnsConfig[];
-  /**
-   * Telegram chats.
-   */
-  telegram?: TelegramConfig[];
-  /**
-   * Webex rooms.
-   */
-  webex?: WebexConfig[];
-  /**
-   * Discord channels.
-   */
-  discord?: DiscordConfig[];
-  /**
-   * Microsoft Teams, Office 365 connector (msteams_configs, v1).
-   */
-  msteams?: MsteamsConfig[];
-  /**
-   * Microsoft Teams, Power Automate workflow (msteamsv2_configs).
-   */
-  msteamsv2?: Msteamsv2Config[];
-  /**
-   * Jira issues.
-   */
-  jira?: JiraConfig[];
-  /**
-   * Rocket.Chat.
-   */
-  rocketchat?: RocketchatConfig[];
-  /**
-   * incident.io.
-   */
-  incidentio?: IncidentioConfig[];
-  /**
-   * Mattermost.
-   */
-  mattermost?: MattermostConfig[];
 }
 export interface WebhookConfig2 {
   /**
@@ -2660,7 +2677,14 @@ export interface MattermostPriority {
   requestedAck?: boolean;
   persistentNotifications?: boolean;
 }
+/**
+ * Either side may be left out, as in Alertmanager: no sourceMatchers means any alert can be a source, no targetMatchers means any alert can be muted.
+ */
 export interface InhibitRule {
+  /**
+   * Optional name of the rule (shown in Alertmanager's logs and API).
+   */
+  name?: string;
   /**
    * Alerts matching all of these mute the targets.
    */
@@ -2683,7 +2707,7 @@ export interface TimeInterval {
    */
   times?: TimeRange[];
   /**
-   * Days or ranges, e.g. monday:friday.
+   * Days or ranges, e.g. monday:friday (any case, as Alertmanager reads them).
    */
   weekdays?: string[];
   /**
@@ -2691,7 +2715,7 @@ export interface TimeInterval {
    */
   daysOfMonth?: string[];
   /**
-   * Months or ranges, e.g. january:march or 1:3.
+   * Months or ranges, e.g. january:march or 1:3 (names in any case).
    */
   months?: string[];
   /**
@@ -2704,8 +2728,8 @@ export interface TimeInterval {
   location?: string;
 }
 export interface TimeRange {
-  start: string;
-  end: string;
+  start: TimeOfDay;
+  end: TimeOfDay;
 }
 /**
  * Alertmanager's own global section (alertmanager.yml global:), camelCased; each credential from a Secret key. Not Helm's global (alertmanager.global).
@@ -3033,18 +3057,9 @@ export interface GrafanaValues {
  * The admin account. Its credentials always come from a Secret, mounted as files (GF_SECURITY_ADMIN_*__FILE). Grafana reads them when it creates its database: with persistence, change the password in Grafana afterwards, not in the Secret.
  */
 export interface GrafanaAdmin {
-  /**
-   * Name of a Secret in the release namespace with the admin user name and password. Empty: the chart creates <release>-grafana-admin with user admin and a random 32-character password at install, and keeps it on upgrades.
-   */
-  existingSecret?: string;
-  /**
-   * Key of the user name in the Secret.
-   */
-  userKey?: string;
-  /**
-   * Key of the password in the Secret.
-   */
-  passwordKey?: string;
+  existingSecret?: SecretName;
+  userKey?: SecretKey;
+  passwordKey?: SecretKey;
 }
 /**
  * Data sources provisioned into this Grafana (read-only in its UI).
@@ -3198,13 +3213,13 @@ export interface ExternalPrometheus {
   podLabels?: Labels;
 }
 /**
- * Alerting and recording rules, by group name and then by alert name. The built-in packs are the defaults: change one alert's threshold by name (rules.node.NodeHighTemperature.threshold: 80), switch an alert or a group off with enabled: false, or add whole groups of your own.
+ * Alerting and recording rules, by group name (any non-empty string, as Prometheus allows) and then by alert name. The built-in packs are the defaults: change one alert's threshold by name (rules.node.NodeHighTemperature.threshold: 80), switch an alert or a group off with enabled: false, or add whole groups of your own, as tunable keyed alerts or as a native, ordered rules list.
  */
 export interface RuleGroups {
   [k: string]: RuleGroup | undefined;
 }
 /**
- * A rule group: its settings, its recording rules, and its alerts keyed by alert name (CamelCase).
+ * A rule group: its settings, an ordered list of native rules, its keyed recording rules and its keyed alerts (CamelCase names). Prometheus evaluates them in this order: rules (as listed), recording (sorted by name), alerts (sorted by name).
  */
 export interface RuleGroup {
   /**
@@ -3212,7 +3227,16 @@ export interface RuleGroup {
    */
   enabled?: boolean;
   interval?: Duration;
+  /**
+   * Most alerts an alerting rule, and series a recording rule, of this group may produce; 0 means no limit.
+   */
+  limit?: number;
+  queryOffset?: Duration;
   labels?: Labels;
+  /**
+   * Native Prometheus rules, alerting and recording, rendered first and in this order: for rules that read each other, several alerts of one name, or names the keyed form cannot hold.
+   */
+  rules?: NativeRule[];
   /**
    * Recording rules by the name of the series they record.
    */
@@ -3223,19 +3247,42 @@ export interface RuleGroup {
     | AlertRule
     | boolean
     | Duration
+    | number
     | Labels
+    | NativeRule[]
     | {
         [k: string]: RecordingRule | undefined;
       }
     | undefined;
 }
+export interface NativeRule2 {
+  /**
+   * Name of the alert: any text; one name may appear several times (e.g. at two severities).
+   */
+  alert?: string;
+  /**
+   * Name of the series the rule records (braces belong in expr); one name may be recorded several times with different labels.
+   */
+  record?: string;
+  /**
+   * PromQL expression, rendered as written.
+   */
+  expr: string;
+  for?: Duration;
+  keepFiringFor?: Duration;
+  labels?: Labels;
+  annotations?: Annotations;
+}
+/**
+ * A recording rule keyed by the series it records. Keyed recordings render sorted by name, after the group's rules list: one that reads a series another keyed recording of its group records must sort after it, or be written in the rules list, which keeps its order.
+ */
 export interface RecordingRule {
   /**
    * Render this recording rule.
    */
   enabled?: boolean;
   /**
-   * PromQL expression; ${window}, ${selector} and ${param} placeholders as in alerts.
+   * PromQL expression; ${window}, ${selector} and ${param} placeholders as in alerts ($${ renders ${).
    */
   expr: string;
   selector?: string;
@@ -3246,7 +3293,7 @@ export interface RecordingRule {
   labels?: Labels;
 }
 /**
- * One alert. The expression may refer to ${threshold}, ${selector}, ${window} and any ${param}; they are replaced at render time by the values of the same name, so a profile tunes an alert without copying its expression.
+ * One alert. The expression may refer to ${threshold}, ${selector}, ${window} and any ${param}; they are replaced at render time by the values of the same name, so a profile tunes an alert without copying its expression. Write $${ for a literal ${ (e.g. label_replace's "$${1}").
  *
  * This interface was referenced by `RuleGroup`'s JSON-Schema definition
  * via the `patternProperty` "^[A-Z][A-Za-z0-9_]*$".
@@ -3257,11 +3304,11 @@ export interface AlertRule {
    */
   enabled?: boolean;
   /**
-   * Start from another group's alert, e.g. node (its alert of the same name) or postgresql/PostgresDown: this alert takes that definition (expression, parameters, texts, test) and overrides it with its own keys, so a pack alert can live in a group of the profile's own. Its enabled flag is not inherited.
+   * Start from another group's alert, e.g. node (its alert of the same name) or postgresql/PostgresDown: this alert takes that definition (expression, parameters, texts, test) and overrides it with its own keys, so a pack alert can live in a group of the profile's own. Its enabled flag is not inherited. The group named here cannot contain a slash.
    */
   from?: string;
   /**
-   * PromQL expression with ${name} placeholders.
+   * PromQL expression with ${name} placeholders; $${ renders a literal ${.
    */
   expr?: string;
   for?: Duration;
@@ -3285,20 +3332,20 @@ export interface AlertRule {
   };
   labels?: Labels;
   /**
-   * Summary annotation; Prometheus templates such as {{ $labels.instance }} pass through untouched.
+   * Summary annotation; ${for}, ${threshold}, ${selector}, ${window} and any ${param} are replaced as in the expression ($${ renders ${), and Prometheus templates such as {{ $labels.instance }} pass through untouched.
    */
   summary?: string;
   /**
-   * Description annotation, e.g. "{{ $value | humanizePercentage }} of requests fail".
+   * Description annotation, e.g. "{{ $value | humanizePercentage }} of requests fail for ${for}"; placeholders as in summary.
    */
   description?: string;
   /**
-   * runbook_url annotation; defaults to this alert's generated runbook page under alerting.runbookBaseUrl.
+   * runbook_url annotation. Without it (and without annotations.runbook_url, which is never overwritten), an alert with runbook text (every pack alert has some) links to its generated page <alerting.runbookBaseUrl>/<group>/<alert>.md; other alerts get no runbook_url.
    */
   runbookUrl?: string;
   annotations?: Annotations;
   /**
-   * What to check and do when the alert fires (Markdown), for the generated runbook page.
+   * What to check and do when the alert fires (Markdown), for the generated runbook page; an alert with runbook text gets a runbook_url to that page.
    */
   runbook?: string;
   test?: RuleTest;

@@ -10,6 +10,8 @@ import { sortProblems, type Problem } from "./problem.js";
 import { compileContract, schemaProblems } from "./schema-errors.js";
 import { semanticProblems } from "./semantics.js";
 import { loadProfile, type ProfileSource } from "./source.js";
+import { readingProblems } from "./yaml-readings.js";
+import { releaseSizeProblems } from "./release-size.js";
 
 export interface ValidatedProfile {
   source: ProfileSource;
@@ -31,29 +33,38 @@ export function createValidator(contract: JsonSchema, catalogue: Catalogue) {
     const problems: Problem[] = [];
     const profiles: ValidatedProfile[] = [];
     for (const file of files) {
-      const loaded = loadProfile(file);
-      if (!loaded.ok) {
-        problems.push(...loaded.problems);
-        continue;
+      try {
+        validateOne(file, problems, profiles);
+      } catch (error) {
+        // A bug must not hide the other files' problems: report it against this file and go on.
+        problems.push({ file, line: 1, col: 1, path: "", message: `cannot validate this profile: ${String((error as Error).message ?? error).split("\n")[0]!.slice(0, 200)}`, severity: "error" });
       }
-      const { source } = loaded;
-      if (source.values === null || typeof source.values !== "object" || Array.isArray(source.values)) {
-        problems.push({ file, line: 1, col: 1, path: "", message: "a profile must be a YAML mapping of values", severity: "error" });
-        continue;
-      }
-      const contractProblems = schemaProblems(validate, contract, source);
-      problems.push(...contractProblems);
-      // Semantic checks assume well-typed values; they run only on profiles the contract accepts.
-      if (contractProblems.length > 0) continue;
-      const values = deepMerge(defaults, source.values as Parameters<typeof deepMerge>[1]) as PromstackValues;
-      const semantic = semanticProblems(values, catalogue, source);
-      problems.push(...semantic);
-      const durations = new Findings(source);
-      checkDurations(contract, source.values, durations);
-      problems.push(...durations.problems);
-      profiles.push({ source, values });
     }
     const sorted = sortProblems(problems);
     return { problems: sorted, profiles, errorCount: sorted.filter((p) => p.severity === "error").length };
   };
+
+  function validateOne(file: string, problems: Problem[], profiles: ValidatedProfile[]): void {
+    const loaded = loadProfile(file);
+    if (!loaded.ok) {
+      problems.push(...loaded.problems);
+      return;
+    }
+    const { source } = loaded;
+    if (source.values === null || typeof source.values !== "object" || Array.isArray(source.values)) {
+      problems.push({ file, line: 1, col: 1, path: "", message: "a profile must be a YAML mapping of values", severity: "error" });
+      return;
+    }
+    const contractProblems = schemaProblems(validate, contract, source);
+    problems.push(...contractProblems, ...readingProblems(validate, source, contractProblems));
+    // Semantic checks assume well-typed values; they run only on profiles the contract accepts.
+    if (contractProblems.length > 0) return;
+    const values = deepMerge(defaults, source.values as Parameters<typeof deepMerge>[1]) as PromstackValues;
+    const semantic = semanticProblems(values, catalogue, source);
+    problems.push(...semantic, ...releaseSizeProblems(source));
+    const durations = new Findings(source);
+    checkDurations(contract, source.values, durations);
+    problems.push(...durations.problems);
+    profiles.push({ source, values });
+  }
 }

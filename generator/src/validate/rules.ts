@@ -12,7 +12,7 @@ import { fromProblem, parametersOf, resolveRules, textParametersOf, unresolvedPl
 import type { AlertRule, RecordingRule, ResolvedGroup, RuleGroups } from "../rules/model.js";
 import type { PromstackValues } from "../types/values.js";
 import type { Findings, Segments } from "./findings.js";
-import { hasPath } from "./source.js";
+import { excerpt, hasPath } from "./source.js";
 import { suggestion } from "./schema-errors.js";
 
 /** Where to point for a problem in a rule's field: the field if the profile writes it, else the rule. */
@@ -29,7 +29,7 @@ function checkPlaceholders(findings: Findings, segments: Segments, field: string
 
 function checkSyntax(findings: Findings, segments: Segments, expr: string, template: string): void {
   const [first] = checkPromQLExpression(expr, "rule");
-  if (first) findings.add("error", [...segments, "expr"], `invalid PromQL at ${formatPromQLError(first)} in: ${expr}${expr === template ? "" : ` (from ${template})`}`, anchor(findings, segments, "expr"));
+  if (first) findings.add("error", [...segments, "expr"], `invalid PromQL at ${formatPromQLError(first)} in: ${excerpt(expr)}${expr === template ? "" : ` (from ${excerpt(template)})`}`, anchor(findings, segments, "expr"));
 }
 
 function checkKeyed(findings: Findings, segments: Segments, expr: string, rule: AlertRule | RecordingRule): void {

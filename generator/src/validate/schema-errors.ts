@@ -26,7 +26,17 @@ function pathSegments(instancePath: string): Array<string | number> {
     .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
 }
 
+function hasMoreKeysThan(value: object, limit: number): boolean {
+  let count = 0;
+  for (const key in value) if (Object.hasOwn(value, key) && ++count > limit) return true;
+  return false;
+}
+
 function describeValue(value: unknown): string {
+  // Never serialise a large value whole: one error per key of a big mapping would be quadratic.
+  if (typeof value === "string" && value.length > 60) value = value.slice(0, 60);
+  if (Array.isArray(value) && value.length > 10) return `[${value.length} items]`;
+  if (value && typeof value === "object" && !Array.isArray(value) && hasMoreKeysThan(value, 10)) return "{...}";
   const text = JSON.stringify(value);
   return text && text.length > 60 ? `${text.slice(0, 57)}...` : String(text);
 }
@@ -110,12 +120,20 @@ export function schemaProblems(validate: ValidateFunction, root: JsonSchema, sou
   if (validate(source.values)) return [];
   const problems: Problem[] = [];
   const seen = new Set<string>();
+  // The inner error of each bad key name, looked up once per error (a scan would be quadratic).
+  const keyErrors = new Map<string, ErrorObject>();
+  for (const error of validate.errors ?? []) {
+    if (error.propertyName === undefined) continue;
+    const id = `${error.instancePath}\u0000${error.propertyName}`;
+    if (!keyErrors.has(id)) keyErrors.set(id, error);
+  }
   for (const error of relevant(validate.errors ?? [])) {
     let segments = pathSegments(error.instancePath);
-    let { message, atKey, extraSegment } = messageFor(error, root);
+    // A bad key name gets its own message below; its data is the whole mapping, not worth describing.
+    let { message, atKey, extraSegment } = error.keyword === "propertyNames" ? { message: "", atKey: true, extraSegment: undefined as string | undefined } : messageFor(error, root);
     if (error.keyword === "propertyNames") {
       const name = String((error.params as { propertyName?: string }).propertyName);
-      const inner = (validate.errors ?? []).find((e) => e.propertyName === name && e.instancePath === error.instancePath);
+      const inner = keyErrors.get(`${error.instancePath}\u0000${name}`);
       const described = inner?.keyword === "not" ? ((inner.parentSchema as JsonSchema | undefined)?.not as JsonSchema | undefined)?.description : undefined;
       message = `invalid key "${name}"${inner ? `: ${typeof described === "string" ? described : (inner.message ?? "")}` : ""}`;
       extraSegment = name;
