@@ -54,14 +54,15 @@ describe("promstack import", () => {
     expect(command).to.contain("kubectl create secret generic team-creds");
     expect(command).to.contain("--from-literal=db-pagerduty-routing-key=0123456789abcdef");
     expect(command).to.contain("--from-file=db-email-auth-password=/etc/am/smtp-password");
-    // The global section is not in this contract: its Slack URL is reported, and not in the command either.
-    expect(command).not.to.contain("XXXXSECRET");
+    // The global section's Slack URL is a credential too: a Secret key, its value only in the command.
+    expect((result.profile.alertmanager as Record<string, any>).globalConfig.slackApiUrlSecret).to.deep.equal({ name: "team-creds", key: "global-slack-api-url" });
+    expect(command).to.contain("--from-literal=global-slack-api-url=https://hooks.slack.com/services/T000/B000/XXXXSECRET");
   });
 
   it("lists every key it cannot map as file:line: key: reason", () => {
     const { unmapped } = importFiles([{ file: fixture("alertmanager.yml") }, { file: fixture("kps-values.yaml") }]);
     const lines = unmapped.lines();
-    expect(lines).to.include(`${fixture("alertmanager.yml")}:32: tracing: promstack does not configure Alertmanager tracing`);
+    expect(lines).to.include(`${fixture("alertmanager.yml")}:34: tracing: promstack does not configure Alertmanager tracing`);
     expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:19: prometheus.prometheusSpec.enableAdminAPI: `))).to.equal(true);
     expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:27: defaultRules.disabled.KubeSomethingNotInPromstack: `))).to.equal(true);
     expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:28: grafana: `))).to.equal(true);

@@ -3,6 +3,10 @@
 // that reads a series its group records only later, so it would see the previous evaluation's value.
 import { parser } from "@prometheus-io/lezer-promql";
 
+// Strict: an expression that does not parse reads nothing we can name (its syntax error is
+// reported elsewhere), and error recovery on a huge broken expression costs seconds.
+const strictParser = parser.configure({ strict: true });
+
 export interface SeriesReads {
   names: Set<string>;
   patterns: RegExp[];
@@ -22,7 +26,13 @@ function unquote(literal: string): string {
 export function seriesReads(expr: string): SeriesReads {
   const reads: SeriesReads = { names: new Set(), patterns: [] };
   const text = (node: { from: number; to: number }) => expr.slice(node.from, node.to);
-  parser.parse(expr).iterate({
+  let tree;
+  try {
+    tree = strictParser.parse(expr);
+  } catch {
+    return reads;
+  }
+  tree.iterate({
     enter(ref) {
       const node = ref.node;
       if (node.name === "Identifier" && node.parent?.name === "VectorSelector") reads.names.add(text(node));
