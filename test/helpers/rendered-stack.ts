@@ -1,6 +1,7 @@
 // A profile rendered by helm, with the pieces the fidelity tests read: rule groups,
 // prometheus.yml, alertmanager.yml, workloads, dashboards and Kubernetes quantities.
 import { parse } from "yaml";
+import { ruleGroupsOf as sharedRuleGroupsOf } from "../../generator/src/render/extract.js";
 import { find, helmTemplate, parseObjects, RELEASE, type K8sObject } from "./render.js";
 
 export interface RenderedRule {
@@ -31,12 +32,7 @@ export interface Workload {
 
 /** The rule groups of a rendered chart: from the rules ConfigMap, or the PrometheusRules in operator mode. */
 export function ruleGroupsOf(objects: K8sObject[]): RenderedGroup[] {
-  const configMap = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === `${RELEASE}-prometheus-rules`) as { data?: Record<string, string> } | undefined;
-  const fromConfigMap = Object.values(configMap?.data ?? {}).flatMap((text) => (parse(text) as { groups: RenderedGroup[] }).groups);
-  const fromOperator = objects
-    .filter((o) => o.kind === "PrometheusRule")
-    .flatMap((o) => ((o as { spec?: { groups?: RenderedGroup[] } }).spec?.groups ?? []));
-  return [...fromConfigMap, ...fromOperator];
+  return sharedRuleGroupsOf(objects, RELEASE) as RenderedGroup[];
 }
 
 export class RenderedStack {

@@ -5,6 +5,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { parse, stringify } from "yaml";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { extractConfigs } from "../../generator/src/render/extract.js";
+import { layOut } from "../../generator/src/tools/layout.js";
 import { configMapData, helmTemplate, parseObjects, RELEASE } from "../helpers/render.js";
 import { profileFiles, repoRoot, run, tools } from "../helpers/tools.js";
 
@@ -61,13 +63,12 @@ describe("semantics: promtool and amtool accept every rendered config", () => {
     });
 
     it(`${name}: amtool check-config`, () => {
-      const objects = parseObjects(helmTemplate([file]));
-      // The notification templates too: the config's template glob points at the ConfigMap's files.
-      const configDir = join(dir, `${name}-alertmanager`);
-      mkdirSync(configDir);
-      const data = (objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === `${RELEASE}-alertmanager`) as unknown as { data: Record<string, string> }).data;
-      for (const [file, content] of Object.entries(data)) writeFileSync(join(configDir, file), content.split("/etc/alertmanager/config/").join(`${configDir}/`));
-      const result = run(tools.amtool, ["check-config", join(configDir, "alertmanager.yml")]);
+      // The files Alertmanager's container mounts, laid out as `promstack validate` does: the
+      // notification templates too, which the config's template glob names.
+      const alertmanager = extractConfigs(helmTemplate([file]), RELEASE).alertmanager;
+      expect(alertmanager, "rendered alertmanager.yml").to.not.equal(undefined);
+      const layout = layOut(alertmanager!, join(dir, `${name}-alertmanager`));
+      const result = run(tools.amtool, ["check-config", layout.config]);
       expect(result.status, result.stdout + result.stderr).to.equal(0);
       expect(result.stdout).to.contain("SUCCESS");
       expect(result.stdout).to.match(/- [1-9]\d* templates\n\s+SUCCESS/);
