@@ -64,7 +64,7 @@ export function failureMessages(output: string, root: string): string[] {
       if (rest) messages.push(rest);
       continue;
     }
-    if (!inFailure) continue;
+    if (!inFailure || /^[\w.-]+: error: failed to validate/.test(raw)) continue; // amtool's closing summary
     if (/^(Checking|Found:|\s*SUCCESS)/.test(raw) || raw.trim() === "") {
       inFailure = /^\s*$/.test(raw) ? inFailure : false;
       continue;
@@ -76,7 +76,7 @@ export function failureMessages(output: string, root: string): string[] {
 }
 
 function helmMessages(output: string): string[] {
-  const text = output.replace(/^Error: /m, "").trim();
+  const text = output.replace(/^Error: /m, "").replace(/\n*Use --debug flag to render out invalid YAML\s*$/, "").trim();
   // A schema failure lists one violation per "- path: message" line: one problem each.
   const lines = text.split("\n").filter((line) => line.startsWith("- "));
   return lines.length > 0 ? lines : [text];
@@ -118,6 +118,15 @@ function checksFor(configs: RenderedConfigs, tools: ToolSet, root: string): Chec
   return checks;
 }
 
+/** Helm repeats a global value's error once per subchart: one problem per place and message. */
+function unique(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.line}:${p.col}:${p.path}:${p.message.replace(/'\/[^']*\/global\//, "'/global/")}`;
+    return !seen.has(key) && (seen.add(key), true);
+  });
+}
+
 export interface ToolOutcome {
   problems: Problem[];
   /** The checks that ran, e.g. "promtool check rules". */
@@ -129,7 +138,7 @@ export async function toolChecks(source: ProfileSource, tools: ToolSet): Promise
   const helm = tools.found.helm?.path;
   if (!helm) return { problems: [], ran: [] };
   const render = await helmTemplate(helm, source.file);
-  if (!render.ok) return { problems: helmMessages(render.output).map((m) => toolProblem(source, "helm template", m)), ran: ["helm template"] };
+  if (!render.ok) return { problems: unique(helmMessages(render.output).map((m) => toolProblem(source, "helm template", m))), ran: ["helm template"] };
   const root = mkdtempSync(join(tmpdir(), "promstack-validate-"));
   try {
     const checks = checksFor(extractConfigs(render.manifest, RELEASE), tools, root);
@@ -138,10 +147,10 @@ export async function toolChecks(source: ProfileSource, tools: ToolSet): Promise
       const result = results[i]!;
       if (result.status === 0) return [];
       // A rule file's name and its line:col in the rendered file mean nothing to the profile's author.
-      const messages = failureMessages(result.output, c.root).map((m) => (c.check === "promtool check rules" ? m.replace(/^\/[^:\s]*: (\d+:\d+: )+/, "") : m));
+      const messages = failureMessages(result.output, c.root).map((m) => (c.check === "promtool check rules" ? m.replace(/^\/[^:\s]*: (\d+:\d+: )*/, "") : m));
       return (messages.length > 0 ? messages : [result.output.split(c.root).join("").trim() || `exited with status ${result.status}`]).map((m) => toolProblem(source, c.check, m));
     });
-    return { problems, ran: ["helm template", ...checks.map((c) => c.check)] };
+    return { problems: unique(problems), ran: ["helm template", ...checks.map((c) => c.check)] };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

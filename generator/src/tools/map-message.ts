@@ -74,10 +74,13 @@ function placeRule(source: ProfileSource, message: string): Path | undefined {
 }
 
 function placeHelm(source: ProfileSource, message: string): Path | undefined {
-  // Helm's schema errors read "- a.b.c: message" (or "at '/a/b/c'").
-  const dotted = /^- ([^:]+): /m.exec(message)?.[1] ?? /at '\/([^']*)'/.exec(message)?.[1]?.replace(/\//g, ".");
-  if (!dotted) return undefined;
-  const segments = dotted.split(".").map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  // Helm's schema errors name a JSON pointer ("at '/a/b/0'") or a dotted path ("- a.b: ...").
+  const pointer = /at '\/([^']*)'/.exec(message)?.[1]?.split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const raw = pointer ?? /^- ([^:\s]+): /m.exec(message)?.[1]?.split(".");
+  if (!raw) return undefined;
+  let segments: Path = raw.map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  // Helm copies the parent's `global` into every subchart: <subchart>.global.x is global.x.
+  if (segments[1] === "global" && !exists(source, segments.slice(0, 2))) segments = segments.slice(1);
   for (let n = segments.length; n > 0; n--) if (exists(source, segments.slice(0, n))) return segments.slice(0, n);
   return undefined;
 }
