@@ -3,10 +3,12 @@
 // the profile. Each fixture passes the static checks (asserted first, so a fixture a static
 // check learns to catch is flagged for replacement rather than silently testing nothing).
 import { expect } from "chai";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { toolChecks } from "../../generator/src/tools/check.js";
 import type { ToolSet } from "../../generator/src/tools/locate.js";
-import { loadProfile } from "../../generator/src/validate/source.js";
+import { loadProfile, parseProfile } from "../../generator/src/validate/source.js";
 import { formatProblem } from "../../generator/src/validate/problem.js";
 import { repoRoot, run, tools } from "../helpers/tools.js";
 
@@ -84,10 +86,7 @@ describe("semantics: promstack validate runs helm, promtool and amtool", () => {
   });
 
   it("a credential file no volume mounts fails promtool check config at the key that names it", async () => {
-    const { parseProfile } = await import("../../generator/src/validate/source.js");
     const text = "prometheus:\n  extraScrapeConfigs:\n    - job_name: unmounted\n      authorization: { credentials_file: /etc/prometheus/secrets/nothing/token }\n      static_configs: [{ targets: [\"a:1\"] }]\n";
-    const { writeFileSync, mkdtempSync, rmSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
     const dir = mkdtempSync(join(tmpdir(), "promstack-unmounted-"));
     try {
       const file = join(dir, "unmounted.yaml");
