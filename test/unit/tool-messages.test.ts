@@ -26,6 +26,7 @@ describe("unit: tool messages", () => {
     expect(quotedNames('undefined receiver "team-a" used in route')).to.deep.equal(["team-a"]);
     expect(quotedNames('file "/etc/prometheus/secrets/db/token": no such file')).to.deep.equal(["db", "token", "/etc/prometheus/secrets/db/token"]);
     expect(quotedNames("line 5: field scrape_intervall not found")).to.deep.equal(["scrape_intervall"]);
+    expect(quotedNames("unknown time zone Mars/Olympus")).to.deep.equal(["Mars/Olympus"]);
   });
 
   it("places a rule error at its alert, a receiver error at its receiver, helm's at its path", () => {

@@ -42,8 +42,8 @@ function findName(source: ProfileSource, base: Path, name: string): Path | undef
 /** Names a message quotes: "x", 'x', field x, and the Secret and key of a mounted file path. */
 export function quotedNames(message: string): string[] {
   const names: string[] = [];
-  for (const match of message.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|\bfield (\S+)/g)) {
-    const name = (match[1] ?? match[2] ?? match[3] ?? "").replace(/\\"/g, '"');
+  for (const match of message.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|\bfield (\S+)|\bunknown time zone (\S+)/g)) {
+    const name = (match[1] ?? match[2] ?? match[3] ?? match[4] ?? "").replace(/\\"/g, '"');
     if (!name) continue;
     const secret = /^\/etc\/[a-z-]+\/secrets\/([^/]+)\/([^/]+)$/.exec(name);
     if (secret) names.push(secret[1]!, secret[2]!);
