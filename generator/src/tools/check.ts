@@ -21,6 +21,8 @@ const TIMEOUT_MS = 120_000;
 
 export interface ToolRun {
   status: number | null;
+  stdout: string;
+  /** stdout then stderr: where the tools' messages are. */
   output: string;
 }
 
@@ -32,8 +34,8 @@ export function runTool(command: string, args: string[], cwd?: string): Promise<
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    child.on("error", (error) => done({ status: null, output: `${output}${stderr}${error.message}` }));
-    child.on("close", (status, signal) => done({ status: signal ? null : status, output: `${output}${stderr}${signal ? `killed by ${signal} (timeout ${TIMEOUT_MS / 1000}s)` : ""}` }));
+    child.on("error", (error) => done({ status: null, stdout: output, output: `${output}${stderr}${error.message}` }));
+    child.on("close", (status, signal) => done({ status: signal ? null : status, stdout: output, output: `${output}${stderr}${signal ? `killed by ${signal} (timeout ${TIMEOUT_MS / 1000}s)` : ""}` }));
   });
 }
 
@@ -45,7 +47,8 @@ export interface RenderResult {
 
 export async function helmTemplate(helm: string, valuesFile: string, chart: string = paths.chart): Promise<RenderResult> {
   const result = await runTool(helm, ["template", RELEASE, chart, "--namespace", NAMESPACE, "-f", resolve(valuesFile)]);
-  return { ok: result.status === 0, manifest: result.status === 0 ? result.output : "", output: result.output };
+  // Helm may warn on stderr while rendering: the manifest is stdout alone.
+  return { ok: result.status === 0, manifest: result.status === 0 ? result.stdout : "", output: result.output };
 }
 
 /**
