@@ -21,6 +21,8 @@ export interface RenderedRuleGroup {
 export interface RenderedRuleFile {
   name: string;
   groups: RenderedRuleGroup[];
+  /** The file as rendered (a ConfigMap key); PrometheusRule groups have none, the operator writes them. */
+  text?: string;
 }
 
 /** What a container sees under one mount: the files of a ConfigMap, or a Secret (keys unknown here). */
@@ -58,7 +60,7 @@ function configMaps(objects: K8sObject[]): Array<K8sObject & Data> {
 /** The rule files of a render: the keys of the rules ConfigMap, or the PrometheusRule objects in operator mode. */
 export function ruleFilesOf(objects: K8sObject[], release: string): RenderedRuleFile[] {
   const configMap = configMaps(objects).find((o) => o.metadata.name === `${release}-prometheus-rules`);
-  const fromConfigMap = Object.entries(configMap?.data ?? {}).map(([name, text]) => ({ name, groups: ((parse(text) as { groups?: RenderedRuleGroup[] } | null)?.groups ?? []) }));
+  const fromConfigMap = Object.entries(configMap?.data ?? {}).map(([name, text]) => ({ name, text, groups: ((parse(text) as { groups?: RenderedRuleGroup[] } | null)?.groups ?? []) }));
   const fromOperator = objects
     .filter((o) => o.kind === "PrometheusRule")
     .map((o) => ({ name: `${o.metadata.name}.yaml`, groups: ((o as { spec?: { groups?: RenderedRuleGroup[] } }).spec?.groups ?? []) }));

@@ -108,7 +108,7 @@ function checksFor(configs: RenderedConfigs, tools: ToolSet, root: string): Chec
     mkdirSync(dir, { recursive: true });
     const files = configs.rules.map((file, i) => {
       const path = join(dir, `${i}-${file.name.replace(/[^A-Za-z0-9_.-]/g, "_")}`);
-      writeFileSync(path, stringify({ groups: file.groups }, { lineWidth: 0 }));
+      writeFileSync(path, file.text ?? stringify({ groups: file.groups }, { lineWidth: 0 }));
       return path;
     });
     checks.push({ check: "promtool check rules", root: dir, run: () => runTool(promtool, ["check", "rules", ...files]) });
