@@ -37,6 +37,7 @@ describe("unit: tool messages", () => {
     expect(placeMessage(profile, "helm template", "- at '/prometheus/global/x': got boolean")).to.deep.equal([]);
     expect(placeMessage(source("global:\n  x: n\n"), "helm template", "- at '/prometheus/global/x': got boolean")).to.deep.equal(["global", "x"]);
     expect(placeMessage(profile, "promtool check config", "something else")).to.deep.equal([]);
+    expect(placeMessage(source("grafana:\n  extraEnv: []\n"), "helm template", "- at '/extraEnv': validation failed")).to.deep.equal(["grafana", "extraEnv"]);
   });
 
   it("an explicit tool that is not executable is reported, not replaced", () => {

@@ -121,11 +121,11 @@ function checksFor(configs: RenderedConfigs, tools: ToolSet, root: string): Chec
   return checks;
 }
 
-/** Helm repeats a global value's error once per subchart: one problem per place and message. */
+/** Helm repeats an error once per chart whose schema sees the value: one problem per place and message. */
 function unique(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
   return problems.filter((p) => {
-    const key = `${p.line}:${p.col}:${p.path}:${p.message.replace(/'\/[^']*\/global\//, "'/global/")}`;
+    const key = `${p.line}:${p.col}:${p.path}:${p.message.replace(/at '\/[^']*'/, "at")}`;
     return !seen.has(key) && (seen.add(key), true);
   });
 }

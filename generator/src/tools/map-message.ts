@@ -52,6 +52,11 @@ export function quotedNames(message: string): string[] {
   return names;
 }
 
+function topKeys(source: ProfileSource): string[] {
+  const root = source.document.contents;
+  return isMap(root) ? root.items.filter((p) => isPair(p) && isScalar(p.key)).map((p) => String((p.key as { value: unknown }).value)) : [];
+}
+
 function exists(source: ProfileSource, path: Path): boolean {
   return path.length === 0 || source.document.hasIn(path);
 }
@@ -81,6 +86,11 @@ function placeHelm(source: ProfileSource, message: string): Path | undefined {
   let segments: Path = raw.map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   // Helm copies the parent's `global` into every subchart: <subchart>.global.x is global.x.
   if (segments[1] === "global" && !exists(source, segments.slice(0, 2))) segments = segments.slice(1);
+  // A subchart's own schema names paths below its key: /extraEnv of grafana is grafana.extraEnv.
+  if (!exists(source, segments.slice(0, 1))) {
+    const owner = topKeys(source).find((key) => exists(source, [key, segments[0]!]));
+    if (owner) segments = [owner, ...segments];
+  }
   for (let n = segments.length; n > 0; n--) if (exists(source, segments.slice(0, n))) return segments.slice(0, n);
   return undefined;
 }
