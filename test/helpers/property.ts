@@ -59,6 +59,9 @@ export function violationClass(problem: Problem): string {
     .replace(/"(?:[^"\\]|\\.)*"|'[^']*'|`[^`]*`/g, "…")
     .replace(/\/etc\/\S+|\/var\/\S+/g, "<path>")
     .replace(/\bline \d+\b/g, "line N")
+    .replace(/__alert_\w+/g, "__alert_X")
+    .replace(/[\w.-]+\.tmpl\b/g, "X.tmpl")
+    .replace(/unknown time zone \S+/g, "unknown time zone X")
     .replace(/\d+(\.\d+)?/g, "N")
     .slice(0, 160);
 }
