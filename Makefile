@@ -349,3 +349,11 @@ bench: build tools live-tools ## print figures, one "name value unit" per line
 .PHONY: clean
 clean: ## remove build output (keeps the toolchain in .tools/)
 	rm -rf dist .work
+
+# --- Fuzz: the soundness property over generated profiles (issue 14) -----------------------
+FUZZ_N ?= 10000
+FUZZ_SEED ?= 14
+.PHONY: fuzz
+fuzz: build $(HELM) $(PROMTOOL) $(AMTOOL) ## FUZZ_N generated profiles: validate accepts => helm, promtool, amtool accept
+	PROMSTACK_HELM=$(HELM) PROMSTACK_PROMTOOL=$(PROMTOOL) PROMSTACK_AMTOOL=$(AMTOOL) FUZZ_N=$(FUZZ_N) FUZZ_SEED=$(FUZZ_SEED) \
+	  FUZZ_REPORT=$(WORK)/fuzz/report.json node dist/bench/fuzz.js

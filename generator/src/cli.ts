@@ -12,7 +12,9 @@ import { loadPacks } from "./rules/packs.js";
 import { runbookPages } from "./rules/runbooks.js";
 import { buildContract } from "./schema/contract.js";
 import { createValidator, type ValidationReport } from "./validate/index.js";
-import { formatProblem } from "./validate/problem.js";
+import { formatProblem, sortProblems } from "./validate/problem.js";
+import { skippedLine, toolChecks } from "./tools/check.js";
+import { locateTools, type ToolSet } from "./tools/locate.js";
 import { secretsExample } from "./secrets-example.js";
 import { importFiles, type ImportInput } from "./import/index.js";
 import { InputError, type InputKind } from "./import/source.js";
@@ -51,14 +53,20 @@ Options:
   --profiles <dir>  directory of profile values files (default: values/)
   --runbooks <dir>  where the runbook pages go, one per alert (default: docs/runbooks/)
   -h, --help        show this help`,
-  validate: `Usage: promstack validate <profile.yaml>...
+  validate: `Usage: promstack validate [--no-tools] <profile.yaml>...
 
 Validates each profile against the values contract (JSON Schema) and semantic rules
 (routes naming missing receivers, images lacking the profile's CPU architectures, ...).
+Then, for each profile without errors, renders it with the chart (helm template) and runs
+the consumers on the rendered files: promtool check config, promtool check rules and
+amtool check-config. The tools are PROMSTACK_HELM, PROMSTACK_PROMTOOL, PROMSTACK_AMTOOL
+when set, else the pinned builds in .tools/bin, else helm, promtool, amtool on PATH; a
+missing tool's checks are skipped, and one line says which.
 Prints every problem as file:line:col: path: message. Exits 1 when any error is found,
 0 otherwise (warnings alone do not fail).
 
 Options:
+  --no-tools  only the contract and semantic checks (no helm, promtool, amtool)
   -h, --help  show this help`,
   import: `Usage: promstack import [<file>...] [--alertmanager <f>] [--rules <f>]... [--prometheus-rule <f>]
                         [--prometheus <f>] [--kube-prometheus-stack <f>] [--output <profile.yaml>]
@@ -106,13 +114,14 @@ function versionLine(): string {
 
 class UsageError extends Error {}
 
-function parseOptions(args: string[], known: string[]): { options: Map<string, string>; positional: string[]; help: boolean } {
+function parseOptions(args: string[], known: string[], flags: string[] = []): { options: Map<string, string>; positional: string[]; help: boolean } {
   const options = new Map<string, string>();
   const positional: string[] = [];
   let help = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === "-h" || arg === "--help") help = true;
+    else if (flags.includes(arg.slice(2)) && arg.startsWith("--")) options.set(arg.slice(2), "true");
     else if (arg.startsWith("--")) {
       const [name, inline] = arg.slice(2).split("=", 2) as [string, string | undefined];
       if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
@@ -149,11 +158,28 @@ function reportValidation(result: ValidationReport, fileCount: number, io: Io): 
   return result.errorCount > 0 ? 1 : 0;
 }
 
-function runValidate(args: string[], io: Io): number {
-  const { positional, help } = parseOptions(args, []);
+async function runValidate(args: string[], io: Io): Promise<number> {
+  const { options, positional, help } = parseOptions(args, [], ["no-tools"]);
   if (help) return io.out(usage.validate), 0;
   if (positional.length === 0) throw new UsageError("validate needs at least one profile file");
-  return reportValidation(validateProfiles(positional), positional.length, io);
+  const result = validateProfiles(positional);
+  if (options.has("no-tools")) return reportValidation(result, positional.length, io);
+  return reportValidation(await withToolChecks(result, locateTools(), io), positional.length, io);
+}
+
+/**
+ * Adds what helm, promtool and amtool say about each profile the static checks passed
+ * (the tools judge only a profile that is otherwise sound, so their messages are not noise).
+ */
+export async function withToolChecks(result: ValidationReport, tools: ToolSet, io: Io): Promise<ValidationReport> {
+  const skipped = skippedLine(tools);
+  if (skipped) io.out(skipped);
+  if (!tools.found.helm) return result;
+  const failing = new Set(result.problems.filter((p) => p.severity === "error").map((p) => p.file));
+  const sound = result.profiles.filter((profile) => !failing.has(profile.source.file));
+  const outcomes = await Promise.all(sound.map((profile) => toolChecks(profile.source, tools)));
+  const problems = sortProblems([...result.problems, ...outcomes.flatMap((o) => o.problems)]);
+  return { ...result, problems, errorCount: problems.filter((p) => p.severity === "error").length };
 }
 
 async function runGenerate(args: string[], io: Io): Promise<number> {
@@ -308,7 +334,7 @@ export async function main(args: string[], io: Io = defaultIo): Promise<number> 
       case "generate":
         return await runGenerate(rest, io);
       case "validate":
-        return runValidate(rest, io);
+        return await runValidate(rest, io);
       case "flux":
         return runFlux(rest, io);
       case "import":

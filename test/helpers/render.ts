@@ -1,13 +1,9 @@
 // Renders the chart with helm and gives the objects back as data.
-import { parseAllDocuments } from "yaml";
+import { parseObjects, type K8sObject } from "../../generator/src/render/extract.js";
 import { chartDir, run, tools } from "./tools.js";
 
-export interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
-  [key: string]: unknown;
-}
+// One reading of a render for the CLI and the tests.
+export { parseObjects, type K8sObject };
 
 export const RELEASE = "mon";
 export const NAMESPACE = "monitoring";
@@ -17,12 +13,6 @@ export function helmTemplate(valuesFiles: string[], extraArgs: string[] = [], re
   const result = run(tools.helm, args);
   if (result.status !== 0) throw new Error(`helm template failed:\n${result.stderr}`);
   return result.stdout;
-}
-
-export function parseObjects(manifest: string): K8sObject[] {
-  return parseAllDocuments(manifest)
-    .map((doc) => doc.toJS() as K8sObject | null)
-    .filter((obj): obj is K8sObject => obj !== null);
 }
 
 export function find(objects: K8sObject[], kind: string, name: string): K8sObject {

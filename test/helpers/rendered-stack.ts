@@ -2,6 +2,7 @@
 // prometheus.yml, alertmanager.yml, workloads, dashboards and Kubernetes quantities.
 import { parse } from "yaml";
 import { byteSizeBytes } from "../../generator/src/byte-size.js";
+import { ruleGroupsOf as sharedRuleGroupsOf } from "../../generator/src/render/extract.js";
 import { find, helmTemplate, parseObjects, RELEASE, type K8sObject } from "./render.js";
 
 export interface RenderedRule {
@@ -32,12 +33,7 @@ export interface Workload {
 
 /** The rule groups of a rendered chart: from the rules ConfigMap, or the PrometheusRules in operator mode. */
 export function ruleGroupsOf(objects: K8sObject[]): RenderedGroup[] {
-  const configMap = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === `${RELEASE}-prometheus-rules`) as { data?: Record<string, string> } | undefined;
-  const fromConfigMap = Object.values(configMap?.data ?? {}).flatMap((text) => (parse(text) as { groups: RenderedGroup[] }).groups);
-  const fromOperator = objects
-    .filter((o) => o.kind === "PrometheusRule")
-    .flatMap((o) => ((o as { spec?: { groups?: RenderedGroup[] } }).spec?.groups ?? []));
-  return [...fromConfigMap, ...fromOperator];
+  return sharedRuleGroupsOf(objects, RELEASE) as RenderedGroup[];
 }
 
 export class RenderedStack {

@@ -5,6 +5,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { parse, stringify } from "yaml";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { extractConfigs } from "../../generator/src/render/extract.js";
+import { layOut } from "../../generator/src/tools/layout.js";
 import { configMapData, helmTemplate, parseObjects, RELEASE } from "../helpers/render.js";
 import { profileFiles, repoRoot, run, tools } from "../helpers/tools.js";
 
@@ -26,48 +28,38 @@ describe("semantics: promtool and amtool accept every rendered config", () => {
   for (const file of cases) {
     const name = basename(file, ".yaml");
     it(`${name}: promtool check config (or, in operator mode, no Prometheus deployed)`, () => {
-      const objects = parseObjects(helmTemplate([file]));
+      const manifest = helmTemplate([file]);
+      const objects = parseObjects(manifest);
       const mode = (parse(readFileSync(file, "utf8")) as { prometheus?: { mode?: string } } | null)?.prometheus?.mode;
       if (mode === "operator") {
         expect(objects.filter((o) => o.metadata.name === `${RELEASE}-prometheus` && o.kind !== "NetworkPolicy")).to.deep.equal([]);
         expect(objects.filter((o) => ["StatefulSet", "Deployment"].includes(o.kind) && o.metadata.labels?.["app.kubernetes.io/name"] === "prometheus")).to.deep.equal([]);
         return;
       }
-      // The deployed layout: the config, and next to it the stack's scrape jobs, read
-      // through scrape_config_files (rewritten from /etc/prometheus to this directory).
-      const root = join(dir, name);
-      mkdirSync(join(root, "config"), { recursive: true });
-      mkdirSync(join(root, "scrape"), { recursive: true });
-      const rendered = parse(configMapData(objects, `${RELEASE}-prometheus`, "prometheus.yml")) as { scrape_config_files: string[] };
+      // The deployed layout, as `promstack validate` lays it out: the config, the stack's scrape
+      // jobs (scrape_config_files), the rule files and every Secret the pod mounts. The full
+      // check (not --syntax-only) reads them all.
+      const configs = extractConfigs(manifest, RELEASE);
+      expect(configs.prometheus, "rendered prometheus.yml").to.not.equal(undefined);
+      const rendered = parse(configs.prometheus!.text) as { scrape_config_files: string[] };
       expect(rendered.scrape_config_files).to.deep.equal(["/etc/prometheus/scrape/*.yaml"]);
-      rendered.scrape_config_files = [join(root, "scrape", "*.yaml")];
-      const config = join(root, "config", "prometheus.yml");
-      writeFileSync(config, stringify(rendered));
-      const stackJobs = parse(configMapData(objects, `${RELEASE}-promstack-scrape`, "promstack.yaml")) as { scrape_configs: Array<{ job_name: string }> };
-      writeFileSync(join(root, "scrape", "promstack.yaml"), stringify(stackJobs));
-      const result = run(tools.promtool, ["check", "config", "--syntax-only", config]);
+      const layout = layOut(configs.prometheus!, join(dir, name));
+      const result = run(tools.promtool, ["check", "config", layout.config]);
       expect(result.status, result.stdout + result.stderr).to.equal(0);
       expect(result.stdout).to.contain("SUCCESS");
-      // --syntax-only skips scrape_config_files; the stack's jobs read no credential files,
-      // so they get the full check through a config that holds only them.
-      const stackOnly = join(root, "stack-only.yml");
-      writeFileSync(stackOnly, stringify({ scrape_config_files: rendered.scrape_config_files }));
-      const full = run(tools.promtool, ["check", "config", stackOnly]);
-      expect(full.status, full.stdout + full.stderr).to.equal(0);
-      expect(full.stdout).to.contain("SUCCESS");
+      const stackJobs = parse(configMapData(objects, `${RELEASE}-promstack-scrape`, "promstack.yaml")) as { scrape_configs: Array<{ job_name: string }> };
       // Every job (the config's own and the stack's) is loaded, each name once.
       const jobs = [...((rendered as { scrape_configs?: Array<{ job_name: string }> }).scrape_configs ?? []), ...stackJobs.scrape_configs].map((job) => job.job_name);
       expect(new Set(jobs).size, jobs.join(", ")).to.equal(jobs.length);
     });
 
     it(`${name}: amtool check-config`, () => {
-      const objects = parseObjects(helmTemplate([file]));
-      // The notification templates too: the config's template glob points at the ConfigMap's files.
-      const configDir = join(dir, `${name}-alertmanager`);
-      mkdirSync(configDir);
-      const data = (objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === `${RELEASE}-alertmanager`) as unknown as { data: Record<string, string> }).data;
-      for (const [file, content] of Object.entries(data)) writeFileSync(join(configDir, file), content.split("/etc/alertmanager/config/").join(`${configDir}/`));
-      const result = run(tools.amtool, ["check-config", join(configDir, "alertmanager.yml")]);
+      // The files Alertmanager's container mounts, laid out as `promstack validate` does: the
+      // notification templates too, which the config's template glob names.
+      const alertmanager = extractConfigs(helmTemplate([file]), RELEASE).alertmanager;
+      expect(alertmanager, "rendered alertmanager.yml").to.not.equal(undefined);
+      const layout = layOut(alertmanager!, join(dir, `${name}-alertmanager`));
+      const result = run(tools.amtool, ["check-config", layout.config]);
       expect(result.status, result.stdout + result.stderr).to.equal(0);
       expect(result.stdout).to.contain("SUCCESS");
       expect(result.stdout).to.match(/- [1-9]\d* templates\n\s+SUCCESS/);

@@ -13,6 +13,7 @@ import { promtoolTests } from "../../generator/src/rules/promtool-tests.js";
 import { resolveProfileRules, ruleFileName } from "../../generator/src/rules/resolve.js";
 import { buildContract } from "../../generator/src/schema/contract.js";
 import { createValidator } from "../../generator/src/validate/index.js";
+import { ruleGroupsOf } from "../../generator/src/render/extract.js";
 import { helmTemplate, parseObjects, RELEASE, type K8sObject } from "../helpers/render.js";
 import { profileFiles, repoRoot, run, tools } from "../helpers/tools.js";
 
@@ -23,12 +24,7 @@ interface RuleGroupFile {
 
 /** The rule groups of a rendered chart: from the rules ConfigMap, or the PrometheusRule in operator mode. */
 export function renderedRuleGroups(objects: K8sObject[]): RuleGroupFile[] {
-  const configMap = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === `${RELEASE}-prometheus-rules`) as { data?: Record<string, string> } | undefined;
-  if (configMap) {
-    return Object.values(configMap.data ?? {}).flatMap((text) => (parseObjects(text)[0] as unknown as { groups: RuleGroupFile[] }).groups);
-  }
-  const rule = objects.find((o) => o.kind === "PrometheusRule") as { spec?: { groups: RuleGroupFile[] } } | undefined;
-  return rule?.spec?.groups ?? [];
+  return ruleGroupsOf(objects, RELEASE) as RuleGroupFile[];
 }
 
 const cases = [...profileFiles(), join(repoRoot, "test", "fixtures", "all-enabled.yaml")];
