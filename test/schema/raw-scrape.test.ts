@@ -66,8 +66,9 @@ describe("schema: raw scrape configs and extra flags", () => {
     expect(result.status, result.stderr).to.equal(0);
     const rendered = run(tools.helm, ["template", "mon", chartDir, "-f", path]);
     expect(rendered.status, rendered.stderr).to.equal(0);
-    expect(rendered.stdout).to.contain("mountPath: /etc/prometheus/secrets/etcd-client\n");
-    expect(rendered.stdout).to.contain("secretName: etcd-client\n");
-    expect(rendered.stdout).to.contain("mountPath: /etc/prometheus/configmaps/file-sd\n");
+    // User strings are rendered quoted (a Secret name cannot start a YAML comment or alias).
+    expect(rendered.stdout).to.match(/mountPath: "?\/etc\/prometheus\/secrets\/etcd-client"?\n/);
+    expect(rendered.stdout).to.match(/secretName: "?etcd-client"?\n/);
+    expect(rendered.stdout).to.match(/mountPath: "?\/etc\/prometheus\/configmaps\/file-sd"?\n/);
   });
 });

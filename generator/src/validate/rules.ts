@@ -109,7 +109,15 @@ function checkNames(findings: Findings, segments: Segments, labels: Record<strin
   if (annotations && "" in annotations) findings.add("error", [...segments, "annotations"], "an annotation needs a name (Prometheus refuses the rule file)", [...segments, "annotations"], true);
 }
 
+/** The runbook base URL starts every generated runbook_url annotation, which promtool parses as a template. */
+function checkRunbookBaseUrl(values: PromstackValues, findings: Findings): void {
+  const base = values.alerting?.runbookBaseUrl;
+  const problem = base === undefined ? undefined : checkGoTemplate(base);
+  if (problem) findings.add("error", ["alerting", "runbookBaseUrl"], `every generated runbook_url annotation starts with this, and Prometheus cannot parse it as a template: ${problem.line}:${problem.column}: ${problem.message}`);
+}
+
 export function checkRules(values: PromstackValues, findings: Findings): void {
+  checkRunbookBaseUrl(values, findings);
   const rules = withValidReferences((values.rules ?? {}) as RuleGroups, findings);
   const files = new Map<string, string>();
   for (const group of resolveRules(rules, "")) {

@@ -11,6 +11,7 @@ import { checkExtraArgs } from "./chart-flags.js";
 import { Findings, type Segments } from "./findings.js";
 import { checkNetworkPolicies } from "./network-policies.js";
 import { checkReceivers } from "./receivers.js";
+import { checkRelabelling } from "./relabel.js";
 import { checkRules } from "./rules.js";
 import { checkExporters, checkScraping } from "./scraping.js";
 import type { Problem } from "./problem.js";
@@ -116,6 +117,7 @@ export function semanticProblems(values: PromstackValues, catalogue: Catalogue, 
   checkGrafana(values, findings);
   checkAlertReceiverPaths(values, findings);
   checkScraping(values, findings);
+  if (values.prometheus?.enabled) checkRelabelling(values, findings);
   checkExtraArgs(values as Record<string, unknown>, findings);
   if (values.exporters?.enabled) checkExporters(values.exporters, findings);
   checkNetworkPolicies(values, findings);
