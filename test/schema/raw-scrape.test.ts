@@ -30,7 +30,7 @@ const cases: Array<{ file: string; expected: string[] }> = [
     expected: [
       '3:16: prometheus.extraArgs["storage.tsdb.retention.time"]: --storage.tsdb.retention.time is already passed by the chart (charts/promstack/charts/prometheus/templates/statefulset.yaml)',
       '3:50: prometheus.extraArgs["web.enable-lifecycle"]: --web.enable-lifecycle is already passed by the chart',
-      '5:16: alertmanager.extraArgs["web.listen-address"]: --web.listen-address is already passed by the chart (charts/promstack/charts/alertmanager/templates/statefulset.yaml)',
+      '5:16: alertmanager.extraArgs["data.retention"]: --data.retention is already passed by the chart (charts/promstack/charts/alertmanager/templates/statefulset.yaml)',
     ],
   },
   {

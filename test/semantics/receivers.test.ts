@@ -181,7 +181,7 @@ describe("semantics: receiver settings amtool refuses, validate refuses first", 
     ["slack-app-token-and-authorization", receiver("slack: [{ appTokenSecret: { name: s, key: t }, httpConfig: { authorization: { credentialsSecret: { name: s, key: a } } } }]"), "exclude each other"],
     ["slack-global-token-own-authorization", receiver("slack: [{ channel: x, httpConfig: { authorization: { credentialsSecret: { name: s, key: a } } } }]", "slackAppTokenSecret: { name: s, key: t }"), "Alertmanager skips"],
     ["email-thread-without-date", receiver('email: [{ to: a@example.com, smarthost: "h:25", threading: { enabled: true } }]', "smtpFrom: a@example.com"), 'missing required key "threadByDate"'],
-    ["email-header-twice", receiver('email: [{ to: a@example.com, smarthost: "h:25", headers: { X-A: x, x-a: y } }]', "smtpFrom: a@example.com"), "header names are case-insensitive"],
+    ["email-header-twice", receiver('email: [{ to: a@example.com, smarthost: "h:25", headers: { X-A: x, x-a: z } }]', "smtpFrom: a@example.com"), "header names are case-insensitive"],
     ["incidentio-http-without-auth", receiver('incidentio: [{ url: "https://x.example/", httpConfig: { followRedirects: true } }]'), "needs authorization, or alertSourceTokenSecret"],
     ["wechat-without-corp", receiver("wechat: [{ apiSecretSecret: { name: s, key: t } }]"), "needs a WeChat corp ID"],
   ];

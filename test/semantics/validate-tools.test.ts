@@ -29,14 +29,14 @@ function validate(args: string[], env: Record<string, string> = { PROMSTACK_HELM
   return run(process.execPath, [join(repoRoot, "bin", "promstack.js"), "validate", ...args], { env });
 }
 
-// Each case: a profile the static checks accept, and the line validate must print for it.
+// Each case: a profile the static checks accept, and the line validate must print for it. The
+// static checks have since learned the earlier cases (a bad selector regex, `continue` on the
+// root route, YAML 1.1 words); this one they still miss.
 const cases: Array<{ name: string; line: string }> = [
   {
-    name: "bad-selector-regex.yaml",
-    line: ':5:5: rules.custom.BrokenSelector: promtool check rules: group "custom", rule 1, "BrokenSelector": could not parse expression: 1:4: parse error: error parsing regexp: missing closing ): `(`',
+    name: "exporter-pod-label.yaml",
+    line: ':7:18: exporters.rabbitmq.podLabels._f3x: promtool check config: error loading scrape configs: "/etc/prometheus/scrape/promstack.yaml": unable to parse requirement: <nil>: Invalid value: "_f3x": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')',
   },
-  { name: "root-route-continue.yaml", line: ":4:3: alertmanager.route: amtool check-config: cannot have continue in root route" },
-  { name: "helm-yaml11.yaml", line: ":4:41: network-policies.allowIngressFromNamespaces[1]: helm template: - at '/network-policies/allowIngressFromNamespaces/1': got boolean, want string" },
 ];
 
 describe("semantics: promstack validate runs helm, promtool and amtool", () => {
@@ -54,7 +54,7 @@ describe("semantics: promstack validate runs helm, promtool and amtool", () => {
   }
 
   it("without the tools it says which checks it skipped, and the exit code is the static one", () => {
-    const file = fixture("bad-selector-regex.yaml");
+    const file = fixture("exporter-pod-label.yaml");
     const result = validate([file], { PROMSTACK_HELM: "/nonexistent/helm", PROMSTACK_PROMTOOL: tools.promtool, PROMSTACK_AMTOOL: tools.amtool });
     expect(result.status, result.stderr).to.equal(0);
     const skipped = result.stdout.split("\n").filter((l) => l.includes("skipped"));
@@ -62,11 +62,11 @@ describe("semantics: promstack validate runs helm, promtool and amtool", () => {
   });
 
   it("without amtool only amtool's check is skipped; promtool still judges", () => {
-    const file = fixture("bad-selector-regex.yaml");
+    const file = fixture("exporter-pod-label.yaml");
     const result = validate([file], { PROMSTACK_HELM: tools.helm, PROMSTACK_PROMTOOL: tools.promtool, PROMSTACK_AMTOOL: "/nonexistent/amtool" });
     expect(result.status).to.equal(1);
     expect(result.stdout).to.contain("validate: skipped amtool check-config: PROMSTACK_AMTOOL=/nonexistent/amtool is not an executable file");
-    expect(result.stderr).to.contain("promtool check rules");
+    expect(result.stderr).to.contain("promtool check config");
   });
 
   it("every seed profile and fixture passes with the tools (no false refusals)", async () => {

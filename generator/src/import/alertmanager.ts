@@ -13,6 +13,8 @@ export function importAlertmanager(src: Src, ctx: ImportContext): void {
   if (!isMapping(src.value)) return ctx.report.add(src.where(), "not a mapping: no Alertmanager configuration here");
   const value = src.value;
   ctx.profile.set([...AM, "enabled"], true, src.where(), `From ${src.file}${src.base.length ? ` (${src.where().key})` : ""}.`);
+  // The source's receivers carry their own texts or Alertmanager's defaults, not the chart's.
+  ctx.profile.set([...AM, "chartTexts"], false, src.where(), "Receivers keep Alertmanager's default notification texts, as in the source.");
   if (value.global !== undefined) importGlobal(src.sub(["global"]), ctx);
   if (value.route !== undefined) importRoute(src.sub(["route"]), [...AM, "route"], ctx);
   if (Array.isArray(value.receivers)) importReceivers(src.sub(["receivers"]), ctx);

@@ -392,7 +392,7 @@ export interface PrometheusValues {
    */
   configMapMounts?: string[];
   /**
-   * Raw Prometheus scrape_config entries (https://prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config), written as Prometheus reads them (snake_case) and appended as written; standalone mode. Every key Prometheus accepts, and only those; files they name must be ones the pod mounts (secretMounts, the service account). Prefer scrapeJobs.
+   * Raw Prometheus scrape_config entries (https://prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config), written as Prometheus reads them (snake_case) and appended as written; standalone mode. Every key Prometheus accepts, and only those; files they name must be ones the pod mounts (secretMounts, the service account). A job named prometheus replaces the chart's own self-scrape. Prefer scrapeJobs.
    */
   extraScrapeConfigs?: PromRawScrapeConfig[];
 }
@@ -1830,6 +1830,10 @@ export interface AlertmanagerValues {
   templates?: {
     [k: string]: string | undefined;
   };
+  /**
+   * Give receivers that set no notification text the chart's texts (promstack.tmpl: title, text, description, subject and colour per integration). false keeps Alertmanager's own defaults, as an alertmanager.yml brought in by promstack import expects.
+   */
+  chartTexts?: boolean;
   configSecret?: AlertmanagerConfigSecret;
 }
 /**

@@ -45,7 +45,7 @@ export function chartFlags(chartDir: string = paths.chart): ChartFlags[] {
           const flag = FLAG_LINE.exec(text)?.[1];
           if (!flag) continue;
           flags.add(flag);
-          if (insideRange(lines, at)) repeatable.add(flag);
+          if (insideRange(lines, at) || PROGRAM_REPEATABLE.has(flag)) repeatable.add(flag);
         }
         out.push({ owner, template: relative(repoRoot, file), flags, repeatable, overridable });
       });
@@ -53,6 +53,10 @@ export function chartFlags(chartDir: string = paths.chart): ChartFlags[] {
   }
   return out;
 }
+
+// Flags the programs themselves take more than once: Prometheus, Alertmanager and the exporters
+// listen on every --web.listen-address given (the Prometheus exporter toolkit's flag).
+const PROGRAM_REPEATABLE = new Set(["web.listen-address"]);
 
 /** Whether line `at` of an args block is inside a {{ range }} loop. */
 function insideRange(lines: string[], at: number): boolean {

@@ -49,7 +49,8 @@ export function checkScraping(values: PromstackValues, findings: Findings): void
   for (const [index, raw] of (operator ? [] : prometheus.extraScrapeConfigs ?? []).entries()) {
     const at = ["prometheus", "extraScrapeConfigs", index, "job_name"];
     if (seen.has(raw.job_name)) findings.add("error", at, `scrape job "${raw.job_name}" is defined twice; Prometheus needs unique job names`);
-    else if (reserved.includes(raw.job_name)) findings.add("error", at, `scrape job name "${raw.job_name}" is taken by the stack's own job of that name`);
+    // A raw job named "prometheus" replaces the chart's self-scrape (the chart leaves its own out).
+    else if (raw.job_name !== "prometheus" && reserved.includes(raw.job_name)) findings.add("error", at, `scrape job name "${raw.job_name}" is taken by the stack's own job of that name`);
     seen.add(raw.job_name);
   }
   for (const [index, remote] of (prometheus.remoteWrite ?? []).entries()) {

@@ -94,6 +94,8 @@ Arguments: map, parent (the key holding map), rename, verbatim.
 {{- range $key, $value := $values }}{{ if not (has $key $shorthands) }}{{ $_ := set $own $key $value }}{{ end }}{{ end -}}
 {{- $converted := include "alertmanager.toConfig" (dict "map" $own "parent" "" "rename" ($spec.rename | default dict) "verbatim" $integrations.verbatim) | fromYaml -}}
 {{- $config := deepCopy ($spec.defaults | default dict) -}}
+{{- /* Without the chart's texts only send_resolved (Alertmanager's own default) stays. */ -}}
+{{- if eq (toString $.Values.chartTexts) "false" }}{{ $config = pick $config "send_resolved" }}{{ end -}}
 {{- /* A header the user sets replaces the chart's default of the same name (names are case-insensitive). */ -}}
 {{- if and $config.headers $converted.headers -}}
 {{- $headers := dict -}}

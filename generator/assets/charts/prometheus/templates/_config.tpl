@@ -164,7 +164,11 @@ wanted port, then attach the namespace, pod, service and node labels the role kn
       "relabel_configs" (list
         (dict "source_labels" (list "__meta_kubernetes_service_name") "regex" (printf "%s-alertmanager-headless" $release) "action" "keep")
         (dict "source_labels" (list "__meta_kubernetes_endpointslice_port_name") "regex" "http-web" "action" "keep"))) -}}
-{{- $scrapeConfigs := list (dict "job_name" "prometheus" "static_configs" (list (dict "targets" (list "localhost:9090")))) -}}
+{{- /* Prometheus scrapes itself, unless a raw job named "prometheus" takes that over. */ -}}
+{{- $ownSelfScrape := true -}}
+{{- range .Values.extraScrapeConfigs }}{{ if eq (toString .job_name) "prometheus" }}{{ $ownSelfScrape = false }}{{ end }}{{ end -}}
+{{- $scrapeConfigs := list -}}
+{{- if $ownSelfScrape }}{{ $scrapeConfigs = append $scrapeConfigs (dict "job_name" "prometheus" "static_configs" (list (dict "targets" (list "localhost:9090")))) }}{{ end -}}
 {{- range .Values.scrapeJobs }}{{ $scrapeConfigs = append $scrapeConfigs (include "prometheus.scrapeJob" . | fromYaml) }}{{ end -}}
 {{- $config := dict
       "global" $global
