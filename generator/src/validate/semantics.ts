@@ -74,6 +74,11 @@ function checkGrafana(values: PromstackValues, findings: Findings): void {
     return;
   }
   if (grafana.deploy === false) return;
+  // The chart's own Grafana reads dashboards from the release namespace only (the template fails
+  // otherwise); validate cannot know that namespace, so an explicit one needs deploy: false.
+  if (grafana.dashboardConfigMaps?.namespace) {
+    findings.add("error", ["grafana", "dashboardConfigMaps", "namespace"], `this chart's Grafana reads dashboards from the release namespace only: leave namespace empty, or set grafana.deploy: false to feed an existing Grafana in "${grafana.dashboardConfigMaps.namespace}"`);
+  }
   const datasources = grafana.datasources;
   const prometheus = values.prometheus;
   if (!datasources?.prometheus?.url) {
