@@ -57,6 +57,13 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
       '10:18: alertmanager.route.routes[1].groupBy: groupBy cannot mix "..." (group by all labels) with label names',
     ],
   },
+  {
+    fixture: "kubernetes-labels.yaml",
+    expected: [
+      `6:18: exporters.rabbitmq.podLabels._f3x: invalid key "_f3x": not a Kubernetes label name (an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)`,
+      `9:11: global.commonLabels.team: "-bad-" is not a valid KubernetesLabelValue: empty, or at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`,
+    ],
+  },
   { fixture: "time-of-day-out-of-range.yaml", expected: ['4:40: alertmanager.timeIntervals.late[0].times[0].end: "24:30" is not a valid TimeOfDay: HH:MM from 00:00 to 24:00 (24:00 is the end of the day)'] },
   {
     fixture: "time-interval-ranges.yaml",
@@ -252,6 +259,7 @@ describe("schema: Helm enforces the same contract through values.schema.json", (
     ["scrape-job-two-sources.yaml", /scrapeJobs/],
     ["recording-rule-for.yaml", /rules/],
     ["time-of-day-out-of-range.yaml", /end/],
+    ["kubernetes-labels.yaml", /'_f3x' does not match pattern[\s\S]*'-bad-' does not match pattern/],
   ];
   for (const [fixture, pattern] of helmRejects) {
     it(`helm template rejects ${fixture}`, () => {

@@ -5,6 +5,10 @@
  */
 export type Architecture = "amd64" | "arm64" | "arm" | "ppc64le" | "s390x";
 /**
+ * empty, or at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit
+ */
+export type KubernetesLabelValue = string;
+/**
  * Deploy this component (the umbrella chart's dependency condition).
  */
 export type Enabled = boolean;
@@ -202,7 +206,7 @@ export type OpsgenieResponder = {
   name?: string;
   username?: string;
   /**
-   * team, teams, user, escalation or schedule (or a template).
+   * team, teams, user, escalation or schedule, in any case (or a template).
    */
   type: string;
 };
@@ -328,7 +332,7 @@ export interface Global {
    * Names of Secrets used to pull images.
    */
   imagePullSecrets?: string[];
-  commonLabels?: Labels;
+  commonLabels?: KubernetesLabels;
   /**
    * Name of the cluster; becomes the cluster external label.
    */
@@ -336,10 +340,10 @@ export interface Global {
   [k: string]: unknown | undefined;
 }
 /**
- * A map of label names to string values.
+ * Kubernetes labels, names and values as the API server accepts them.
  */
-export interface Labels {
-  [k: string]: string | undefined;
+export interface KubernetesLabels {
+  [k: string]: KubernetesLabelValue | undefined;
 }
 /**
  * The Prometheus server: scraping, rule evaluation and alert delivery to every Alertmanager replica.
@@ -437,7 +441,7 @@ export interface ResourceList {
  * Where pods may run, passed to the pod spec as written.
  */
 export interface PodScheduling {
-  nodeSelector?: Labels;
+  nodeSelector?: KubernetesLabels;
   /**
    * Kubernetes tolerations.
    */
@@ -463,6 +467,12 @@ export interface PodDisruptionBudget {
    * Replicas that must stay up during voluntary disruptions (capped at replicas).
    */
   minAvailable?: number;
+}
+/**
+ * A map of Prometheus label names to string values.
+ */
+export interface Labels {
+  [k: string]: string | undefined;
 }
 /**
  * How long and how much TSDB data is kept; whichever limit is reached first applies.
@@ -613,7 +623,7 @@ export interface KubernetesDiscovery {
    * Namespaces to discover in; empty means every namespace.
    */
   namespaces?: string[];
-  matchLabels?: Labels;
+  matchLabels?: KubernetesLabels;
   /**
    * Keep only targets on this port: a port name, or a number. Roles pod, endpoints, endpointslice, service.
    */
@@ -761,8 +771,8 @@ export interface RemoteWriteQueue {
  * Operator mode: labels the existing Prometheus Operator selects objects by (for kube-prometheus-stack, release: <its release name>).
  */
 export interface PrometheusOperator {
-  monitorSelectorLabels?: Labels;
-  ruleSelectorLabels?: Labels;
+  monitorSelectorLabels?: KubernetesLabels;
+  ruleSelectorLabels?: KubernetesLabels;
 }
 /**
  * Extra command-line flags for the main container, as flag name (without dashes) to value; an empty value passes a bare flag.
@@ -2977,7 +2987,7 @@ export interface RabbitmqScrape {
    * Namespace of the RabbitMQ pods; empty means the release namespace.
    */
   namespace?: string;
-  podLabels?: Labels;
+  podLabels?: KubernetesLabels;
   /**
    * Container port of the prometheus plugin, as the pods declare it.
    */
@@ -3137,7 +3147,7 @@ export interface GrafanaDashboardConfigMaps {
    * Namespace of the ConfigMaps; empty means the release namespace. Set it to the namespace an existing Grafana's sidecar watches (this chart's own Grafana reads only the release namespace).
    */
   namespace?: string;
-  labels?: Labels;
+  labels?: KubernetesLabels;
   annotations?: Annotations;
 }
 /**
@@ -3214,7 +3224,7 @@ export interface ExternalPrometheus {
    * Its namespace(s).
    */
   namespaces?: string[];
-  podLabels?: Labels;
+  podLabels?: KubernetesLabels;
 }
 /**
  * Alerting and recording rules, by group name (any non-empty string, as Prometheus allows) and then by alert name. The built-in packs are the defaults: change one alert's threshold by name (rules.node.NodeHighTemperature.threshold: 80), switch an alert or a group off with enabled: false, or add whole groups of your own, as tunable keyed alerts or as a native, ordered rules list.

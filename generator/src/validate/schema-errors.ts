@@ -134,7 +134,9 @@ export function schemaProblems(validate: ValidateFunction, root: JsonSchema, sou
     if (error.keyword === "propertyNames") {
       const name = String((error.params as { propertyName?: string }).propertyName);
       const inner = keyErrors.get(`${error.instancePath}\u0000${name}`);
-      const described = inner?.keyword === "not" ? ((inner.parentSchema as JsonSchema | undefined)?.not as JsonSchema | undefined)?.description : undefined;
+      // Key schemas describe what they want: a `not` its exclusion, a pattern its name rule.
+      const keySchema = inner?.parentSchema as JsonSchema | undefined;
+      const described = inner?.keyword === "not" ? (keySchema?.not as JsonSchema | undefined)?.description : inner?.keyword === "pattern" ? keySchema?.description : undefined;
       message = `invalid key "${name}"${inner ? `: ${typeof described === "string" ? described : (inner.message ?? "")}` : ""}`;
       extraSegment = name;
       atKey = true;
