@@ -93,16 +93,20 @@ scrape-config-schema: build ## regenerate schemas/prometheus-scrape-config.schem
 
 # --- Import corpora: configurations written by others, for promstack import's round trip ---
 # Alertmanager's test and example configs and Prometheus' examples and rule test data, from
-# the modules of the promtool and amtool versions (kube-prometheus is not served by the proxy).
-IMPORT_CORPORA := $(TOOLS)/import-corpora-$(PROMTOOL_VERSION)-$(AMTOOL_VERSION)
+# the modules of the promtool and amtool versions, and Thanos' compiled mixin (alert and
+# recording rules with their own promtool unit tests; kube-prometheus is not served by the proxy).
+THANOS_MIXIN_VERSION := $(call version,tools.thanosMixin.version)
+IMPORT_CORPORA := $(TOOLS)/import-corpora-$(PROMTOOL_VERSION)-$(AMTOOL_VERSION)-$(THANOS_MIXIN_VERSION)
 $(IMPORT_CORPORA)/.installed:
-	@rm -rf $(IMPORT_CORPORA) && mkdir -p $(IMPORT_CORPORA)/alertmanager $(IMPORT_CORPORA)/prometheus-examples $(IMPORT_CORPORA)/prometheus-rules
+	@rm -rf $(IMPORT_CORPORA) && mkdir -p $(IMPORT_CORPORA)/alertmanager $(IMPORT_CORPORA)/prometheus-examples $(IMPORT_CORPORA)/prometheus-rules $(IMPORT_CORPORA)/mixin-rules
 	am=$$(go mod download -json github.com/prometheus/alertmanager@$(AMTOOL_VERSION) | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).Dir'); \
 	  cp "$$am"/config/testdata/*.good.yml "$$am"/doc/examples/simple.yml $(IMPORT_CORPORA)/alertmanager/
 	prom=$$(go mod download -json github.com/prometheus/prometheus@$(PROMTOOL_VERSION) | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).Dir'); \
 	  cp "$$prom"/documentation/examples/prometheus*.yml $(IMPORT_CORPORA)/prometheus-examples/; \
 	  for f in "$$prom"/model/rulefmt/testdata/*good*.yaml "$$prom"/model/rulefmt/testdata/test.yaml $$(grep -l '^groups:' "$$prom"/cmd/promtool/testdata/*.yml); do \
 	    cp "$$f" $(IMPORT_CORPORA)/prometheus-rules/$$(basename "$$(dirname "$$f")")-$$(basename "$$f"); done
+	thanos=$$(go mod download -json $(call version,tools.thanosMixin.module)@$(THANOS_MIXIN_VERSION) | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).Dir'); \
+	  cp "$$thanos"/examples/alerts/alerts.yaml "$$thanos"/examples/alerts/rules.yaml "$$thanos"/examples/alerts/tests.yaml $(IMPORT_CORPORA)/mixin-rules/
 	@chmod -R u+w $(IMPORT_CORPORA) && touch $@
 
 .PHONY: import-corpora

@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { parseObjects, helmTemplate, type K8sObject } from "../helpers/render.js";
 import { ruleGroupsOf } from "../helpers/rendered-stack.js";
 import { importFiles } from "../../generator/src/import/index.js";
@@ -18,8 +18,9 @@ import { buildContract } from "../../generator/src/schema/contract.js";
 import { createValidator } from "../../generator/src/validate/index.js";
 import { run, tools } from "../helpers/tools.js";
 
-type Corpus = "alertmanager" | "prometheus-examples" | "prometheus-rules";
-const KIND: Record<Corpus, InputKind> = { alertmanager: "alertmanager", "prometheus-examples": "prometheus", "prometheus-rules": "rules" };
+type Corpus = "alertmanager" | "prometheus-examples" | "prometheus-rules" | "mixin-rules";
+const KIND: Record<Corpus, InputKind> = { alertmanager: "alertmanager", "prometheus-examples": "prometheus", "prometheus-rules": "rules", "mixin-rules": "rules" };
+const CORPORA = Object.keys(KIND) as Corpus[];
 
 // What round-trips equal on this branch; raise these as the contract widens.
 // Measured after the contract work (receivers, globalConfig, ordered rule lists, chartTexts):
@@ -28,11 +29,12 @@ const KIND: Record<Corpus, InputKind> = { alertmanager: "alertmanager", "prometh
 // (a proxy_url that is no URL); Prometheus' examples differ where they hold inline credentials
 // or name files no volume mounts (both refused on purpose).
 const EQUAL_EXAMPLES = ["prometheus-agent.yml", "prometheus-docker.yml", "prometheus-dockerswarm.yml", "prometheus-eureka.yml", "prometheus-marathon.yml", "prometheus-nomad.yml", "prometheus-ovhcloud.yml", "prometheus-stackit.yml"];
-const MINIMUM: Record<Corpus, number> = { alertmanager: 0, "prometheus-examples": 8, "prometheus-rules": 12 };
+const MINIMUM: Record<Corpus, number> = { alertmanager: 0, "prometheus-examples": 8, "prometheus-rules": 12, "mixin-rules": 2 };
 const SUPPORTED: Record<Corpus, string[]> = {
   alertmanager: [],
   "prometheus-examples": EQUAL_EXAMPLES,
   "prometheus-rules": [],
+  "mixin-rules": ["alerts.yaml", "rules.yaml"],
 };
 
 function corporaDir(): string {
@@ -44,7 +46,7 @@ function corporaDir(): string {
 /** Whether the source itself is accepted by its own tool (a corpus of test data holds refused files too). */
 function sourceAccepted(corpus: Corpus, file: string): boolean {
   if (corpus === "alertmanager") return run(tools.amtool, ["check-config", file]).status === 0;
-  if (corpus === "prometheus-rules") return run(tools.promtool, ["check", "rules", file]).status === 0;
+  if (corpus === "prometheus-rules" || corpus === "mixin-rules") return run(tools.promtool, ["check", "rules", file]).status === 0;
   return run(tools.promtool, ["check", "config", "--syntax-only", file]).status === 0;
 }
 
@@ -236,9 +238,10 @@ describe("semantics: promstack import round trip on public corpora", function ()
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  for (const corpus of ["alertmanager", "prometheus-examples", "prometheus-rules"] as Corpus[]) {
+  for (const corpus of CORPORA) {
     it(`${corpus}: every import validates and renders; the score holds`, () => {
-      const files = readdirSync(join(corporaDir(), corpus)).sort();
+      // The mixin's unit tests are not rules: the next test runs them.
+      const files = readdirSync(join(corporaDir(), corpus)).filter((name) => name !== "tests.yaml").sort();
       const score = { equal: [] as string[], partial: [] as string[], refused: [] as string[], sourceInvalid: [] as string[] };
       const details: string[] = [];
       const allDifferences: Array<[string, string[]]> = [];
@@ -265,7 +268,7 @@ describe("semantics: promstack import round trip on public corpora", function ()
         const differences =
           corpus === "alertmanager"
             ? compareAlertmanager(file, (objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "mon-alertmanager") as any).data["alertmanager.yml"], dir)
-            : corpus === "prometheus-rules"
+            : KIND[corpus] === "rules"
               ? compareRules(file, objects)
               : comparePrometheus(file, objects);
         const unmapped = imported.unmapped.entries;
@@ -287,4 +290,29 @@ describe("semantics: promstack import round trip on public corpora", function ()
       for (const name of SUPPORTED[corpus]) expect(score.equal, `${corpus}: ${name} must round-trip equal`).to.include(name);
     });
   }
+
+  // Equal text is one judge; behaviour is another: the mixin's authors' own promtool unit tests
+  // (alerts firing with their labels and annotations, recorded values) run on the rules the
+  // chart renders from the imported profile, in place of the mixin's files.
+  it("mixin-rules: the mixin's own promtool unit tests pass on the rendered rules", () => {
+    const corpus = join(corporaDir(), "mixin-rules");
+    const imported = importFiles(["alerts.yaml", "rules.yaml"].map((name) => ({ file: join(corpus, name), kind: "rules" as InputKind })));
+    expect(imported.unmapped.entries).to.deep.equal([]);
+    const profile = join(dir, "mixin.profile.yaml");
+    writeFileSync(profile, imported.yaml);
+    // (An empty group does nothing in Prometheus; the chart leaves it out.)
+    const sourceGroups = ["alerts.yaml", "rules.yaml"].flatMap((name) =>
+      (parse(readFileSync(join(corpus, name), "utf8")) as { groups: Array<{ name: string; rules: unknown[] }> }).groups.filter((g) => g.rules.length > 0).map((g) => g.name),
+    );
+    const rendered = ruleGroupsOf(parseObjects(helmTemplate([profile]))).filter((g) => sourceGroups.includes(g.name));
+    expect(rendered.map((g) => g.name)).to.have.members(sourceGroups);
+    const rulesFile = join(dir, "mixin-rendered-rules.yaml");
+    writeFileSync(rulesFile, stringify({ groups: rendered }));
+    const tests = parse(readFileSync(join(corpus, "tests.yaml"), "utf8")) as Record<string, unknown>;
+    const testsFile = join(dir, "mixin-tests.yaml");
+    writeFileSync(testsFile, stringify({ ...tests, rule_files: [rulesFile] }));
+    const result = run(tools.promtool, ["test", "rules", testsFile]);
+    expect(result.status, result.stdout + result.stderr).to.equal(0);
+    expect(result.stdout).to.contain("SUCCESS");
+  });
 });
