@@ -52,7 +52,7 @@ app.kubernetes.io/instance: {{ .ctx.Release.Name }}
 {{- with (.Values.global).imagePullSecrets }}
 imagePullSecrets:
   {{- range . }}
-  - name: {{ . }}
+  - name: {{ . | quote }}
   {{- end }}
 {{- end }}
 {{- end -}}
@@ -159,7 +159,7 @@ tolerations:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- with .priorityClassName }}
-priorityClassName: {{ . }}
+priorityClassName: {{ . | quote }}
 {{- end }}
 {{- end -}}
 
@@ -171,7 +171,7 @@ volumeClaimTemplates:
     spec:
       accessModes: {{ toJson .accessModes }}
       {{- with .storageClass }}
-      storageClassName: {{ . }}
+      storageClassName: {{ . | quote }}
       {{- end }}
       resources:
         requests:

@@ -5,6 +5,10 @@
  */
 export type Architecture = "amd64" | "arm64" | "arm" | "ppc64le" | "s390x";
 /**
+ * a Kubernetes object name (DNS-1123 subdomain): lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters
+ */
+export type SecretName = string;
+/**
  * empty, or at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit
  */
 export type KubernetesLabelValue = string;
@@ -16,6 +20,10 @@ export type Enabled = boolean;
  * A Kubernetes resource quantity, e.g. 100m, 0.5, 256Mi, 2Gi.
  */
 export type Quantity = string;
+/**
+ * empty, or the name of a cluster object such as a StorageClass or a PriorityClass (DNS-1123 subdomain): lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters
+ */
+export type ObjectName = string;
 /**
  * Spreading replicas over nodes (kubernetes.io/hostname): soft prefers it, hard requires it (then the cluster needs a schedulable node per replica), none leaves it to the scheduler.
  */
@@ -31,7 +39,7 @@ export type ByteSize = string;
 /**
  * empty, or a Kubernetes object name (DNS-1123 subdomain): lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters
  */
-export type SecretName = string;
+export type SecretName1 = string;
 /**
  * One scrape job: where targets come from (kubernetes or static), how to scrape them and how to relabel.
  */
@@ -39,10 +47,6 @@ export type ScrapeJob = ScrapeJob1 & ScrapeJob2;
 export type ScrapeJob1 = {
   [k: string]: unknown | undefined;
 };
-/**
- * a Kubernetes object name (DNS-1123 subdomain): lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters
- */
-export type SecretName1 = string;
 /**
  * a key of a Secret's data: letters, digits, '-', '_' and '.', at most 253 characters
  */
@@ -331,7 +335,7 @@ export interface Global {
   /**
    * Names of Secrets used to pull images.
    */
-  imagePullSecrets?: string[];
+  imagePullSecrets?: SecretName[];
   commonLabels?: KubernetesLabels;
   /**
    * Name of the cluster; becomes the cluster external label.
@@ -446,10 +450,7 @@ export interface PodScheduling {
    * Kubernetes tolerations.
    */
   tolerations?: {}[];
-  /**
-   * PriorityClass of the pods.
-   */
-  priorityClassName?: string;
+  priorityClassName?: ObjectName;
   /**
    * Kubernetes affinity. The chart adds the architecture constraint to every required node selector term, and the component's anti-affinity (antiAffinity) to podAntiAffinity.
    */
@@ -493,10 +494,7 @@ export interface Persistence {
    */
   enabled?: boolean;
   size?: Quantity;
-  /**
-   * StorageClass name; empty uses the cluster default.
-   */
-  storageClass?: string;
+  storageClass?: ObjectName;
   /**
    * Volume access modes.
    *
@@ -549,7 +547,7 @@ export interface IngressTls {
    * Serve the host over TLS.
    */
   enabled?: boolean;
-  secretName?: SecretName;
+  secretName?: SecretName1;
   /**
    * cert-manager ClusterIssuer that issues the certificate (sets the cert-manager.io/cluster-issuer annotation); empty when you bring the Secret yourself.
    */
@@ -559,7 +557,7 @@ export interface IngressTls {
  * HTTP basic auth in front of the UI through ingress-nginx's nginx.ingress.kubernetes.io/auth-* annotations. Other controllers ignore them: set their own equivalent in annotations.
  */
 export interface IngressBasicAuth {
-  secretName?: SecretName;
+  secretName?: SecretName1;
   /**
    * Realm shown in the browser's login prompt.
    */
@@ -661,7 +659,7 @@ export interface HttpTls {
  * A key in a Kubernetes Secret in the release namespace.
  */
 export interface SecretKeyRef {
-  name: SecretName1;
+  name: SecretName;
   key: SecretKey;
 }
 /**
@@ -3071,7 +3069,7 @@ export interface GrafanaValues {
  * The admin account. Its credentials always come from a Secret, mounted as files (GF_SECURITY_ADMIN_*__FILE). Grafana reads them when it creates its database: with persistence, change the password in Grafana afterwards, not in the Secret.
  */
 export interface GrafanaAdmin {
-  existingSecret?: SecretName;
+  existingSecret?: SecretName1;
   userKey?: SecretKey;
   passwordKey?: SecretKey;
 }

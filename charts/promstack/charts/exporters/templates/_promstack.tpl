@@ -53,7 +53,7 @@ app.kubernetes.io/instance: {{ .ctx.Release.Name }}
 {{- with (.Values.global).imagePullSecrets }}
 imagePullSecrets:
   {{- range . }}
-  - name: {{ . }}
+  - name: {{ . | quote }}
   {{- end }}
 {{- end }}
 {{- end -}}
@@ -160,7 +160,7 @@ tolerations:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- with .priorityClassName }}
-priorityClassName: {{ . }}
+priorityClassName: {{ . | quote }}
 {{- end }}
 {{- end -}}
 
@@ -172,7 +172,7 @@ volumeClaimTemplates:
     spec:
       accessModes: {{ toJson .accessModes }}
       {{- with .storageClass }}
-      storageClassName: {{ . }}
+      storageClassName: {{ . | quote }}
       {{- end }}
       resources:
         requests:
