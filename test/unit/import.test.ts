@@ -209,5 +209,6 @@ describe("promstack import", () => {
     expect(freeKey("ca.pem", (k) => taken.has(k))).to.equal("ca-3.pem");
     expect(freeKey("token", (k) => taken.has(k))).to.equal("token-2");
     expect(freeKey("client.crt", (k) => taken.has(k))).to.equal("client.crt");
+    expect(freeKey("team.x-slack-api-url", (k) => k === "team.x-slack-api-url")).to.equal("team.x-slack-api-url-2");
   });
 });

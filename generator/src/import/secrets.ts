@@ -70,10 +70,10 @@ export class SecretSink {
   }
 }
 
-/** base, or base with -2, -3, ... before its extension (ca.pem, ca-2.pem) until taken() says no. */
+/** base, or base with -2, -3, ... before a file extension (ca.pem, ca-2.pem) until taken() says no. */
 export function freeKey(base: string, taken: (key: string) => boolean): string {
-  const dot = base.lastIndexOf(".");
-  const [stem, ext] = dot > 0 ? [base.slice(0, dot), base.slice(dot)] : [base, ""];
+  const ext = /.\.([a-z0-9]{1,8})$/i.test(base) ? base.slice(base.lastIndexOf(".")) : "";
+  const stem = base.slice(0, base.length - ext.length);
   let key = base;
   for (let n = 2; taken(key); n++) key = `${stem}-${n}${ext}`;
   return key;
