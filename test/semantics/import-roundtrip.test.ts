@@ -263,7 +263,7 @@ function comparePrometheus(sourceFile: string, objects: K8sObject[], manifest: s
   // Prometheus' own check, with every file the pod mounts in place (a Secret's keys as placeholders).
   const layout = layOut(extractConfigs(manifest, "mon").prometheus!, mkdtempSync(join(dir, "pod-")));
   const checked = run(tools.promtool, ["check", "config", layout.config]);
-  if (checked.status !== 0) out.push(`promtool check config of the rendered prometheus.yml: ${(checked.stdout + checked.stderr).split(layout.root).join("").trim().slice(0, 300)}`);
+  if (checked.status !== 0) out.push(`promtool check config of the rendered prometheus.yml: ${(checked.stdout + checked.stderr).split(layout.root).join("").trim().replace(/\s*\n\s*/g, "; ").slice(0, 300)}`);
   const defaults: Record<string, string> = { scrape_interval: "1m", scrape_timeout: "10s", evaluation_interval: "1m" };
   for (const [key, fallback] of Object.entries(defaults)) deepDiff(`global.${key}`, source.global?.[key] ?? fallback, prometheusYml.global?.[key], out);
   deepDiff("global.external_labels", source.global?.external_labels ?? {}, prometheusYml.global?.external_labels ?? {}, out);
