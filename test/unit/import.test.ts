@@ -120,6 +120,7 @@ describe("promstack import", () => {
       key_file: "/etc/prometheus/secrets/team-files/client.key",
     });
     expect(jobs.api.bearer_token_file).to.equal("/etc/prometheus/secrets/team-files/token");
+    expect(jobs.api.http_headers).to.deep.equal({ "X-Api-Key": { files: ["/etc/prometheus/secrets/team-files/api-key"] } });
     // What the pod already mounts (the service account) stays as written.
     expect(jobs.kubelet.tls_config.ca_file).to.equal("/var/run/secrets/kubernetes.io/serviceaccount/ca.crt");
     // remote_write's typed Secret reference reuses the key of the same file.
@@ -129,9 +130,9 @@ describe("promstack import", () => {
     const files = join(repoRoot, "test", "fixtures", "import", "files");
     const command = result.secrets.command().join("\n");
     expect(command).to.contain("kubectl create secret generic team-files");
-    for (const option of [`--from-file=ca.pem=${files}/certs/a/ca.pem`, `--from-file=ca-2.pem=${files}/certs/b/ca.pem`, `--from-file=token=${files}/token`, "--from-file=client.crt=/etc/pki/client.crt", "--from-file=client.key=/etc/pki/client.key"])
+    for (const option of [`--from-file=ca.pem=${files}/certs/a/ca.pem`, `--from-file=ca-2.pem=${files}/certs/b/ca.pem`, `--from-file=token=${files}/token`, "--from-file=client.crt=/etc/pki/client.crt", "--from-file=client.key=/etc/pki/client.key", `--from-file=api-key=${files}/headers/api-key`])
       expect(command).to.contain(option);
-    expect(command.match(/--from-file=/g)).to.have.length(5);
+    expect(command.match(/--from-file=/g)).to.have.length(6);
     expect(command).to.match(/# client\.crt: .*cert_file \(read from the file the source names; not found here, run this where it is\)/);
     const configMaps = result.configMaps.commands().join("\n");
     expect(configMaps).to.contain(`kubectl create configmap team-files-file-sd \\\n  --from-file=db.yml=${files}/targets/db.yml \\\n  --from-file=web.yml=${files}/targets/web.yml`);
@@ -141,7 +142,7 @@ describe("promstack import", () => {
     // A job the contract refuses (a log file outside the data volume) is reported whole, and its file is not in the Secret.
     expect(jobs.logged).to.equal(undefined);
     expect(result.unmapped.lines()).to.deep.equal([
-      `${source}:26: scrape_configs[3]: not expressible in this promstack contract (prometheus.extraScrapeConfigs[3]: /var/log/prometheus/failures.log is not in a writable mount of the Prometheus pod (the only one is /prometheus/))`,
+      `${source}:29: scrape_configs[3]: not expressible in this promstack contract (prometheus.extraScrapeConfigs[3]: /var/log/prometheus/failures.log is not in a writable mount of the Prometheus pod (the only one is /prometheus/))`,
     ]);
     expect(command).not.to.contain("only-logged");
 
@@ -195,10 +196,10 @@ describe("promstack import", () => {
     const run = await cli(["import", "--prometheus", fixture("files/prometheus.yml"), "--output", output, "--allow-partial"]);
     expect(run.code).to.equal(0);
     const out = run.out.join("\n");
-    expect(out).to.contain("# 5 credential(s) and file(s) go to the Secret promstack-imported; create it with:");
+    expect(out).to.contain("# 6 credential(s) and file(s) go to the Secret promstack-imported; create it with:");
     expect(out).to.contain("# file_sd target files go to the ConfigMap(s) promstack-imported-file-sd, promstack-imported-file-sd-2; create them with:");
     expect(out).to.contain("kubectl create configmap promstack-imported-file-sd \\");
-    expect(run.err.at(-1)).to.equal(`import: 1 document(s), 1 unmapped key(s), 5 Secret key(s), 2 ConfigMap(s); wrote ${output}`);
+    expect(run.err.at(-1)).to.equal(`import: 1 document(s), 1 unmapped key(s), 6 Secret key(s), 2 ConfigMap(s); wrote ${output}`);
     expect(readFileSync(output, "utf8")).to.contain("# file_sd target files are in the ConfigMap(s) promstack-imported-file-sd, promstack-imported-file-sd-2");
   });
 
