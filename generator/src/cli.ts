@@ -87,8 +87,12 @@ Credentials (passwords, API keys, tokens, routing keys, Slack webhook URLs, URLs
 token) never enter the profile: each becomes a key of one Secret, referenced as
 <field>Secret: {name, key}. The import prints the kubectl command that creates that Secret
 (to standard output with --output, else to standard error): a credential the source reads
-from a file (*_file) is taken from that file (--from-file); an inline one is spelled out
-(--from-literal), so treat the printed command as a secret.
+from a file (*_file) is taken from that file (--from-file, a relative path read from the
+source file's directory); an inline one is spelled out (--from-literal), so treat the printed
+command as a secret. Files a scrape config names that the Prometheus pod would not have
+(credential, TLS and header files) go to that Secret too, mounted with prometheus.secretMounts;
+file_sd target files go to a ConfigMap per directory (<secret-name>-file-sd), mounted with
+prometheus.configMapMounts; their paths are rewritten to the mounts and the commands printed.
 
 Options:
   --alertmanager <f>           an alertmanager.yml
@@ -308,12 +312,17 @@ function runImport(args: string[], io: Io): number {
   for (const line of unmapped) io.err(line);
   for (const warning of result.warnings) io.err(`${output ?? "(profile)"}:${formatProblem(warning).replace(/^[^:]*:/, "")}`);
   const command = result.secrets.command();
+  const print = output === undefined ? io.err : io.out;
   if (command.length > 0) {
-    const print = output === undefined ? io.err : io.out;
-    print(`# ${result.secrets.size} credential(s) moved to the Secret ${result.secrets.name}; create it with:`);
+    print(`# ${result.secrets.size} credential(s) and file(s) go to the Secret ${result.secrets.name}; create it with:`);
     for (const line of command) print(line);
   }
-  io.err(`import: ${result.kinds.length} document(s), ${unmapped.length} unmapped key(s), ${result.secrets.size} credential(s)${output ? `; wrote ${output}` : ""}`);
+  const configMaps = result.configMaps.commands();
+  if (configMaps.length > 0) {
+    print(`# file_sd target files go to the ConfigMap(s) ${result.configMaps.names.join(", ")}; create them with:`);
+    for (const line of configMaps) print(line);
+  }
+  io.err(`import: ${result.kinds.length} document(s), ${unmapped.length} unmapped key(s), ${result.secrets.size} Secret key(s), ${result.configMaps.names.length} ConfigMap(s)${output ? `; wrote ${output}` : ""}`);
   return unmapped.length > 0 && !allowPartial ? 1 : 0;
 }
 

@@ -1,13 +1,16 @@
 // promstack import judged on configurations written by others (make import-corpora):
 // import -> validate -> helm template -> compare with the source. Routing equality is judged
-// by amtool config routes test over label sets built from every matcher of the source.
+// by amtool config routes test over label sets built from every matcher of the source; a
+// Prometheus config is judged by promtool check config on the rendered file, with the files
+// of the pod's mounts in place, and a file it names must be the Secret or ConfigMap key the
+// import's printed command creates from the source's own file.
 // Each corpus prints its score (equal / partial / refused); the assertions hold what passes
 // today, so a regression fails: every imported profile validates and renders, at least
 // MINIMUM files per corpus round-trip equal, and each file in SUPPORTED does.
 import { expect } from "chai";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parse, stringify } from "yaml";
 import { parseObjects, helmTemplate, type K8sObject } from "../helpers/render.js";
 import { ruleGroupsOf } from "../helpers/rendered-stack.js";
@@ -16,6 +19,9 @@ import type { InputKind } from "../../generator/src/import/source.js";
 import { loadCatalogue } from "../../generator/src/catalogue.js";
 import { buildContract } from "../../generator/src/schema/contract.js";
 import { createValidator } from "../../generator/src/validate/index.js";
+import { filesOfScrapeConfig } from "../../generator/src/validate/prometheus-files.js";
+import { extractConfigs } from "../../generator/src/render/extract.js";
+import { layOut } from "../../generator/src/tools/layout.js";
 import { run, tools } from "../helpers/tools.js";
 
 type Corpus = "alertmanager" | "prometheus-examples" | "prometheus-rules" | "mixin-rules";
@@ -27,9 +33,9 @@ const CORPORA = Object.keys(KIND) as Corpus[];
 // every rule file promtool accepts round-trips equal; Alertmanager's examples route equal for
 // every label set and differ only where they name template files or values the contract refuses
 // (a proxy_url that is no URL); Prometheus' examples differ where they hold inline credentials
-// or name files no volume mounts (both refused on purpose).
-const EQUAL_EXAMPLES = ["prometheus-agent.yml", "prometheus-docker.yml", "prometheus-dockerswarm.yml", "prometheus-eureka.yml", "prometheus-marathon.yml", "prometheus-nomad.yml", "prometheus-ovhcloud.yml", "prometheus-stackit.yml"];
-const MINIMUM: Record<Corpus, number> = { alertmanager: 0, "prometheus-examples": 8, "prometheus-rules": 12, "mixin-rules": 2 };
+// (refused on purpose). Files they name are mounted by the import (puppetdb's TLS files).
+const EQUAL_EXAMPLES = ["prometheus-agent.yml", "prometheus-docker.yml", "prometheus-dockerswarm.yml", "prometheus-eureka.yml", "prometheus-marathon.yml", "prometheus-nomad.yml", "prometheus-ovhcloud.yml", "prometheus-puppetdb.yml", "prometheus-stackit.yml"];
+const MINIMUM: Record<Corpus, number> = { alertmanager: 0, "prometheus-examples": 9, "prometheus-rules": 12, "mixin-rules": 2 };
 const SUPPORTED: Record<Corpus, string[]> = {
   alertmanager: [],
   "prometheus-examples": EQUAL_EXAMPLES,
@@ -52,21 +58,22 @@ function sourceAccepted(corpus: Corpus, file: string): boolean {
 
 // --- Comparisons: each returns the differences found, empty when equal ---
 
-function deepDiff(path: string, a: unknown, b: unknown, out: string[]): void {
+/** With anyFile, a credential read from a Secret file is equal whatever its path (Alertmanager's receivers); without, paths compare exactly. */
+function deepDiff(path: string, a: unknown, b: unknown, out: string[], anyFile = true): void {
   if (JSON.stringify(a) === JSON.stringify(b)) return;
   if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
     const ra = a as Record<string, unknown>;
     const rb = b as Record<string, unknown>;
     for (const key of new Set([...Object.keys(ra), ...Object.keys(rb)])) {
       // A credential read from a Secret file: the source's x (or x_file) is the rendered x_file.
-      if (key.endsWith("_file") && key in rb && (key in ra || key.slice(0, -5) in ra)) continue;
-      if (!key.endsWith("_file") && key in ra && !(key in rb) && `${key}_file` in rb) continue;
+      if (anyFile && key.endsWith("_file") && key in rb && (key in ra || key.slice(0, -5) in ra)) continue;
+      if (anyFile && !key.endsWith("_file") && key in ra && !(key in rb) && `${key}_file` in rb) continue;
       if (ra[key] === null && !(key in rb)) continue;
-      deepDiff(`${path}.${key}`, ra[key], rb[key], out);
+      deepDiff(`${path}.${key}`, ra[key], rb[key], out, anyFile);
     }
     return;
   }
-  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) return a.forEach((item, i) => deepDiff(`${path}[${i}]`, item, b[i], out));
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) return a.forEach((item, i) => deepDiff(`${path}[${i}]`, item, b[i], out, anyFile));
   out.push(`${path}: source ${JSON.stringify(a)?.slice(0, 120)}, rendered ${JSON.stringify(b)?.slice(0, 120)}`);
 }
 
@@ -215,15 +222,55 @@ function renderedScrapeJobs(objects: K8sObject[]): Map<string, unknown> {
   return jobs;
 }
 
-function comparePrometheus(sourceFile: string, objects: K8sObject[]): string[] {
+/** Mounted path to the source file its key is created from, read from the import's printed kubectl commands. */
+function filesOfCommands(lines: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const command of lines.filter((line) => line.startsWith("kubectl create"))) {
+    const [, kind, name] = /^kubectl create (secret generic|configmap) (\S+)/.exec(command)!;
+    const mountDir = kind === "configmap" ? "/etc/prometheus/configmaps" : "/etc/prometheus/secrets";
+    for (const [, key, file] of command.matchAll(/--from-file=([^=\s]+)=(\S+)/g)) out.set(`${mountDir}/${name}/${key}`, resolve(file!));
+  }
+  return out;
+}
+
+/**
+ * The source's jobs as the import must render them: a file path the import moved becomes the
+ * mounted path whose key the printed command creates from that same source file (a file_sd
+ * glob: the ConfigMap of its directory, same pattern); any other rendering is a difference.
+ */
+function withMountedFiles(source: Record<string, any>, sourceFile: string, rendered: Map<string, unknown>, mounted: Map<string, string>): Array<Record<string, any>> {
+  return (source.scrape_configs ?? []).map((job: Record<string, any>) => {
+    const expected = structuredClone(job);
+    const theirs = rendered.get(job.job_name);
+    for (const file of filesOfScrapeConfig(job)) {
+      let ours: unknown = theirs;
+      for (const segment of file.at) ours = (ours as Record<string | number, unknown> | undefined)?.[segment];
+      if (typeof ours !== "string" || ours === file.path) continue;
+      const want = resolve(dirname(sourceFile), file.path);
+      const from = file.glob ? [...mounted].find(([at]) => dirname(at) === dirname(ours as string))?.[1] : mounted.get(ours);
+      const same = file.glob ? from !== undefined && dirname(from) === dirname(want) && (ours as string).endsWith(`/${file.path.split("/").pop()}`) : from === want;
+      if (!same) continue;
+      let node = expected as Record<string | number, unknown>;
+      for (const segment of file.at.slice(0, -1)) node = node[segment] as Record<string | number, unknown>;
+      node[file.at[file.at.length - 1]!] = ours;
+    }
+    return expected;
+  });
+}
+
+function comparePrometheus(sourceFile: string, objects: K8sObject[], manifest: string, commands: string[], dir: string): string[] {
   const source = parse(readFileSync(sourceFile, "utf8")) as Record<string, any>;
   const prometheusYml = parse((objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "mon-prometheus") as any).data["prometheus.yml"]) as Record<string, any>;
   const out: string[] = [];
+  // Prometheus' own check, with every file the pod mounts in place (a Secret's keys as placeholders).
+  const layout = layOut(extractConfigs(manifest, "mon").prometheus!, mkdtempSync(join(dir, "pod-")));
+  const checked = run(tools.promtool, ["check", "config", layout.config]);
+  if (checked.status !== 0) out.push(`promtool check config of the rendered prometheus.yml: ${(checked.stdout + checked.stderr).split(layout.root).join("").trim().replace(/\s*\n\s*/g, "; ").slice(0, 300)}`);
   const defaults: Record<string, string> = { scrape_interval: "1m", scrape_timeout: "10s", evaluation_interval: "1m" };
   for (const [key, fallback] of Object.entries(defaults)) deepDiff(`global.${key}`, source.global?.[key] ?? fallback, prometheusYml.global?.[key], out);
   deepDiff("global.external_labels", source.global?.external_labels ?? {}, prometheusYml.global?.external_labels ?? {}, out);
   const jobs = renderedScrapeJobs(objects);
-  for (const job of source.scrape_configs ?? []) deepDiff(`scrape_configs.${job.job_name}`, job, jobs.get(job.job_name), out);
+  for (const job of withMountedFiles(source, sourceFile, jobs, filesOfCommands(commands))) deepDiff(`scrape_configs.${job.job_name}`, job, jobs.get(job.job_name), out, false);
   return out;
 }
 
@@ -264,13 +311,14 @@ describe("semantics: promstack import round trip on public corpora", function ()
         // Sound: whatever the import writes, validate accepts and helm renders.
         const validated = validate([profile]);
         expect(validated.errorCount, `${name}: promstack validate\n${validated.problems.map((p) => p.message).join("\n")}`).to.equal(0);
-        const objects = parseObjects(helmTemplate([profile]));
+        const manifest = helmTemplate([profile]);
+        const objects = parseObjects(manifest);
         const differences =
           corpus === "alertmanager"
             ? compareAlertmanager(file, (objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "mon-alertmanager") as any).data["alertmanager.yml"], dir)
             : KIND[corpus] === "rules"
               ? compareRules(file, objects)
-              : comparePrometheus(file, objects);
+              : comparePrometheus(file, objects, manifest, [...imported.secrets.command(), ...imported.configMaps.commands()], dir);
         const unmapped = imported.unmapped.entries;
         allDifferences.push([name, differences]);
         if (unmapped.length === 0 && differences.length === 0) score.equal.push(name);

@@ -7,7 +7,7 @@ import { loadCatalogue } from "../../generator/src/catalogue.js";
 import { main } from "../../generator/src/cli.js";
 import { importFiles, parseDottedPath } from "../../generator/src/import/index.js";
 import { detectKind } from "../../generator/src/import/source.js";
-import { secretKey } from "../../generator/src/import/secrets.js";
+import { freeKey, secretKey } from "../../generator/src/import/secrets.js";
 import { repoRoot } from "../../generator/src/paths.js";
 import { buildContract } from "../../generator/src/schema/contract.js";
 import { createValidator } from "../../generator/src/validate/index.js";
@@ -103,8 +103,113 @@ describe("promstack import", () => {
     expect((await cli(["import"])).code).to.equal(2);
   });
 
+  it("mounts every file a scrape config names: a Secret for credentials and TLS files, a ConfigMap per directory for file_sd targets", () => {
+    const source = fixture("files/prometheus.yml");
+    const result = importFiles([{ file: source }], { secretName: "team-files" });
+    const p = result.profile.prometheus as Record<string, any>;
+    expect(p.secretMounts).to.deep.equal(["team-files"]);
+    expect(p.configMapMounts).to.deep.equal(["team-files-file-sd", "team-files-file-sd-2"]);
+    const jobs = Object.fromEntries((p.extraScrapeConfigs as Array<Record<string, any>>).map((job) => [job.job_name, job]));
+    // Two files named ca.pem in different directories are two keys; the same file twice is one.
+    expect(jobs.node.tls_config).to.deep.equal({ ca_file: "/etc/prometheus/secrets/team-files/ca.pem" });
+    expect(jobs.node.authorization).to.deep.equal({ credentials_file: "/etc/prometheus/secrets/team-files/token" });
+    expect(jobs.node.file_sd_configs).to.deep.equal([{ files: ["/etc/prometheus/configmaps/team-files-file-sd/*.yml", "/etc/prometheus/configmaps/team-files-file-sd-2/extra.json"] }]);
+    expect(jobs.api.tls_config).to.deep.equal({
+      ca_file: "/etc/prometheus/secrets/team-files/ca-2.pem",
+      cert_file: "/etc/prometheus/secrets/team-files/client.crt",
+      key_file: "/etc/prometheus/secrets/team-files/client.key",
+    });
+    expect(jobs.api.bearer_token_file).to.equal("/etc/prometheus/secrets/team-files/token");
+    expect(jobs.api.http_headers).to.deep.equal({ "X-Api-Key": { files: ["/etc/prometheus/secrets/team-files/api-key"] } });
+    // What the pod already mounts (the service account) stays as written.
+    expect(jobs.kubelet.tls_config.ca_file).to.equal("/var/run/secrets/kubernetes.io/serviceaccount/ca.crt");
+    // remote_write's typed Secret reference reuses the key of the same file.
+    expect(p.remoteWrite[0].tls).to.deep.equal({ caSecret: { name: "team-files", key: "ca.pem" } });
+
+    // Each key is created from the source's file, resolved from the source's directory.
+    const files = join(repoRoot, "test", "fixtures", "import", "files");
+    const command = result.secrets.command().join("\n");
+    expect(command).to.contain("kubectl create secret generic team-files");
+    for (const option of [`--from-file=ca.pem=${files}/certs/a/ca.pem`, `--from-file=ca-2.pem=${files}/certs/b/ca.pem`, `--from-file=token=${files}/token`, "--from-file=client.crt=/etc/pki/client.crt", "--from-file=client.key=/etc/pki/client.key", `--from-file=api-key=${files}/headers/api-key`])
+      expect(command).to.contain(option);
+    expect(command.match(/--from-file=/g)).to.have.length(6);
+    expect(command).to.match(/# client\.crt: .*cert_file \(read from the file the source names; not found here, run this where it is\)/);
+    const configMaps = result.configMaps.commands().join("\n");
+    expect(configMaps).to.contain(`kubectl create configmap team-files-file-sd \\\n  --from-file=db.yml=${files}/targets/db.yml \\\n  --from-file=web.yml=${files}/targets/web.yml`);
+    expect(configMaps).to.contain(`kubectl create configmap team-files-file-sd-2 \\\n  --from-file=extra.json=${files}/more/extra.json`);
+    expect(configMaps).to.contain(`# team-files-file-sd-2: not found here (run this where they are): ${files}/more/extra.json`);
+
+    // A job the contract refuses (a log file outside the data volume) is reported whole, and its file is not in the Secret.
+    expect(jobs.logged).to.equal(undefined);
+    expect(result.unmapped.lines()).to.deep.equal([
+      `${source}:29: scrape_configs[3]: not expressible in this promstack contract (prometheus.extraScrapeConfigs[3]: /var/log/prometheus/failures.log is not in a writable mount of the Prometheus pod (the only one is /prometheus/))`,
+    ]);
+    expect(command).not.to.contain("only-logged");
+
+    const file = join(dir, "files.yaml");
+    writeFileSync(file, result.yaml);
+    const catalogue = loadCatalogue();
+    const report = createValidator(buildContract(catalogue).umbrella, catalogue)([file]);
+    expect(report.errorCount, report.problems.map((p) => p.message).join("\n")).to.equal(0);
+  });
+
+  it("reads a relative *_file of Alertmanager from the alertmanager.yml's directory", () => {
+    const source = fixture("files/alertmanager/alertmanager.yml");
+    const result = importFiles([{ file: source }]);
+    const hook = (result.profile.alertmanager as Record<string, any>).receivers.hook.webhook[0];
+    expect(hook.httpConfig.tlsConfig.caSecret).to.deep.equal({ name: "promstack-imported", key: "hook-webhook-ca" });
+    expect(result.secrets.command().join("\n")).to.contain(`--from-file=hook-webhook-ca=${fixture("files/alertmanager/ca.pem")}`);
+    expect(result.unmapped.entries).to.deep.equal([]);
+  });
+
+  it("keeps the paths of kube-prometheus-stack's mounted Secrets and ConfigMaps (prometheusSpec.secrets, configMaps)", () => {
+    const values = join(dir, "kps-files.yaml");
+    writeFileSync(
+      values,
+      [
+        "prometheus:",
+        "  prometheusSpec:",
+        "    secrets: [etcd-certs]",
+        "    configMaps: [sd-targets]",
+        "    additionalScrapeConfigs:",
+        "      - job_name: etcd",
+        "        tls_config: { ca_file: /etc/prometheus/secrets/etcd-certs/ca.crt, cert_file: client.crt, key_file: client.key }",
+        "        file_sd_configs: [{ files: [/etc/prometheus/configmaps/sd-targets/*.json] }]",
+      ].join("\n"),
+    );
+    const result = importFiles([{ file: values }]);
+    const p = result.profile.prometheus as Record<string, any>;
+    expect(p.secretMounts).to.deep.equal(["etcd-certs", "promstack-imported"]);
+    expect(p.configMapMounts).to.deep.equal(["sd-targets"]);
+    expect(p.extraScrapeConfigs[0].tls_config).to.deep.equal({
+      ca_file: "/etc/prometheus/secrets/etcd-certs/ca.crt",
+      cert_file: "/etc/prometheus/secrets/promstack-imported/client.crt",
+      key_file: "/etc/prometheus/secrets/promstack-imported/client.key",
+    });
+    expect(p.extraScrapeConfigs[0].file_sd_configs).to.deep.equal([{ files: ["/etc/prometheus/configmaps/sd-targets/*.json"] }]);
+    expect(result.configMaps.names).to.deep.equal([]);
+    expect(result.unmapped.entries).to.deep.equal([]);
+  });
+
+  it("prints the Secret and ConfigMap commands and counts them", async () => {
+    const output = join(dir, "files-cli.yaml");
+    const run = await cli(["import", "--prometheus", fixture("files/prometheus.yml"), "--output", output, "--allow-partial"]);
+    expect(run.code).to.equal(0);
+    const out = run.out.join("\n");
+    expect(out).to.contain("# 6 credential(s) and file(s) go to the Secret promstack-imported; create it with:");
+    expect(out).to.contain("# file_sd target files go to the ConfigMap(s) promstack-imported-file-sd, promstack-imported-file-sd-2; create them with:");
+    expect(out).to.contain("kubectl create configmap promstack-imported-file-sd \\");
+    expect(run.err.at(-1)).to.equal(`import: 1 document(s), 1 unmapped key(s), 6 Secret key(s), 2 ConfigMap(s); wrote ${output}`);
+    expect(readFileSync(output, "utf8")).to.contain("# file_sd target files are in the ConfigMap(s) promstack-imported-file-sd, promstack-imported-file-sd-2");
+  });
+
   it("reads validate's dotted paths back and makes valid Secret keys", () => {
     expect(parseDottedPath('alertmanager.receivers["a b"].slack[0].apiUrlSecret')).to.deep.equal(["alertmanager", "receivers", "a b", "slack", 0, "apiUrlSecret"]);
     expect(secretKey("team-X pager/service_key")).to.equal("team-x-pager-service-key");
+    const taken = new Set(["ca.pem", "ca-2.pem", "token"]);
+    expect(freeKey("ca.pem", (k) => taken.has(k))).to.equal("ca-3.pem");
+    expect(freeKey("token", (k) => taken.has(k))).to.equal("token-2");
+    expect(freeKey("client.crt", (k) => taken.has(k))).to.equal("client.crt");
+    expect(freeKey("team.x-slack-api-url", (k) => k === "team.x-slack-api-url")).to.equal("team.x-slack-api-url-2");
   });
 });

@@ -1,5 +1,7 @@
-// What every input module writes to: the profile, the unmapped report and the Secret sink.
+// What every input module writes to: the profile, the unmapped report, the Secret sink and the
+// ConfigMaps of file_sd target files.
 import { dirname } from "node:path";
+import type { ConfigMapSink } from "./files.js";
 import type { ProfileBuilder } from "./profile.js";
 import type { UnmappedReport } from "./report.js";
 import type { SecretSink } from "./secrets.js";
@@ -9,6 +11,7 @@ export interface ImportContext {
   profile: ProfileBuilder;
   report: UnmappedReport;
   sink: SecretSink;
+  configMaps: ConfigMapSink;
   /** Files other inputs point at (rule_files, templates) that the import read as well. */
   readRelated: (pattern: string, from: string) => string[];
   /** Rule group names already imported, with where they came from. */

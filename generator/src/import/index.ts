@@ -12,6 +12,7 @@ import { compileContract, schemaProblems } from "../validate/schema-errors.js";
 import { parseProfile } from "../validate/source.js";
 import { importAlertmanager } from "./alertmanager.js";
 import type { ImportContext } from "./context.js";
+import { ConfigMapSink, keepUsedMounts } from "./files.js";
 import { importKubePrometheusStack } from "./kube-prometheus-stack.js";
 import { importPrometheus } from "./prometheus.js";
 import { ProfileBuilder } from "./profile.js";
@@ -35,6 +36,8 @@ export interface ImportResult {
   profile: Record<string, unknown>;
   unmapped: UnmappedReport;
   secrets: SecretSink;
+  /** ConfigMaps of file_sd target files the profile mounts (created by their printed commands). */
+  configMaps: ConfigMapSink;
   /** Warnings `promstack validate` prints for the written profile. */
   warnings: Problem[];
   kinds: Array<{ file: string; kind: InputKind }>;
@@ -69,7 +72,8 @@ export function importFiles(inputs: ImportInput[], options: ImportOptions = {}):
   const profile = new ProfileBuilder();
   const report = new UnmappedReport();
   const sink = new SecretSink(options.secretName ?? "promstack-imported");
-  const ctx: ImportContext = { profile, report, sink, readRelated: globFiles, groups: new Map() };
+  const configMaps = new ConfigMapSink(sink.name);
+  const ctx: ImportContext = { profile, report, sink, configMaps, readRelated: globFiles, groups: new Map() };
   const packs = packAlertNames();
   const kinds: Array<{ file: string; kind: InputKind }> = [];
   // Top-level order of the written profile.
@@ -90,14 +94,15 @@ export function importFiles(inputs: ImportInput[], options: ImportOptions = {}):
   for (const group of groupsColliding)
     profile.note(["rules", group], undefined, `"${group}" is also a built-in pack's group: its alerts are rendered in this group too (switch them off with enabled: false).`);
   fitToContract(profile, report);
+  const mountedKeys = keepUsedMounts(ctx);
   for (const key of Object.keys(profile.values)) {
     const value = profile.values[key];
     if (value !== null && typeof value === "object" && Object.keys(value).length === 0) delete profile.values[key];
   }
-  sink.keepOnly(secretKeysIn(profile.values, sink.name));
-  const yaml = profile.toYaml(headerComment(kinds, sink));
+  sink.keepOnly(new Set([...secretKeysIn(profile.values, sink.name), ...mountedKeys]));
+  const yaml = profile.toYaml(headerComment(kinds, sink, configMaps));
   const warnings = validateText(yaml).filter((p) => p.severity === "warning");
-  return { yaml, profile: profile.values, unmapped: report, secrets: sink, warnings, kinds };
+  return { yaml, profile: profile.values, unmapped: report, secrets: sink, configMaps, warnings, kinds };
 }
 
 /** The keys of the import's Secret that the profile refers to. */
@@ -135,10 +140,11 @@ function validateText(text: string): Problem[] {
   }
 }
 
-function headerComment(kinds: Array<{ file: string; kind: InputKind }>, sink: SecretSink): string {
+function headerComment(kinds: Array<{ file: string; kind: InputKind }>, sink: SecretSink, configMaps: ConfigMapSink): string {
   const lines = [" Imported by `promstack import` from:", ...kinds.map((k) => `   ${k.file} (${k.kind})`)];
   lines.push(" Keys the import could not map are listed on its standard error; they are not in this profile.");
-  if (sink.size > 0) lines.push(` Credentials are read from the Secret ${sink.name} (the import printed the kubectl command that creates it).`);
+  if (sink.size > 0) lines.push(` Credentials and the files the source reads are in the Secret ${sink.name} (the import printed the kubectl command that creates it).`);
+  if (configMaps.names.length > 0) lines.push(` file_sd target files are in the ConfigMap(s) ${configMaps.names.join(", ")} (the import printed the kubectl commands that create them).`);
   lines.push(" The chart's built-in rule packs stay enabled unless switched off (rules.<pack>.enabled: false).");
   return lines.join("\n");
 }

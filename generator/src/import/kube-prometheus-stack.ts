@@ -75,12 +75,16 @@ function importPrometheusSection(src: Src, ctx: ImportContext): void {
     if (s.retentionSize) ctx.profile.set(["prometheus", "retention", "size"], String(s.retentionSize), spec.where(["retentionSize"]));
     for (const key of ["scrapeInterval", "scrapeTimeout", "evaluationInterval"]) if (s[key]) ctx.profile.set(["prometheus", key], String(s[key]), spec.where([key]));
     if (isMapping(s.externalLabels) && Object.keys(s.externalLabels).length) ctx.profile.set(["prometheus", "externalLabels"], s.externalLabels, spec.where(["externalLabels"]));
+    // The Operator mounts these at the paths the chart uses (/etc/prometheus/secrets/<name>/, configmaps/<name>/):
+    // scrape configs that read from them keep their paths. Set first, so the job import sees them mounted.
+    if (Array.isArray(s.secrets) && s.secrets.length) ctx.profile.set(["prometheus", "secretMounts"], s.secrets.map(String), spec.where(["secrets"]));
+    if (Array.isArray(s.configMaps) && s.configMaps.length) ctx.profile.set(["prometheus", "configMapMounts"], s.configMaps.map(String), spec.where(["configMaps"]));
     if (Array.isArray(s.additionalScrapeConfigs)) importScrapeConfigs(spec.sub(["additionalScrapeConfigs"]), ctx);
     else if (isMapping(s.additionalScrapeConfigs)) ctx.report.add(spec.where(["additionalScrapeConfigs"]), "scrape configs in a Secret: import that Secret's content with --prometheus");
     if (Array.isArray(s.remoteWrite)) s.remoteWrite.forEach((_, i) => importOperatorRemoteWrite(spec.sub(["remoteWrite", i]), ctx));
     if (isMapping(s.image) && typeof s.image.registry === "string")
       ctx.report.add(spec.where(["image", "registry"]), "a registry for one component: promstack has global.imageRegistry for every image");
-    const known = [...handled, "retention", "retentionSize", "scrapeInterval", "scrapeTimeout", "evaluationInterval", "externalLabels", "additionalScrapeConfigs", "remoteWrite", "image"];
+    const known = [...handled, "retention", "retentionSize", "scrapeInterval", "scrapeTimeout", "evaluationInterval", "externalLabels", "additionalScrapeConfigs", "remoteWrite", "image", "secrets", "configMaps"];
     unknownKeys(ctx, spec, known, (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.${key}`));
   }
   unknownKeys(ctx, src, ["enabled", "prometheusSpec"], (key) => NO_EQUIVALENT(`prometheus.${key}`));

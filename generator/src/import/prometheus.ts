@@ -1,8 +1,10 @@
 // prometheus.yml into prometheus.*: global intervals and external labels, scrape_configs as
 // raw extraScrapeConfigs, remote_write as typed endpoints, remote_read; the rule files and
-// scrape config files it names are read and imported too.
+// scrape config files it names are read and imported too; files a scrape config names are
+// mounted (./files.ts).
 import { baseDir, unknownKeys, type ImportContext } from "./context.js";
 import { convertConfig } from "./convert.js";
+import { mountScrapeConfigFiles } from "./files.js";
 import { importRuleFile } from "./rules.js";
 import { isMapping, readInput, type Path, type Src } from "./source.js";
 
@@ -82,7 +84,9 @@ export function importScrapeConfigs(src: Src, ctx: ImportContext): void {
   (src.value as unknown[]).forEach((job, i) => {
     const jobSrc = src.sub([i]);
     if (!isMapping(job) || typeof job.job_name !== "string") return ctx.report.add(jobSrc.where(), "a scrape config needs a job_name");
-    ctx.profile.push([...P, "extraScrapeConfigs"], stripCredentials(job, jobSrc, ctx), jobSrc.where(), `job ${job.job_name} from ${src.file}:${jobSrc.line()}`);
+    const raw = stripCredentials(job, jobSrc, ctx) as Record<string, unknown>;
+    mountScrapeConfigFiles(raw, jobSrc, ctx);
+    ctx.profile.push([...P, "extraScrapeConfigs"], raw, jobSrc.where(), `job ${job.job_name} from ${src.file}:${jobSrc.line()}`);
   });
 }
 

@@ -2,7 +2,10 @@
 // them ({name, key}); the values appear in the printed `kubectl create secret` command alone.
 // A credential the source reads from a file (`*_file`) is taken from that same file
 // (--from-file), so the command holds no secret; an inline one must be spelled out
-// (--from-literal), since the source file is the only place that holds it.
+// (--from-literal), since the source file is the only place that holds it. A relative path
+// is read from the source file's directory, as Prometheus and Alertmanager read it.
+import { existsSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { Where } from "./source.js";
 
 export interface SecretRef {
@@ -29,11 +32,12 @@ export class SecretSink {
     return this.add({ key: this.freeKey(hint), literal: value, where });
   }
 
-  /** A Secret key filled from the file the source reads the credential from. */
+  /** A Secret key filled from the file the source reads (path as the source writes it; the same file gets the same key). */
   file(hint: string, path: string, where: Where): SecretRef {
-    const same = this.entries.find((entry) => entry.file === path);
+    const file = sourcePath(path, where.file);
+    const same = this.entries.find((entry) => entry.file !== undefined && resolve(entry.file) === resolve(file));
     if (same) return { name: this.name, key: same.key };
-    return this.add({ key: this.freeKey(hint), file: path, where });
+    return this.add({ key: this.freeKey(hint), file, where });
   }
 
   /** Forgets the keys nothing refers to any more (their profile value was not kept). */
@@ -48,7 +52,7 @@ export class SecretSink {
   /** The shell command that creates the Secret (each key's source named above it); empty when nothing was found. */
   command(namespace?: string): string[] {
     if (this.entries.length === 0) return [];
-    const notes = this.entries.map((entry) => `# ${entry.key}: ${entry.where.file}:${entry.where.line}: ${entry.where.key}${entry.file !== undefined ? " (read from the file the source names)" : ""}`);
+    const notes = this.entries.map((entry) => `# ${entry.key}: ${entry.where.file}:${entry.where.line}: ${entry.where.key}${entry.file !== undefined ? ` (read from the file the source names${existsSync(entry.file) ? "" : "; not found here, run this where it is"})` : ""}`);
     const options = this.entries.map((entry) =>
       entry.file !== undefined ? `--from-file=${entry.key}=${shellQuote(entry.file)}` : `--from-literal=${entry.key}=${shellQuote(entry.literal!)}`,
     );
@@ -62,11 +66,22 @@ export class SecretSink {
   }
 
   private freeKey(hint: string): string {
-    const base = secretKey(hint);
-    let key = base;
-    for (let n = 2; this.entries.some((entry) => entry.key === key); n++) key = `${base}-${n}`;
-    return key;
+    return freeKey(secretKey(hint), (key) => this.entries.some((entry) => entry.key === key));
   }
+}
+
+/** base, or base with -2, -3, ... before a file extension (ca.pem, ca-2.pem) until taken() says no. */
+export function freeKey(base: string, taken: (key: string) => boolean): string {
+  const ext = /.\.([a-z0-9]{1,8})$/i.test(base) ? base.slice(base.lastIndexOf(".")) : "";
+  const stem = base.slice(0, base.length - ext.length);
+  let key = base;
+  for (let n = 2; taken(key); n++) key = `${stem}-${n}${ext}`;
+  return key;
+}
+
+/** A path a source file names, as the shell reaches it from here: relative ones are read from the source's directory. */
+export function sourcePath(path: string, sourceFile: string): string {
+  return isAbsolute(path) ? path : join(dirname(sourceFile), path);
 }
 
 /** A valid Secret data key ([-._a-zA-Z0-9]+) from a hint such as "slack-api_url". */
