@@ -70,6 +70,7 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
       `4:22: global.imagePullSecrets[0]: "{{ $value" is not a valid Secret name`,
       `7:19: prometheus.persistence.storageClass: "a b" is not a valid Object name`,
       `9:24: prometheus.scheduling.priorityClassName: "Big" is not a valid Object name`,
+      `12:16: exporters.nodeExporter.namespace: "{{ $value" is not a valid Namespace name`,
     ],
   },
   { fixture: "time-of-day-out-of-range.yaml", expected: ['4:40: alertmanager.timeIntervals.late[0].times[0].end: "24:30" is not a valid TimeOfDay: HH:MM from 00:00 to 24:00 (24:00 is the end of the day)'] },
@@ -267,7 +268,7 @@ describe("schema: Helm enforces the same contract through values.schema.json", (
     ["scrape-job-two-sources.yaml", /scrapeJobs/],
     ["recording-rule-for.yaml", /rules/],
     ["time-of-day-out-of-range.yaml", /end/],
-    ["object-names.yaml", /^(?=[\s\S]*'\{\{ \$value' does not match pattern)(?=[\s\S]*'a b' does not match pattern)(?=[\s\S]*'Big' does not match pattern)/],
+    ["object-names.yaml", /^(?=[\s\S]*'\{\{ \$value' does not match pattern)(?=[\s\S]*'a b' does not match pattern)(?=[\s\S]*'Big' does not match pattern)(?=[\s\S]*nodeExporter\/namespace)/],
     ["kubernetes-labels.yaml", /'_f3x' does not match pattern[\s\S]*'-bad-' does not match pattern/],
   ];
   for (const [fixture, pattern] of helmRejects) {

@@ -17,6 +17,9 @@ const cases: Array<{ name: string; profile: string; message: RegExp }> = [
   { name: "labeldrop with a targetLabel", profile: remoteWrite("      writeRelabelings:\n        - { action: labeldrop, regex: tmp_.*, targetLabel: x1 }\n"), message: /the labeldrop action takes only regex, not targetLabel/ },
   { name: "a regex RE2 does not compile", profile: remoteWrite("      writeRelabelings:\n        - { action: drop, sourceLabels: [job], regex: '(' }\n"), message: /writeRelabelings\[0\]\.regex: regex does not compile in Go's RE2/ },
   { name: "minShards above maxShards", profile: remoteWrite("      queue: { minShards: 5, maxShards: 2 }\n"), message: /queue\.minShards: minShards 5 is more than maxShards 2/ },
+  { name: "minShards above the default maxShards", profile: remoteWrite("      queue: { minShards: 60 }\n"), message: /queue\.minShards: minShards 60 is more than maxShards \(Prometheus' default\) 50/ },
+  { name: "minBackoff above the default maxBackoff", profile: remoteWrite("      queue: { minBackoff: 24h }\n"), message: /queue\.minBackoff: maxBackoff \(Prometheus' default\) 5s is less than minBackoff 24h/ },
+  { name: "maxBackoff below the default minBackoff", profile: remoteWrite("      queue: { maxBackoff: 10ms }\n"), message: /queue\.maxBackoff: maxBackoff 10ms is less than minBackoff \(Prometheus' default\) 30ms/ },
 ];
 
 describe("semantics: relabelling and remote-write queues", function () {

@@ -48,6 +48,10 @@ export type ScrapeJob1 = {
   [k: string]: unknown | undefined;
 };
 /**
+ * a Kubernetes namespace name (DNS-1123 label): lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters
+ */
+export type NamespaceName = string;
+/**
  * a key of a Secret's data: letters, digits, '-', '_' and '.', at most 253 characters
  */
 export type SecretKey = string;
@@ -257,6 +261,10 @@ export type ReceiverStatusLevels =
  * Log level of an alert line.
  */
 export type ReceiverLevel = "DEBUG" | "INFO" | "WARNING" | "ERROR" | "CRITICAL";
+/**
+ * empty, or a Kubernetes namespace name (DNS-1123 label): lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters
+ */
+export type NamespaceName1 = string;
 /**
  * Extra environment variables (Kubernetes EnvVar objects) for the main container.
  */
@@ -620,7 +628,7 @@ export interface KubernetesDiscovery {
   /**
    * Namespaces to discover in; empty means every namespace.
    */
-  namespaces?: string[];
+  namespaces?: NamespaceName[];
   matchLabels?: KubernetesLabels;
   /**
    * Keep only targets on this port: a port name, or a number. Roles pod, endpoints, endpointslice, service.
@@ -2896,10 +2904,7 @@ export interface NodeExporter {
    * Host port the exporter listens on.
    */
   port?: number;
-  /**
-   * Namespace for the DaemonSet; empty means the release namespace (which must then allow host namespaces).
-   */
-  namespace?: string;
+  namespace?: NamespaceName1;
   scheduling?: PodScheduling;
   extraArgs?: ExtraArgs;
 }
@@ -2981,10 +2986,7 @@ export interface RabbitmqScrape {
    * Scrape RabbitMQ.
    */
   enabled?: boolean;
-  /**
-   * Namespace of the RabbitMQ pods; empty means the release namespace.
-   */
-  namespace?: string;
+  namespace?: NamespaceName1;
   podLabels?: KubernetesLabels;
   /**
    * Container port of the prometheus plugin, as the pods declare it.
@@ -3141,10 +3143,7 @@ export interface GrafanaDashboard {
  * Where and how the dashboard ConfigMaps are rendered, so an existing Grafana's sidecar finds them.
  */
 export interface GrafanaDashboardConfigMaps {
-  /**
-   * Namespace of the ConfigMaps; empty means the release namespace. Set it to the namespace an existing Grafana's sidecar watches (this chart's own Grafana reads only the release namespace).
-   */
-  namespace?: string;
+  namespace?: NamespaceName1;
   labels?: KubernetesLabels;
   annotations?: Annotations;
 }
@@ -3191,7 +3190,7 @@ export interface NetworkTarget {
   /**
    * Every pod of these namespaces.
    */
-  namespaces?: string[];
+  namespaces?: NamespaceName[];
   /**
    * TCP ports.
    */
@@ -3221,7 +3220,7 @@ export interface ExternalPrometheus {
   /**
    * Its namespace(s).
    */
-  namespaces?: string[];
+  namespaces?: NamespaceName[];
   podLabels?: KubernetesLabels;
 }
 /**

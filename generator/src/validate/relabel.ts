@@ -1,6 +1,7 @@
 // Relabelling steps and remote-write queues as Prometheus checks them when it loads the
 // config: each action needs some fields and forbids others, the regex must compile in Go's
-// RE2, and a queue cannot start with more shards than it may ever have.
+// RE2, and a queue's minimum shards and backoff cannot exceed their maximum.
+import { durationSeconds } from "../duration.js";
 import { regexProblem } from "../promql-strings.js";
 import type { PromstackValues, RelabelRule } from "../types/values.js";
 import type { Findings, Segments } from "./findings.js";
@@ -39,9 +40,26 @@ export function checkRelabelling(values: PromstackValues, findings: Findings): v
   });
   prometheus?.remoteWrite?.forEach((remote, index) => {
     checkRules(findings, ["prometheus", "remoteWrite", index, "writeRelabelings"], remote.writeRelabelings);
-    const queue = remote.queue;
-    if (queue?.minShards !== undefined && queue.maxShards !== undefined && queue.minShards > queue.maxShards) {
-      findings.add("error", ["prometheus", "remoteWrite", index, "queue", "minShards"], `minShards ${queue.minShards} is more than maxShards ${queue.maxShards}; Prometheus refuses the config`);
-    }
+    if (remote.queue) checkQueue(findings, ["prometheus", "remoteWrite", index, "queue"], remote.queue);
   });
+}
+
+// Prometheus fills the keys a queue leaves out with its defaults, then compares: a lone
+// minShards or minBackoff is checked against the default maximum.
+const QUEUE_DEFAULTS = { minShards: 1, maxShards: 50, minBackoff: "30ms", maxBackoff: "5s" };
+
+function checkQueue(findings: Findings, at: Segments, queue: NonNullable<NonNullable<PromstackValues["prometheus"]>["remoteWrite"]>[number]["queue"] & object): void {
+  const where = (key: string, given: unknown) => `${key}${given === undefined ? " (Prometheus' default)" : ""}`;
+  const minShards = queue.minShards ?? QUEUE_DEFAULTS.minShards;
+  const maxShards = queue.maxShards ?? QUEUE_DEFAULTS.maxShards;
+  if (minShards > maxShards) {
+    const key = queue.minShards !== undefined ? "minShards" : "maxShards";
+    findings.add("error", [...at, key], `${where("minShards", queue.minShards)} ${minShards} is more than ${where("maxShards", queue.maxShards)} ${maxShards}; Prometheus refuses the config`);
+  }
+  const minBackoff = queue.minBackoff ?? QUEUE_DEFAULTS.minBackoff;
+  const maxBackoff = queue.maxBackoff ?? QUEUE_DEFAULTS.maxBackoff;
+  if (durationSeconds(maxBackoff) < durationSeconds(minBackoff)) {
+    const key = queue.minBackoff !== undefined ? "minBackoff" : "maxBackoff";
+    findings.add("error", [...at, key], `${where("maxBackoff", queue.maxBackoff)} ${maxBackoff} is less than ${where("minBackoff", queue.minBackoff)} ${minBackoff}; Prometheus refuses the config`);
+  }
 }
