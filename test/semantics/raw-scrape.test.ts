@@ -106,6 +106,20 @@ describe("semantics: raw scrape configs", () => {
     }
   });
 
+  it("a raw duration longer than Go's time.Duration holds: validate refuses it at the key, and promtool too", () => {
+    const job = { job_name: "long", scrape_interval: "999999999999y", static_configs: [{ targets: ["a:1"] }] };
+    const config = join(dir, "long-duration.yml");
+    writeFileSync(config, stringify({ scrape_configs: [job] }));
+    const refused = run(tools.promtool, ["check", "config", "--syntax-only", config]);
+    expect(refused.status).to.not.equal(0);
+    expect(refused.stdout + refused.stderr).to.contain("duration out of range");
+    const profile = join(dir, "long-duration.yaml");
+    writeFileSync(profile, stringify({ prometheus: { extraScrapeConfigs: [job] } }));
+    const validated = promstack(["validate", "--no-tools", profile]);
+    expect(validated.status).to.equal(1);
+    expect(validated.stderr).to.contain("prometheus.extraScrapeConfigs[0].scrape_interval: duration out of range");
+  });
+
   it("the contract and promtool agree on the values of typed keys", () => {
     const contract = compileContract(buildContract(loadCatalogue()).umbrella);
     const target = { static_configs: [{ targets: ["a:1"] }] };

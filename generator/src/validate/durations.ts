@@ -7,7 +7,8 @@ import type { JsonSchema } from "../schema/bundle.js";
 import { resolveRef } from "../schema/defaults.js";
 import type { Findings, Segments } from "./findings.js";
 
-const isDurationRef = (node: JsonSchema): boolean => typeof node.$ref === "string" && /\/duration$/.test(node.$ref);
+// The contract's duration and the raw scrape config's (promRawDuration).
+const isDurationRef = (node: JsonSchema): boolean => typeof node.$ref === "string" && /\/(duration|promRawDuration)$/.test(node.$ref);
 
 function walk(root: JsonSchema, node: JsonSchema | boolean | undefined, value: unknown, segments: Segments, found: Map<string, [Segments, string]>, depth: number): void {
   if (node === undefined || typeof node === "boolean" || depth > 64) return;
