@@ -53,11 +53,12 @@ function promqlLabels(labels: Record<string, string>): string {
 function alertTests(alert: ResolvedAlert, evaluationSeconds: number): object[] {
   const test = alert.source.test;
   if (!test) throw new TestGenerationError(`rules.${alert.group}.${alert.name} has no test: give it test.fire and test.safe input series`);
-  const scope = scopeOf(alert);
   const interval = test.interval ?? "1m";
   const intervalSeconds = durationSeconds(interval);
   // Long enough for the longest range to fill, the alert to turn pending and then firing.
   const evalSeconds = Math.ceil((longestRange(alert.expr) + (alert.for ? durationSeconds(alert.for) : 0) + 3 * Math.max(evaluationSeconds, intervalSeconds)) / intervalSeconds) * intervalSeconds;
+  // evalTime lets an input that is compared with time() sit exactly on the threshold then.
+  const scope = { evalTime: evalSeconds, ...scopeOf(alert) };
   const steps = evalSeconds / intervalSeconds + 2;
   const value = test.value === undefined ? undefined : evaluateFormula(test.value, scope);
   const seriesLabels = Object.fromEntries(Object.entries(test.labels ?? {}).map(([key, label]) => [key, String(label)]));
