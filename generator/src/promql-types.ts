@@ -30,16 +30,16 @@ interface Modifiers {
   at: boolean;
 }
 
-type Expr = Span &
+export type Expr = Span &
   (
     | { kind: "number" }
-    | { kind: "string" }
+    | { kind: "string"; value: string }
     | { kind: "duration" }
     | ({ kind: "selector"; name?: string; matchers: Matcher[] } & Modifiers)
     | { kind: "matrix"; inner: Expr }
     | ({ kind: "subquery"; inner: Expr } & Modifiers)
     | { kind: "call"; name: string; signature: FunctionSignature; args: Expr[] }
-    | { kind: "aggregate"; op: string; args: Expr[] }
+    | { kind: "aggregate"; op: string; args: Expr[]; grouping?: { without: boolean; labels: string[] } }
     | { kind: "binary"; op: string; lhs: Expr; rhs: Expr; bool: boolean; on: boolean; matching: string[]; card: "one-to-one" | "many-to-one" | "one-to-many"; include: string[]; opSpan: Span }
     | { kind: "unary"; inner: Expr }
     | { kind: "paren"; inner: Expr }
@@ -104,8 +104,7 @@ class Checker {
         this.number(node);
         return { kind: "number", ...span };
       case "StringLiteral":
-        this.string(node);
-        return { kind: "string", ...span };
+        return { kind: "string", value: this.string(node), ...span };
       case "ParenExpr":
         return { kind: "paren", inner: this.build(kids[0]!), ...span };
       case "UnaryExpr":
@@ -265,8 +264,10 @@ class Checker {
     const op = this.slice(kids[0]!);
     const body = kids.find((kid) => kid.name === "FunctionCallBody");
     const args = body ? this.children(body).map((arg) => this.build(arg)) : [];
-    this.groupingLabels(kids.find((kid) => kid.name === "AggregateModifier"));
-    return { kind: "aggregate", op, args, from: node.from, to: node.to };
+    const modifier = kids.find((kid) => kid.name === "AggregateModifier");
+    const labels = this.groupingLabels(modifier);
+    const grouping = modifier ? { without: this.children(modifier).some((kid) => kid.name === "Without"), labels } : undefined;
+    return { kind: "aggregate", op, args, ...(grouping ? { grouping } : {}), from: node.from, to: node.to };
   }
 
   groupingLabels(modifier: SyntaxNode | undefined): string[] {
@@ -457,4 +458,13 @@ export function checkPromQLExpression(expr: string, required: RequiredType = "an
     .filter((error) => !seen.has(`${error.offset}:${error.message}`) && seen.add(`${error.offset}:${error.message}`))
     .sort((a, b) => a.offset - b.offset)
     .map((error) => ({ offset: error.offset, ...lineAndColumn(expr, error.offset), message: error.message }));
+}
+
+/** The syntax tree of an expression Prometheus accepts, with its precedence; undefined when it has a problem. */
+export function promqlTree(expr: string): Expr | undefined {
+  if (checkPromQL(expr).length > 0) return undefined;
+  const checker = new Checker(expr);
+  const tree = checker.build(parser.parse(expr).topNode);
+  if (checker.errors.length === 0) checker.check(tree);
+  return checker.errors.length === 0 ? tree : undefined;
 }

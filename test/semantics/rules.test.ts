@@ -130,3 +130,70 @@ describe("semantics: an alert that starts from another group's alert (from)", ()
     expect(() => resolveProfileRules(broken, packs)).to.throw('rules.infrastructure.NodeDown.from: group "nodes" has no alert NodeDown');
   });
 });
+
+// The generated tests must be able to fail: each mutant below is a rendered rule file with one
+// alert broken the way a template or pack edit could break it, judged by that alert's own
+// generated tests. A mutant that passes them is a defect the tests cannot see.
+describe("semantics: the generated tests kill mutants of every pack alert (for deleted, > made >=)", () => {
+  const allEnabled = join(repoRoot, "test", "fixtures", "all-enabled.yaml");
+  let dir: string;
+  let groups: RuleGroupFile[];
+  let model: ReturnType<typeof resolveProfileRules>;
+  let evaluationInterval: string;
+  before(function () {
+    this.timeout(120_000);
+    dir = mkdtempSync(join(tmpdir(), "promstack-mutants-"));
+    groups = renderedRuleGroups(parseObjects(helmTemplate([allEnabled])));
+    const values = validate([allEnabled]).profiles[0]!.values;
+    model = resolveProfileRules(values, packs);
+    evaluationInterval = values.prometheus?.evaluationInterval ?? "1m";
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Alerts whose mutant passed their tests: each alert's rule mutated alone, judged by its tests only. */
+  function survivors(mutate: (rule: RuleGroupFile["rules"][number]) => boolean): { mutated: string[]; survived: string[] } {
+    const mutated: string[] = [];
+    const survived: string[] = [];
+    for (const group of model) {
+      for (const alert of group.alerts) {
+        const where = `${group.name}/${alert.name}`;
+        const rendered = structuredClone(groups.find((g) => g.name === group.name)!);
+        const rule = rendered.rules.find((r) => r.alert === alert.name)!;
+        if (!mutate(rule)) continue;
+        mutated.push(where);
+        const base = join(dir, `${group.name}-${alert.name}-${mutated.length}`);
+        writeFileSync(`${base}.rules.yaml`, stringify({ groups: [rendered] }));
+        const file = promtoolTests([{ ...group, alerts: [alert] }], () => `${base}.rules.yaml`, evaluationInterval).get(group.name)!;
+        writeFileSync(`${base}.test.yaml`, stringify(file));
+        const result = run(tools.promtool, ["test", "rules", `${base}.test.yaml`]);
+        if (result.status === 0) survived.push(where);
+        else expect(result.status, result.stdout + result.stderr).to.equal(1);
+      }
+    }
+    return { mutated, survived };
+  }
+
+  it("deleting an alert's for fails its tests", function () {
+    this.timeout(120_000);
+    const { mutated, survived } = survivors((rule) => {
+      const withFor = rule as { for?: string };
+      if (!withFor.for) return false;
+      delete withFor.for;
+      return true;
+    });
+    expect(mutated.length, "alerts with a for").to.be.greaterThan(30);
+    expect(survived).to.deep.equal([]);
+  });
+
+  it("turning an alert's final > or < into >= or <= fails its tests (its safe input sits on the threshold)", function () {
+    this.timeout(120_000);
+    const { mutated, survived } = survivors((rule) => {
+      const match = /\s([<>])\s*(-?[0-9.e+]+)$/.exec(rule.expr);
+      if (!match) return false;
+      rule.expr = `${rule.expr.slice(0, match.index)} ${match[1]}= ${match[2]}`;
+      return true;
+    });
+    expect(mutated.length, "alerts that end in a comparison with a number").to.be.greaterThan(20);
+    expect(survived).to.deep.equal([]);
+  });
+});

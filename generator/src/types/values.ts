@@ -308,7 +308,7 @@ export type TestSeries1 =
       [k: string]: unknown | undefined;
     };
 /**
- * A number, or arithmetic over the rule's parameters, e.g. "${threshold} * 1.5" (durations count in seconds).
+ * A number, or arithmetic over the rule's parameters, e.g. "${threshold} * 1.5" (durations count in seconds; evalTime is the time of the test's final evaluation, for inputs compared with time()).
  */
 export type Formula = number | string;
 

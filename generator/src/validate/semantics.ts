@@ -1,4 +1,5 @@
-// Checks the schema cannot express: rules and routing (rules.ts, alerting.ts), scraping
+// Checks the schema cannot express: rules and routing (rules.ts, alerting.ts), inhibit rules
+// against the alerts they select (inhibition.ts), scraping
 // (scraping.ts), network policies (network-policies.ts), images that
 // lack the profile's CPU architecture, timings that contradict each other.
 import { platformServesArchitecture, type Catalogue } from "../catalogue.js";
@@ -8,6 +9,7 @@ import { durationSeconds } from "../duration.js";
 import type { Image, PromstackValues } from "../types/values.js";
 import { checkAlertmanager } from "./alerting.js";
 import { checkExtraArgs } from "./chart-flags.js";
+import { checkInhibitionLabels } from "./inhibition.js";
 import { Findings, type Segments } from "./findings.js";
 import { checkNetworkPolicies } from "./network-policies.js";
 import { checkReceivers } from "./receivers.js";
@@ -115,6 +117,7 @@ function checkAlertReceiverPaths(values: PromstackValues, findings: Findings): v
 export function semanticProblems(values: PromstackValues, catalogue: Catalogue, source: ProfileSource): Problem[] {
   const findings = new Findings(source);
   if (values.alertmanager?.enabled) checkAlertmanager(values.alertmanager, findings);
+  if (values.alertmanager?.enabled) checkInhibitionLabels(values, findings);
   if (values.alertmanager?.enabled) checkReceivers(source.values as Record<string, unknown>, values as unknown as Record<string, unknown>, findings);
   checkRules(values, findings);
   checkArchitectures(values, catalogue, source, findings);
