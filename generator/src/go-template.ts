@@ -343,7 +343,7 @@ class Parser {
 
   /** {{if}}, {{range}}, {{with}}: variables declared in them last until the {{end}}, through {{else}}. */
   private enterControl(keyword: Token): Block {
-    const block: Block = { keyword, vars: this.vars, mark: this.vars.length, rangeDepth: this.rangeDepth, sawElse: false, chained: false };
+    const block = this.scope(keyword);
     this.pipeline(keyword.text, "rightDelim", keyword);
     if (keyword.text === "range") this.rangeDepth++;
     return block;
@@ -351,10 +351,15 @@ class Parser {
 
   /** {{define}} and {{block}} bodies are templates of their own, which see only "$". */
   private enterTemplate(keyword: Token): Block {
-    const block: Block = { keyword, vars: this.vars, mark: this.vars.length, rangeDepth: this.rangeDepth, sawElse: false, chained: false };
+    const block = this.scope(keyword);
     this.vars = ["$"];
     this.rangeDepth = 0;
     return block;
+  }
+
+  /** A block opened by `keyword`, with what its {{end}} restores. */
+  private scope(keyword: Token): Block {
+    return { keyword, vars: this.vars, mark: this.vars.length, rangeDepth: this.rangeDepth, sawElse: false, chained: false };
   }
 
   private leave(block: Block): void {
