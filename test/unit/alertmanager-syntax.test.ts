@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { repoRoot } from "../helpers/tools.js";
 import { checkGoTemplate } from "../../generator/src/go-template.js";
 import { alertmanagerFunctions, alertmanagerTemplates } from "../../generator/src/go-template-dialects.js";
+import { re2Problem } from "../../generator/src/re2.js";
 import { parseClassicMatchers, parseMatchers, parseUtf8Matchers, unquoteGo } from "../../generator/src/validate/matchers.js";
-import { re2Problem } from "../../generator/src/validate/re2.js";
 import { timeZoneProblem } from "../../generator/src/validate/timezones.js";
 
 describe("unit: Alertmanager matchers", () => {
@@ -19,6 +19,7 @@ describe("unit: Alertmanager matchers", () => {
   it("reads every form amtool accepts, as Alertmanager reads it", () => {
     expect(read('severity="critical"')).to.deep.equal([["severity", "=", "critical"]]);
     expect(read("team=~db|infra")).to.deep.equal([["team", "=~", "db|infra"]]);
+    expect(read('job=~"(?:api|web)-.+"')).to.deep.equal([["job", "=~", "(?:api|web)-.+"]]);
     expect(read('msg="say \\"hi\\""')).to.deep.equal([["msg", "=", 'say "hi"']]);
     expect(read('"service.name"="api"')).to.deep.equal([["service.name", "=", "api"]]);
     expect(read('{a="b",c!="d"}')).to.deep.equal([["a", "=", "b"], ["c", "!=", "d"]]);
@@ -40,7 +41,7 @@ describe("unit: Alertmanager matchers", () => {
   it("rejects what both parsers reject, with the column where it goes wrong", () => {
     expect(read('a="x')).to.deep.equal({ message: '"x: missing closing "', column: 3 });
     expect(read("severity!critical")).to.deep.equal({ message: "'!' must be followed by '=' or '~', not 'c'", column: 10 });
-    expect(read('job=~"("')).to.deep.equal({ message: 'regular expression "(" does not compile: missing closing )', column: 6 });
+    expect(read('job=~"("')).to.deep.equal({ message: 'regular expression "(" does not compile: missing closing ): `(`', column: 6 });
     expect(read(",a=b")).to.have.property("column", 1);
     expect(read("a=b,,c=d")).to.have.property("column", 5);
   });
@@ -65,7 +66,7 @@ describe("unit: RE2 regular expressions", () => {
     for (const pattern of ["(?i)error", "\\Qa.b\\E", "(?P<n>x)", "[[:alpha:]]+", "\\pL", "x\\z", "(?s:.)", "\\12", "[]a]"]) expect(re2Problem(pattern), pattern).to.equal(undefined);
   });
   it("rejects what Go's regexp refuses", () => {
-    expect(re2Problem("(")).to.equal("missing closing )");
+    expect(re2Problem("(")).to.equal("missing closing ): `(`");
     expect(re2Problem("x(?=y)")).to.match(/lookaround/);
     expect(re2Problem("\\1")).to.match(/backreferences/);
     expect(re2Problem("a**")).to.match(/nested repetition/);
