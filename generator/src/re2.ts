@@ -1,11 +1,12 @@
-// Go's regexp, as Prometheus and Alertmanager compile label matchers and relabelling regexes,
-// judged by re2js, a port of Go's regexp/syntax. JavaScript's RegExp reads another language:
-// it takes lookarounds and backreferences, and refuses (?i) mid-pattern, \z, \Q...\E and
-// [[:alpha:]]. Where re2js and Go 1.26 differ, this module follows Go (test/unit/re2.test.ts).
+// Go's regexp, as Prometheus and Alertmanager compile label matchers and relabelling regexes
+// and Helm the patterns of values.schema.json, judged by re2js, a port of Go's regexp/syntax.
+// JavaScript's RegExp reads another language: it takes lookarounds and backreferences, and
+// refuses (?i) mid-pattern, \z, \Q...\E and [[:alpha:]]. Where re2js and Go 1.26 differ, this
+// module follows Go or says it does not (test/unit/re2.test.ts).
 import { RE2JS } from "re2js";
 
 export interface Re2Matcher {
-  /** Whether the pattern matches the whole text. */
+  /** Whether the text matches, as the program that compiled the pattern decides it. */
   test(text: string): boolean;
 }
 
@@ -27,14 +28,16 @@ export function re2Problem(pattern: string): string | undefined {
   }
 }
 
-/**
- * A whole-text matcher for a pattern as a program anchors it: Prometheus compiles ^(?s:…)$
- * (. matches a newline), Alertmanager ^(?:…)$. Undefined when the pattern does not compile.
- */
-export function re2Matcher(pattern: string, program: "prometheus" | "alertmanager"): Re2Matcher | undefined {
+// How each program wraps a pattern before compiling it: Prometheus' matchers and relabelling
+// regexes match the whole text with . matching a newline, Alertmanager's matchers the whole
+// text, and a JSON Schema pattern (Helm checking values.schema.json) anywhere in it.
+const wrappers = { prometheus: (p: string) => `^(?s:${p})$`, alertmanager: (p: string) => `^(?:${p})$`, "json-schema": (p: string) => p };
+
+/** A matcher for a pattern as `program` compiles it; undefined when the pattern does not compile. */
+export function re2Matcher(pattern: string, program: keyof typeof wrappers): Re2Matcher | undefined {
   if (re2Problem(pattern) !== undefined) return undefined;
-  const regex = compile(`^(?${program === "prometheus" ? "s" : ""}:${pattern})$`);
-  return { test: (text) => regex.matches(text) };
+  const regex = compile(wrappers[program](pattern));
+  return { test: (text) => regex.matcher(text).find() };
 }
 
 // Go's regexp accepts a capture group name used twice; re2js refuses it. Names change nothing

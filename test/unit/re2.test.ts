@@ -44,11 +44,12 @@ describe("unit: RE2 regular expressions as Go compiles them", () => {
     expect(re2Problem(".{1000}".repeat(3000))).to.equal("expression too large");
   });
 
-  it("matches whole texts, with . matching a newline for Prometheus only", () => {
+  it("matches whole texts, with . matching a newline for Prometheus only, and anywhere for a JSON Schema pattern", () => {
     expect(re2Matcher("a.c", "prometheus")!.test("a\nc")).to.equal(true);
     expect(re2Matcher("a.c", "alertmanager")!.test("a\nc")).to.equal(false);
     expect(re2Matcher("(?i)api|web", "alertmanager")!.test("WEB")).to.equal(true);
     expect(re2Matcher("api", "prometheus")!.test("api-1")).to.equal(false);
     expect(re2Matcher("(", "prometheus")).to.equal(undefined);
+    expect(re2Matcher("^[a-z]+", "json-schema")!.test("abc-1")).to.equal(true);
   });
 });
