@@ -1,10 +1,20 @@
-// A checker for the Go text/template source Prometheus parses in alert labels and
-// annotations (promtool check rules parses every one of them, and refuses the rule file
-// when one fails). It tokenises actions the way text/template's lexer does (trim markers,
-// comments, quoted, raw and character strings, numbers, fields, variables), then walks the
-// actions: control structures must balance, every function must exist in Prometheus' template
-// engine or among text/template's builtins, and every variable must be declared.
+// A checker for Go text/template source as text/template parses it, before anything runs:
+// promtool check rules parses every alert label and annotation this way, and amtool
+// check-config every notification template. It follows text/template/parse: a lexer that
+// reads one token when the parser asks for it, and a recursive parser that stops at the first
+// error, as Go does. What differs between the programs (the functions they add to Go's
+// builtins, the variables they declare first) is a dialect (go-template-dialects.ts).
 import { lineAndColumn } from "./promql.js";
+import { suggestion } from "./validate/schema-errors.js";
+
+export interface TemplateDialect {
+  /** The program and version, as messages name it. */
+  name: string;
+  /** text/template's builtins and the program's own functions. */
+  functions: ReadonlySet<string>;
+  /** Variables the program declares before the user's text. */
+  variables: readonly string[];
+}
 
 export interface TemplateError {
   offset: number;
@@ -13,26 +23,17 @@ export interface TemplateError {
   message: string;
 }
 
-// text/template's builtins, then the functions Prometheus' template engine adds (template/template.go).
-const goBuiltins = ["and", "call", "html", "index", "slice", "js", "len", "not", "or", "print", "printf", "println", "urlquery", "eq", "ge", "gt", "le", "lt", "ne"];
-const prometheusFunctions = [
-  "query", "first", "label", "value", "strvalue", "args", "reReplaceAll", "safeHtml", "match", "title", "toUpper", "toLower",
-  "graphLink", "tableLink", "sortByLabel", "stripPort", "stripDomain", "humanize", "humanize1024", "humanizeDuration",
-  "humanizePercentage", "humanizeTimestamp", "toTime", "toDuration", "now", "pathPrefix", "externalURL", "parseDuration", "urlQueryEscape",
-];
-export const prometheusTemplateFunctions: ReadonlySet<string> = new Set([...goBuiltins, ...prometheusFunctions]);
-/** The variables Prometheus declares before an alert's template. */
-export const prometheusTemplateVariables = ["$labels", "$externalLabels", "$externalURL", "$value"];
-
-type TokenKind = "field" | "variable" | "identifier" | "keyword" | "string" | "number" | "char" | "bool" | "nil" | "dot" | "pipe" | "lparen" | "rparen" | "comma" | "declare" | "assign" | "end";
+type Kind =
+  | "leftDelim" | "rightDelim" | "eof" | "bool" | "charConstant" | "number" | "dot" | "field" | "identifier" | "keyword" | "nil"
+  | "string" | "variable" | "leftParen" | "rightParen" | "pipe" | "assign" | "declare" | "char";
 
 interface Token {
-  kind: TokenKind;
+  kind: Kind;
   text: string;
   offset: number;
+  /** Go's parser reads spaces as tokens; where it cares (between operands), this says whether one came first. */
+  spaceBefore: boolean;
 }
-
-const keywords = new Set(["block", "break", "continue", "define", "else", "end", "if", "range", "nil", "template", "with"]);
 
 class TemplateSyntaxError extends Error {
   constructor(readonly offset: number, message: string) {
@@ -40,235 +41,469 @@ class TemplateSyntaxError extends Error {
   }
 }
 
-/** Splits the inside of one action into tokens; `start` is the offset just after "{{". Returns the tokens and the offset after "}}". */
-function lexAction(text: string, start: number): { tokens: Token[]; next: number } {
-  const tokens: Token[] = [];
-  let i = start;
-  for (;;) {
-    const rest = text.slice(i);
-    const space = /^[ \t\r\n]+/.exec(rest);
-    if (space) {
-      if (/^[ \t\r\n]+-\}\}/.test(rest)) return { tokens, next: i + space[0].length + 3 };
-      i += space[0].length;
-      continue;
-    }
-    if (rest.startsWith("}}")) return { tokens, next: i + 2 };
-    if (rest === "") throw new TemplateSyntaxError(i, "unclosed action");
-    const ch = rest[0]!;
-    const push = (kind: TokenKind, length: number) => {
-      tokens.push({ kind, text: rest.slice(0, length), offset: i });
-      i += length;
-    };
-    if (ch === '"') {
-      const match = /^"(?:[^"\\\n]|\\.)*"/.exec(rest);
-      if (!match) throw new TemplateSyntaxError(i, "unterminated quoted string");
-      const escape = /\\(?![abfnrtv\\"'0-7xuU])/.exec(match[0]);
-      if (escape) throw new TemplateSyntaxError(i + escape.index, `invalid syntax in quoted string ${match[0]}`);
-      push("string", match[0].length);
-    } else if (ch === "`") {
-      const end = rest.indexOf("`", 1);
-      if (end < 0) throw new TemplateSyntaxError(i, "unterminated raw quoted string");
-      push("string", end + 1);
-    } else if (ch === "'") {
-      const match = /^'(?:[^'\\\n]|\\.[^']*)'/.exec(rest);
-      if (!match) throw new TemplateSyntaxError(i, "unterminated character constant");
-      push("char", match[0].length);
-    } else if (ch === "|") push("pipe", 1);
-    else if (ch === "(") push("lparen", 1);
-    else if (ch === ")") push("rparen", 1);
-    else if (ch === ",") push("comma", 1);
-    else if (rest.startsWith(":=")) push("declare", 2);
-    else if (ch === "=") push("assign", 1);
-    else if (ch === "$") push("variable", /^\$[\p{L}\p{Nd}_]*/u.exec(rest)![0].length);
-    else if (ch === ".") {
-      const field = /^\.[\p{L}_][\p{L}\p{Nd}_]*/u.exec(rest);
-      if (field) push("field", field[0].length);
-      else if (/^\.[0-9]/.test(rest)) push("number", /^[.0-9a-zA-Z_+-]+/.exec(rest)![0].length);
-      else push("dot", 1);
-    } else if (/[0-9+-]/.test(ch)) {
-      const number = /^[+-]?(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9_]*\.?[0-9_]*(?:[eE][+-]?[0-9_]+)?)i?/.exec(rest)![0];
-      if (!/[0-9]/.test(number) || /^[\p{L}\p{Nd}_.]/u.test(rest.slice(number.length))) {
-        throw new TemplateSyntaxError(i, `bad number syntax: "${/^[^\s|)}]*/.exec(rest)![0]}"`);
-      }
-      push("number", number.length);
-    } else if (/[\p{L}_]/u.test(ch)) {
-      const word = /^[\p{L}\p{Nd}_]+/u.exec(rest)![0];
-      push(word === "true" || word === "false" ? "bool" : word === "nil" ? "nil" : keywords.has(word) ? "keyword" : "identifier", word.length);
-    } else {
-      throw new TemplateSyntaxError(i, `unrecognized character in action: ${JSON.stringify(ch)}`);
-    }
-  }
-}
+const keywords = new Set(["block", "break", "continue", "define", "else", "end", "if", "range", "template", "with"]);
+const isSpace = (c: string | undefined) => c === " " || c === "\t" || c === "\r" || c === "\n";
+const alphaNumeric = /[\p{L}\p{Nd}_]*/uy;
+const isAlphaNumericAt = (text: string, at: number) => /^[\p{L}\p{Nd}_]/u.test(text.slice(at, at + 2));
 
-interface Frame {
-  keyword: string;
-  offset: number;
-  variables: Set<string>;
-  sawElse: boolean;
-}
+class Lexer {
+  private pos = 0;
+  private inside = false;
+  private parenDepth = 0;
+  private actionStart = 0;
+  constructor(private readonly text: string) {}
 
-class TemplateChecker {
-  private readonly stack: Frame[];
-  constructor(readonly functions: ReadonlySet<string>, variables: string[]) {
-    this.stack = [{ keyword: "", offset: 0, variables: new Set(["$", ...variables]), sawElse: false }];
+  next(): Token {
+    return this.inside ? this.insideAction() : this.nextAction();
   }
 
-  private declared(name: string): boolean {
-    return this.stack.some((frame) => frame.variables.has(name));
-  }
-
-  /** Checks one pipeline (tokens up to an unmatched ")" or the end); returns the index after it. */
-  private pipeline(tokens: Token[], from: number, context: string, at: number): number {
-    let i = from;
-    // Declarations: $x := ..., $x, $y := ... (range), $x = ...
-    const declare = tokens.slice(i, i + 4);
-    const declaration = declare[0]?.kind === "variable" && (declare[1]?.kind === "declare" || declare[1]?.kind === "assign" || (declare[1]?.kind === "comma" && declare[2]?.kind === "variable" && (declare[3]?.kind === "declare" || declare[3]?.kind === "assign")));
-    const newVariables: Token[] = [];
-    if (declaration) {
-      const count = declare[1]!.kind === "comma" ? 2 : 1;
-      const operator = tokens[i + (count === 2 ? 3 : 1)]!;
-      for (const variable of count === 2 ? [declare[0]!, declare[2]!] : [declare[0]!]) {
-        // Go's parser leaves an assignment to an undeclared variable to execution time.
-        if (operator.kind === "declare") newVariables.push(variable);
-      }
-      i += count === 2 ? 4 : 2;
-    }
-    let commands = 0;
+  /** Skips text and comments up to the next "{{" (after its trim marker). */
+  private nextAction(): Token {
+    const text = this.text;
     for (;;) {
-      const start = i;
-      let operands = 0;
-      while (i < tokens.length && tokens[i]!.kind !== "pipe" && tokens[i]!.kind !== "rparen") {
-        const token = tokens[i]!;
-        i++;
-        switch (token.kind) {
-          case "identifier":
-            if (!this.functions.has(token.text)) throw new TemplateSyntaxError(token.offset, `function "${token.text}" not defined`);
-            break;
-          case "variable": {
-            if (!this.declared(token.text)) throw new TemplateSyntaxError(token.offset, `undefined variable "${token.text}"`);
-            break;
-          }
-          case "lparen":
-            i = this.pipeline(tokens, i, "parenthesized pipeline", token.offset);
-            if (tokens[i]?.kind !== "rparen") throw new TemplateSyntaxError(token.offset, "unclosed left paren");
-            i++;
-            break;
-          case "nil":
-          case "field":
-          case "dot":
-          case "string":
-          case "number":
-          case "char":
-          case "bool":
-            break;
-          default:
-            throw new TemplateSyntaxError(token.offset, `unexpected "${token.text}" in ${context}`);
-        }
-        // A field chain may follow a parenthesised pipeline or a variable: (x).Field, $x.Field.
-        while (tokens[i]?.kind === "field" && tokens[i]!.offset === tokens[i - 1]!.offset + tokens[i - 1]!.text.length) i++;
-        operands++;
+      const open = text.indexOf("{{", this.pos);
+      if (open < 0) return { kind: "eof", text: "", offset: text.length, spaceBefore: false };
+      let at = open + 2;
+      if (text[at] === "-" && isSpace(text[at + 1])) at += 2;
+      if (text.startsWith("/*", at)) {
+        const close = text.indexOf("*/", at + 2);
+        if (close < 0) throw new TemplateSyntaxError(open, "unclosed comment");
+        const end = close + 2;
+        if (text.startsWith("}}", end)) this.pos = end + 2;
+        else if (isSpace(text[end]) && text.startsWith("-}}", end + 1)) this.pos = end + 4;
+        else throw new TemplateSyntaxError(close, "comment ends before closing delimiter");
+        continue;
       }
-      // Go accepts a trailing "|" but no empty command before one.
-      if (operands === 0 && tokens[start]?.kind === "pipe") throw new TemplateSyntaxError(tokens[start]!.offset, `unexpected "|" in ${context}`);
-      if (operands === 0 && commands === 0) throw new TemplateSyntaxError(tokens[start]?.offset ?? at, `missing value for ${context}`);
-      commands++;
-      if (tokens[i]?.kind !== "pipe") break;
-      i++;
+      this.inside = true;
+      this.parenDepth = 0;
+      this.actionStart = open;
+      this.pos = at;
+      return { kind: "leftDelim", text: "{{", offset: open, spaceBefore: false };
     }
-    // Declared variables are visible from the end of their pipeline to the end of the block.
-    for (const variable of newVariables) this.stack[this.stack.length - 1]!.variables.add(variable.text);
+  }
+
+  private atTerminator(at: number): boolean {
+    const c = this.text[at];
+    return c === undefined || isSpace(c) || ".,|:)(".includes(c) || this.text.startsWith("}}", at);
+  }
+
+  private insideAction(): Token {
+    const text = this.text;
+    let spaceBefore = false;
+    while (isSpace(text[this.pos])) {
+      this.pos++;
+      spaceBefore = true;
+    }
+    const start = this.pos;
+    const token = (kind: Kind, end: number): Token => {
+      this.pos = end;
+      return { kind, text: text.slice(start, end), offset: start, spaceBefore };
+    };
+    if (text.startsWith("}}", start) || (spaceBefore && text.startsWith("-}}", start))) {
+      if (this.parenDepth > 0) throw new TemplateSyntaxError(start, "unclosed left paren");
+      this.inside = false;
+      return { ...token("rightDelim", start + (text[start] === "-" ? 3 : 2)), text: "}}" };
+    }
+    const c = text[start];
+    if (c === undefined) throw new TemplateSyntaxError(this.actionStart, "unclosed action (no closing }})");
+    if (c === "=") return token("assign", start + 1);
+    if (c === ":") {
+      if (text[start + 1] !== "=") throw new TemplateSyntaxError(start, "expected :=");
+      return token("declare", start + 2);
+    }
+    if (c === "|") return token("pipe", start + 1);
+    if (c === '"' || c === "'") return token(c === '"' ? "string" : "charConstant", this.quoted(start));
+    if (c === "`") {
+      const close = text.indexOf("`", start + 1);
+      if (close < 0) throw new TemplateSyntaxError(start, "unterminated raw quoted string");
+      return token("string", close + 1);
+    }
+    if (c === "$") return token("variable", this.atTerminator(start + 1) ? start + 1 : this.word(start + 1));
+    if (c === "." && !/[0-9]/.test(text[start + 1] ?? "")) return this.atTerminator(start + 1) ? token("dot", start + 1) : token("field", this.word(start + 1));
+    if (/[.+\-0-9]/.test(c)) return token("number", this.number(start));
+    if (isAlphaNumericAt(text, start)) {
+      const end = this.word(start);
+      const word = text.slice(start, end);
+      return token(keywords.has(word) ? "keyword" : word === "true" || word === "false" ? "bool" : word === "nil" ? "nil" : "identifier", end);
+    }
+    if (c === "(") {
+      this.parenDepth++;
+      return token("leftParen", start + 1);
+    }
+    if (c === ")") {
+      if (--this.parenDepth < 0) throw new TemplateSyntaxError(start, "unexpected right paren");
+      return token("rightParen", start + 1);
+    }
+    // Other printable ASCII characters are tokens the parser then finds out of place.
+    if (c >= "!" && c <= "~") return token("char", start + 1);
+    throw new TemplateSyntaxError(start, `unrecognized character in action: ${JSON.stringify(String.fromCodePoint(text.codePointAt(start)!))}`);
+  }
+
+  /** The end of a name (identifier, field or variable), which must be followed by a terminator. */
+  private word(from: number): number {
+    alphaNumeric.lastIndex = from;
+    const end = from + alphaNumeric.exec(this.text)![0].length;
+    if (!this.atTerminator(end)) throw new TemplateSyntaxError(end, `bad character ${JSON.stringify(String.fromCodePoint(this.text.codePointAt(end)!))}`);
+    return end;
+  }
+
+  /** The end of a "..." string or '...' character constant; their escapes are checked when parsed. */
+  private quoted(start: number): number {
+    const quote = this.text[start]!;
+    for (let i = start + 1; ; i++) {
+      const c = this.text[i];
+      if (c === "\\" && this.text[i + 1] !== undefined && this.text[i + 1] !== "\n") i++;
+      else if (c === undefined || c === "\n" || c === "\\") throw new TemplateSyntaxError(start, quote === '"' ? "unterminated quoted string" : "unterminated character constant");
+      else if (c === quote) return i + 1;
+    }
+  }
+
+  /** The end of what Go's lexer reads as a number (its value is checked when parsed). */
+  private number(start: number): number {
+    const text = this.text;
+    let i = start;
+    const accept = (chars: string) => (text[i] !== undefined && chars.includes(text[i]!) ? (i++, true) : false);
+    const scan = (): boolean => {
+      accept("+-");
+      let digits = "0123456789_";
+      if (accept("0")) {
+        if (accept("xX")) digits = "0123456789abcdefABCDEF_";
+        else if (accept("oO")) digits = "01234567_";
+        else if (accept("bB")) digits = "01_";
+      }
+      while (accept(digits));
+      if (accept(".")) while (accept(digits));
+      if (digits.length === 11 && accept("eE")) {
+        accept("+-");
+        while (accept("0123456789_"));
+      }
+      if (digits.length === 23 && accept("pP")) {
+        accept("+-");
+        while (accept("0123456789_"));
+      }
+      accept("i");
+      if (isAlphaNumericAt(text, i)) {
+        i++;
+        return false;
+      }
+      return true;
+    };
+    const ok = scan() && (!/[+-]/.test(text[i] ?? "") || (scan() && text[i - 1] === "i"));
+    if (!ok) throw new TemplateSyntaxError(start, `bad number syntax: ${JSON.stringify(text.slice(start, i))}`);
     return i;
   }
+}
 
-  private wholePipeline(tokens: Token[], from: number, context: string, at: number): void {
-    const end = this.pipeline(tokens, from, context, at);
-    if (end < tokens.length) throw new TemplateSyntaxError(tokens[end]!.offset, `unexpected "${tokens[end]!.text}" in ${context}`);
+/** The length of the Go escape at text[i] (a backslash) between `quote`s, or 0 where strconv.Unquote refuses it. */
+function escapeLength(text: string, i: number, quote: string): number {
+  const match = /^\\(?:[abfnrtv\\]|([0-7]{3})|x[0-9a-fA-F]{2}|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(["']))/.exec(text.slice(i, i + 10));
+  if (!match) return 0;
+  const code = match[2] ?? match[3];
+  if (match[1] !== undefined && parseInt(match[1], 8) > 255) return 0;
+  if (code !== undefined && (parseInt(code, 16) > 0x10ffff || (parseInt(code, 16) >= 0xd800 && parseInt(code, 16) < 0xe000))) return 0;
+  if (match[4] !== undefined && match[4] !== quote) return 0;
+  return match[0].length;
+}
+
+const digits = (set: string) => `[${set}](?:_?[${set}])*`;
+const goInteger = new RegExp(`^[+-]?(?:0[xX]_?${digits("0-9a-fA-F")}|0[bB]_?${digits("01")}|0[oO]_?${digits("0-7")}|0(?:_?[0-7])*|[1-9](?:_?[0-9])*)$`);
+const goDecimalFloat = new RegExp(`^[+-]?(?:${digits("0-9")}(?:\\.(?:${digits("0-9")})?)?|\\.${digits("0-9")})(?:[eE][+-]?${digits("0-9")})?$`);
+const goHexFloat = new RegExp(`^[+-]?0[xX]_?(?:${digits("0-9a-fA-F")}(?:\\.(?:${digits("0-9a-fA-F")})?)?|\\.${digits("0-9a-fA-F")})[pP][+-]?${digits("0-9")}$`);
+
+/** Why text/template refuses a number token (it tries it as uint64, int64, float64 and imaginary), or undefined. */
+function numberProblem(text: string): string | undefined {
+  if (/^[+-]?[^+-]+[+-].*i$/.test(text)) return undefined; // a complex constant such as 1+2i
+  const float = (literal: string) => goHexFloat.test(literal) || (goDecimalFloat.test(literal) && Number.isFinite(Number(literal.replace(/_/g, ""))));
+  if (text.endsWith("i") && float(text.slice(0, -1))) return undefined;
+  if (goInteger.test(text)) {
+    const negative = text.startsWith("-");
+    const unsigned = text.replace(/^[+-]/, "").replace(/_/g, "").replace(/^0(?=[0-7])/, "0o");
+    const value = BigInt(unsigned);
+    if (negative ? value <= 2n ** 63n : value < 2n ** 64n) return undefined;
+    return `integer overflow: ${JSON.stringify(text)}`;
+  }
+  if (float(text)) return /[.eEpP]/.test(text) ? undefined : `integer overflow: ${JSON.stringify(text)}`;
+  return `illegal number syntax: ${JSON.stringify(text)}`;
+}
+
+interface Block {
+  keyword: Token;
+  /** The variables, their count and the range depth to restore at {{end}}. */
+  vars: string[];
+  mark: number;
+  rangeDepth: number;
+  sawElse: boolean;
+  /** Opened by {{else if}} or {{else with}}: the {{end}} that closes it closes its parent too. */
+  chained: boolean;
+}
+
+const termStarts = new Set<Kind>(["bool", "charConstant", "number", "dot", "field", "identifier", "nil", "string", "variable", "leftParen"]);
+const literals = new Set<string>(["bool", "number", "string", "nil", "dot"]);
+
+class Parser {
+  private readonly lookahead: Token[] = [];
+  private vars: string[];
+  private rangeDepth = 0;
+  private parenDepth = 0;
+
+  constructor(private readonly lexer: Lexer, private readonly dialect: TemplateDialect) {
+    this.vars = ["$", ...dialect.variables];
   }
 
-  action(tokens: Token[], offset: number): void {
-    const first = tokens[0];
-    if (!first) throw new TemplateSyntaxError(offset, "missing value for command");
-    if (first.kind !== "keyword") return this.wholePipeline(tokens, 0, "command", offset);
-    const top = this.stack[this.stack.length - 1]!;
-    switch (first.text) {
-      case "if":
-      case "with":
-      case "range":
-        this.stack.push({ keyword: first.text, offset: first.offset, variables: new Set(), sawElse: false });
-        return this.wholePipeline(tokens, 1, first.text, first.offset);
-      case "else": {
-        if (!["if", "with", "range"].includes(top.keyword) || top.sawElse) throw new TemplateSyntaxError(first.offset, "unexpected {{else}}");
-        const chained = tokens[1];
-        if (chained && chained.kind === "keyword" && (chained.text === "if" || chained.text === "with") && top.keyword !== "range") {
-          top.variables = new Set();
-          return this.wholePipeline(tokens, 2, chained.text, chained.offset);
+  private next(): Token {
+    return this.lookahead.pop() ?? this.lexer.next();
+  }
+
+  private backup(token: Token): void {
+    this.lookahead.push(token);
+  }
+
+  private peek(): Token {
+    const token = this.next();
+    this.backup(token);
+    return token;
+  }
+
+  private unexpected(token: Token, context: string): never {
+    const shown = token.kind === "eof" ? "EOF" : token.kind === "keyword" ? `<${token.text}>` : token.text.length > 10 ? `${JSON.stringify(token.text.slice(0, 10))}...` : JSON.stringify(token.text);
+    throw new TemplateSyntaxError(token.offset, `unexpected ${shown} in ${context}`);
+  }
+
+  private expect(kind: Kind, context: string): void {
+    const token = this.next();
+    if (token.kind !== kind) this.unexpected(token, context);
+  }
+
+  /**
+   * The whole text. Blocks are a stack, not recursion, so that no depth of nesting (Go sets
+   * none) exhausts JavaScript's stack.
+   */
+  parse(): void {
+    const blocks: Block[] = [];
+    for (let open = this.next(); open.kind !== "eof"; open = this.next()) {
+      const keyword = this.peek().kind === "keyword" ? this.next() : undefined;
+      const top = blocks.at(-1);
+      switch (keyword?.text) {
+        case "define":
+          // Only at the top level; elsewhere it is an operand out of place.
+          if (top) this.unexpected(keyword, "command");
+          this.templateName(this.next(), "define clause");
+          this.expect("rightDelim", "define clause");
+          blocks.push(this.enterTemplate(keyword));
+          break;
+        case "block":
+          this.templateName(this.next(), "block clause");
+          this.pipeline("block clause", "rightDelim", keyword);
+          blocks.push(this.enterTemplate(keyword));
+          break;
+        case "if":
+        case "range":
+        case "with":
+          blocks.push(this.enterControl(keyword));
+          break;
+        case "else": {
+          const chained = this.peek();
+          const chains = chained.kind === "keyword" && (chained.text === "if" || chained.text === "with");
+          if (!chains) this.expect("rightDelim", "else");
+          if (!top) throw new TemplateSyntaxError(keyword.offset, "unexpected {{else}}");
+          if (top.keyword.text === "define" || top.keyword.text === "block") throw new TemplateSyntaxError(keyword.offset, `unexpected {{else}} in ${top.keyword.text} clause`);
+          if (top.sawElse) throw new TemplateSyntaxError(keyword.offset, "expected end; found {{else}}");
+          top.sawElse = true;
+          if (top.keyword.text === "range") this.rangeDepth--;
+          if (chains) {
+            // {{else if}} continues an if, {{else with}} a with; the last {{end}} closes them all.
+            if (chained.text !== top.keyword.text) this.unexpected(chained, "input");
+            blocks.push({ ...this.enterControl(this.next()), chained: true });
+          }
+          break;
         }
-        if (chained) throw new TemplateSyntaxError(chained.offset, `unexpected "${chained.text}" in else`);
-        top.sawElse = true;
-        top.variables = new Set();
-        return;
+        case "end":
+          this.expect("rightDelim", "end");
+          if (!top) throw new TemplateSyntaxError(keyword.offset, "unexpected {{end}}");
+          for (let block = blocks.pop(); block; block = block.chained ? blocks.pop() : undefined) this.leave(block);
+          break;
+        case "break":
+        case "continue":
+          this.expect("rightDelim", `{{${keyword.text}}}`);
+          if (this.rangeDepth === 0) throw new TemplateSyntaxError(keyword.offset, `{{${keyword.text}}} outside {{range}}`);
+          break;
+        case "template":
+          this.templateName(this.next(), "template clause");
+          if (this.peek().kind === "rightDelim") this.next();
+          else this.pipeline("template clause", "rightDelim", keyword);
+          break;
+        default:
+          if (keyword) this.backup(keyword);
+          this.pipeline("command", "rightDelim", open);
       }
-      case "end":
-        if (top.keyword === "") throw new TemplateSyntaxError(first.offset, "unexpected {{end}}");
-        if (tokens[1]) throw new TemplateSyntaxError(tokens[1].offset, `unexpected "${tokens[1].text}" in end`);
-        this.stack.pop();
-        return;
-      case "break":
-      case "continue":
-        if (!this.stack.some((frame) => frame.keyword === "range")) throw new TemplateSyntaxError(first.offset, `{{${first.text}}} outside {{range}}`);
-        if (tokens[1]) throw new TemplateSyntaxError(tokens[1].offset, `unexpected "${tokens[1].text}" in ${first.text}`);
-        return;
-      case "template":
-      case "block": {
-        const name = tokens[1];
-        if (!name || name.kind !== "string") throw new TemplateSyntaxError(name?.offset ?? first.offset, `unexpected ${name ? `"${name.text}"` : "end"} in template clause`);
-        if (first.text === "block") this.stack.push({ keyword: "block", offset: first.offset, variables: new Set(["$"]), sawElse: false });
-        if (tokens.length > 2) this.wholePipeline(tokens, 2, "template clause", name.offset);
-        else if (first.text === "block") throw new TemplateSyntaxError(name.offset, "missing value for block clause");
-        return;
-      }
-      case "define":
-        if (this.stack.length > 1) throw new TemplateSyntaxError(first.offset, "unexpected {{define}}");
-        if (tokens[1]?.kind !== "string" || tokens.length !== 2) throw new TemplateSyntaxError(tokens[1]?.offset ?? first.offset, "define clause needs a quoted name");
-        this.stack.push({ keyword: "define", offset: first.offset, variables: new Set(["$"]), sawElse: false });
-        return;
-      default:
-        throw new TemplateSyntaxError(first.offset, `unexpected "${first.text}" in command`);
+    }
+    const open = blocks.at(-1);
+    if (open) throw new TemplateSyntaxError(open.keyword.offset, `unexpected EOF: {{${open.keyword.text}}} has no {{end}}`);
+  }
+
+  /** {{if}}, {{range}}, {{with}}: variables declared in them last until the {{end}}, through {{else}}. */
+  private enterControl(keyword: Token): Block {
+    const block = this.scope(keyword);
+    this.pipeline(keyword.text, "rightDelim", keyword);
+    if (keyword.text === "range") this.rangeDepth++;
+    return block;
+  }
+
+  /** {{define}} and {{block}} bodies are templates of their own, which see only "$". */
+  private enterTemplate(keyword: Token): Block {
+    const block = this.scope(keyword);
+    this.vars = ["$"];
+    this.rangeDepth = 0;
+    return block;
+  }
+
+  /** A block opened by `keyword`, with what its {{end}} restores. */
+  private scope(keyword: Token): Block {
+    return { keyword, vars: this.vars, mark: this.vars.length, rangeDepth: this.rangeDepth, sawElse: false, chained: false };
+  }
+
+  private leave(block: Block): void {
+    this.vars = block.vars;
+    this.vars.length = block.mark;
+    this.rangeDepth = block.rangeDepth;
+  }
+
+  private templateName(token: Token, context: string): void {
+    if (token.kind !== "string") this.unexpected(token, context);
+    this.checkString(token);
+  }
+
+  private checkString(token: Token): void {
+    if (token.text.startsWith("`")) return;
+    for (let i = 1; i < token.text.length - 1; i++) {
+      if (token.text[i] !== "\\") continue;
+      const length = escapeLength(token.text, i, '"');
+      if (length === 0) throw new TemplateSyntaxError(token.offset + i, `invalid escape in quoted string: ${token.text.slice(i, i + 2)}`);
+      i += length - 1;
     }
   }
 
-  finish(length: number): void {
-    if (this.stack.length > 1) {
-      const open = this.stack[this.stack.length - 1]!;
-      throw new TemplateSyntaxError(length, `unexpected EOF: {{${open.keyword}}} at offset ${open.offset} has no {{end}}`);
+  private checkCharConstant(token: Token): void {
+    const body = token.text.slice(1);
+    const length = body[0] === "\\" ? escapeLength(body, 0, "'") : body[0] === "'" ? 0 : String.fromCodePoint(body.codePointAt(0)!).length;
+    if (length === 0) throw new TemplateSyntaxError(token.offset, `invalid character constant: ${token.text}`);
+    if (body.slice(length) !== "'") throw new TemplateSyntaxError(token.offset, `malformed character constant: ${token.text}`);
+  }
+
+  /** Declarations, then commands separated by "|", up to `end`. */
+  private pipeline(context: string, end: Kind, at: Token): void {
+    let declared = 0;
+    for (;;) {
+      const variable = this.next();
+      const operator = variable.kind === "variable" ? this.next() : undefined;
+      if (operator?.kind === "assign" || operator?.kind === "declare") {
+        // Go's parser declares the variable here, even for "=" and before its value is read.
+        this.vars.push(variable.text);
+        break;
+      }
+      if (operator?.kind === "char" && operator.text === ",") {
+        this.vars.push(variable.text);
+        declared++;
+        const after = this.peek();
+        if (context !== "range" || declared >= 2) throw new TemplateSyntaxError(operator.offset, `too many declarations in ${context}`);
+        if (after.kind === "variable" || after.kind === "rightDelim" || after.kind === "rightParen") continue;
+        throw new TemplateSyntaxError(after.offset, "range can only initialize variables");
+      }
+      if (operator) this.backup(operator);
+      this.backup(variable);
+      break;
     }
+    const firstOperands: string[] = [];
+    for (;;) {
+      const token = this.next();
+      if (token.kind === end) break;
+      if (!termStarts.has(token.kind)) this.unexpected(token, context);
+      this.backup(token);
+      firstOperands.push(this.command());
+    }
+    if (firstOperands.length === 0) throw new TemplateSyntaxError(at.offset, `missing value for ${context}`);
+    const stage = firstOperands.findIndex((kind, index) => index > 0 && literals.has(kind));
+    if (stage > 0) throw new TemplateSyntaxError(at.offset, `non executable command in pipeline stage ${stage + 1}`);
+  }
+
+  /** Operands separated by spaces, up to "|", "}}" or ")"; returns the kind of the first. */
+  private command(): string {
+    let first: string | undefined;
+    for (;;) {
+      const operand = this.operand();
+      first ??= operand;
+      const token = this.peek();
+      if (token.kind === "rightDelim" || token.kind === "rightParen") break;
+      if (token.kind === "pipe") {
+        this.next();
+        break;
+      }
+      if (operand === undefined || !token.spaceBefore) this.unexpected(token, "operand");
+    }
+    return first!;
+  }
+
+  /** A term and the fields chained to it: (x).Field, $x.Field. */
+  private operand(): string | undefined {
+    const start = this.peek();
+    const kind = this.term();
+    if (kind === undefined) return undefined;
+    let chained = false;
+    while (this.peek().kind === "field" && !this.peek().spaceBefore) {
+      this.next();
+      chained = true;
+    }
+    if (chained && literals.has(kind)) throw new TemplateSyntaxError(start.offset, `unexpected . after term ${JSON.stringify(start.text)}`);
+    return chained && kind !== "field" && kind !== "variable" ? "chain" : kind;
+  }
+
+  private term(): string | undefined {
+    const token = this.next();
+    switch (token.kind) {
+      case "identifier":
+        if (!this.dialect.functions.has(token.text)) {
+          throw new TemplateSyntaxError(token.offset, `function "${token.text}" not defined in ${this.dialect.name}${suggestion(token.text, [...this.dialect.functions])}`);
+        }
+        return "identifier";
+      case "variable":
+        if (!this.vars.includes(token.text)) throw new TemplateSyntaxError(token.offset, `undefined variable "${token.text}"`);
+        return "variable";
+      case "charConstant":
+        this.checkCharConstant(token);
+        return "number";
+      case "number": {
+        const problem = numberProblem(token.text);
+        if (problem) throw new TemplateSyntaxError(token.offset, problem);
+        return "number";
+      }
+      case "string":
+        this.checkString(token);
+        return "string";
+      case "leftParen":
+        // Go allows 10000 levels; JavaScript's stack does not, so deeper than 1000 is refused here.
+        if (this.parenDepth >= 1000) throw new TemplateSyntaxError(token.offset, "parentheses nest deeper than the 1000 levels promstack checks");
+        this.parenDepth++;
+        this.pipeline("parenthesized pipeline", "rightParen", token);
+        this.parenDepth--;
+        return "pipeline";
+      case "dot":
+      case "nil":
+      case "field":
+      case "bool":
+        return token.kind;
+    }
+    this.backup(token);
+    return undefined;
   }
 }
 
 /**
- * The first problem Go's text/template parser (with Prometheus' functions) reports for a
- * label or annotation template, or undefined when it parses.
+ * The first problem Go's text/template parser reports for a template, with the functions and
+ * variables of `dialect`, or undefined when it parses.
  */
-export function checkGoTemplate(text: string, functions: ReadonlySet<string> = prometheusTemplateFunctions, variables: string[] = prometheusTemplateVariables): TemplateError | undefined {
-  const checker = new TemplateChecker(functions, variables);
+export function checkGoTemplate(text: string, dialect: TemplateDialect): TemplateError | undefined {
   try {
-    for (let i = text.indexOf("{{"); i >= 0; i = text.indexOf("{{", i)) {
-      let start = i + 2;
-      if (/^-[ \t\r\n]/.test(text.slice(start))) start += 2;
-      const comment = /^[ \t\r\n]*\/\*/.exec(text.slice(start));
-      if (comment) {
-        const close = text.indexOf("*/", start + comment[0].length);
-        if (close < 0) throw new TemplateSyntaxError(i, "unclosed comment");
-        const after = /^(?:[ \t\r\n]+-)?\}\}/.exec(text.slice(close + 2));
-        if (!after) throw new TemplateSyntaxError(close, "comment ends before closing delimiter");
-        i = close + 2 + after[0].length;
-        continue;
-      }
-      const { tokens, next } = lexAction(text, start);
-      checker.action(tokens, i);
-      i = next;
-    }
-    checker.finish(text.length);
+    new Parser(new Lexer(text), dialect).parse();
     return undefined;
   } catch (error) {
     if (!(error instanceof TemplateSyntaxError)) throw error;

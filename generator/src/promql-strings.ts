@@ -1,9 +1,7 @@
 // PromQL string literals and regex matchers as Prometheus reads them. The lezer grammar
-// accepts any backslash sequence inside quotes, and JavaScript's RegExp both accepts what Go's
-// RE2 refuses (lookarounds, backreferences) and refuses what it accepts (\z, (?i) mid-pattern),
-// so both are judged here by Go's rules: string escapes as Go's scanner reads them, regexes
-// by re2js, a port of Go's regexp/syntax.
-import { RE2JS } from "re2js";
+// accepts any backslash sequence inside quotes, so both are judged here by Go's rules: string
+// escapes as Go's scanner reads them, regexes by Go's regexp (re2.ts).
+import { re2Matcher, re2Problem } from "./re2.js";
 
 export type Unquoted = { ok: true; value: string; invalidUtf8: boolean } | { ok: false; offset: number; message: string };
 
@@ -67,33 +65,14 @@ function isLiteral(text: string): boolean {
 }
 
 /**
- * Why a matcher regex does not compile with Go's regexp (Perl syntax, . matching newlines, as
- * Prometheus compiles it), or undefined. Alternations of plain literals are never parsed by
- * Prometheus, so they never fail.
+ * Why a matcher regex does not compile with Go's regexp, or undefined. Alternations of plain
+ * literals are never parsed by Prometheus, so they never fail.
  */
 export function regexProblem(pattern: string): string | undefined {
-  if (pattern.split("|").every(isLiteral)) return undefined;
-  try {
-    RE2JS.compile(withoutDuplicateNames(pattern));
-    return undefined;
-  } catch (error) {
-    return (error as Error).message.replace(/^error parsing regexp: /, "");
-  }
-}
-
-// Go's regexp accepts a capture group name used twice; re2js refuses it. Names change nothing
-// else, so a pattern re2js refuses for that reason alone is judged again without them.
-function withoutDuplicateNames(pattern: string): string {
-  try {
-    RE2JS.compile(pattern);
-    return pattern;
-  } catch (error) {
-    if (!/duplicate capture group name/.test((error as Error).message)) return pattern;
-    return pattern.replace(/\\.|\(\?P?<[A-Za-z0-9_]+>/gs, (match) => (match.startsWith("\\") ? match : "("));
-  }
+  return pattern.split("|").every(isLiteral) ? undefined : re2Problem(pattern);
 }
 
 /** Whether a regex matcher's pattern (anchored, as Prometheus anchors it) matches the empty string. */
 export function regexMatchesEmpty(pattern: string): boolean {
-  return RE2JS.compile(`^(?s:${withoutDuplicateNames(pattern)})$`).matches("");
+  return re2Matcher(pattern, "prometheus")!.test("");
 }

@@ -3,7 +3,7 @@
 // alert reaches; this module finds the route nodes behind that answer, so a test can read their
 // effective settings, and evaluates inhibit_rules, which amtool cannot test offline.
 import { parseMatchers } from "../../generator/src/validate/matchers.js";
-import { re2ToJs } from "./routing.js";
+import { re2Matcher, type Re2Matcher } from "../../generator/src/re2.js";
 
 export type Labels = Record<string, string>;
 
@@ -64,9 +64,9 @@ export function parseMatcher(text: string): Matcher {
   return { name: unquote(match[1]!), op: match[2] as Matcher["op"], value: unquote(match[3]!) };
 }
 
-function regexOf(pattern: string): RegExp {
-  const regex = re2ToJs(pattern);
-  if (!regex) throw new Error(`cannot evaluate the RE2 regex ${pattern} in JavaScript`);
+function regexOf(pattern: string): Re2Matcher {
+  const regex = re2Matcher(pattern, "alertmanager");
+  if (!regex) throw new Error(`the RE2 regex ${pattern} does not compile`);
   return regex;
 }
 

@@ -4,6 +4,7 @@
 // configurations route the same when `amtool config routes test` gives the same receivers
 // for all these sets (see routesTestArgs).
 import { parse } from "yaml";
+import { re2Matcher } from "../../generator/src/re2.js";
 import { parseMatchers, type Matcher } from "../../generator/src/validate/matchers.js";
 
 export type LabelSet = Record<string, string>;
@@ -41,38 +42,6 @@ function matchersOf(list: string[] | undefined, match?: Record<string, string>, 
   return out;
 }
 
-/** A JavaScript RegExp for an anchored RE2 pattern, or undefined where the syntaxes differ too much. */
-export function re2ToJs(pattern: string): RegExp | undefined {
-  let source = pattern;
-  let flags = "u";
-  const leading = /^\(\?([imsU]+)\)/.exec(source);
-  if (leading) {
-    source = source.slice(leading[0].length);
-    if (leading[1]!.includes("i")) flags += "i";
-    if (leading[1]!.includes("s")) flags += "s";
-  }
-  source = source
-    .replace(/\\Q([\s\S]*?)(\\E|$)/g, (_m, text: string) => text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&"))
-    .replace(/\(\?P</g, "(?<")
-    .replace(/\\z/g, "$")
-    .replace(/\\A/g, "^")
-    .replace(/\[:alpha:\]/g, "a-zA-Z")
-    .replace(/\[:digit:\]/g, "0-9")
-    .replace(/\[:alnum:\]/g, "a-zA-Z0-9")
-    .replace(/\[:space:\]/g, "\\s")
-    .replace(/\[:upper:\]/g, "A-Z")
-    .replace(/\[:lower:\]/g, "a-z");
-  // Unicode mode reads \pL but refuses identity escapes such as \- that RE2 allows: try both.
-  for (const mode of [flags, flags.replace("u", "")]) {
-    try {
-      return new RegExp(`^(?:${source})$`, mode);
-    } catch {
-      // next mode
-    }
-  }
-  return undefined;
-}
-
 /** Strings a regex probably matches: each top-level alternative with its operators simplified. */
 function regexGuesses(pattern: string): string[] {
   const body = pattern.replace(/^\(\?[imsU]+\)/, "").replace(/^\^/, "").replace(/\$$/, "");
@@ -108,7 +77,7 @@ function regexGuesses(pattern: string): string[] {
 /** Values of the matcher's label that satisfy it and values that do not (best effort for regexes). */
 export function valuesFor(matcher: Matcher): { matching: string[]; failing: string[] } {
   const positive = matcher.type === "=" || matcher.type === "=~";
-  const regex = matcher.type === "=~" || matcher.type === "!~" ? re2ToJs(matcher.value) : undefined;
+  const regex = matcher.type === "=~" || matcher.type === "!~" ? re2Matcher(matcher.value, "alertmanager") : undefined;
   const regexLike = matcher.type === "=~" || matcher.type === "!~";
   const base = regexLike ? regexGuesses(matcher.value) : [matcher.value];
   const candidates = [...new Set([...base, ...base.map((v) => `${v}-unmatched`), "zz-unmatched", ""])];

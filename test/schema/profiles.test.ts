@@ -90,10 +90,10 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
   {
     fixture: "bad-matchers.yaml",
     expected: [
-      '5:26: alertmanager.route.routes[0].matchers[0]: invalid matcher "job=~\\"(\\"" at column 6: regular expression "(" does not compile: missing closing )',
+      '5:26: alertmanager.route.routes[0].matchers[0]: invalid matcher "job=~\\"(\\"" at column 6: regular expression "(" does not compile: missing closing ): `(`',
       '5:38: alertmanager.route.routes[0].matchers[1]: invalid matcher "team=\\"db" at column 6: "db: missing closing "',
       "7:34: alertmanager.inhibitRules[0].sourceMatchers[0]: invalid matcher \"severity!critical\" at column 10: '!' must be followed by '=' or '~', not 'c'",
-      '8:58: alertmanager.inhibitRules[0].targetMatchers[1]: invalid matcher "instance=~\\"x(?=y)\\"" at column 11: regular expression "x(?=y)" does not compile: invalid or unsupported Perl syntax: lookaround assertions are not supported',
+      '8:58: alertmanager.inhibitRules[0].targetMatchers[1]: invalid matcher "instance=~\\"x(?=y)\\"" at column 11: regular expression "x(?=y)" does not compile: invalid or unsupported Perl syntax: `(?=` (lookaround assertions are not supported)',
     ],
   },
   {

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { loadCatalogue } from "../../generator/src/catalogue.js";
 import { checkGoTemplate } from "../../generator/src/go-template.js";
+import { prometheusTemplates } from "../../generator/src/go-template-dialects.js";
 import { checkPromQLExpression } from "../../generator/src/promql-types.js";
 import { loadPacks } from "../../generator/src/rules/packs.js";
 import type { RuleGroups } from "../../generator/src/rules/model.js";
@@ -225,7 +226,7 @@ describe("semantics: validate refuses what promtool refuses in expressions, dura
     const refused: string[] = [];
     for (const rule of alerts) {
       const problems = checkPromQLExpression(rule.expr as string, "rule");
-      const templates = Object.values({ ...((rule.labels as Record<string, string>) ?? {}), ...((rule.annotations as Record<string, string>) ?? {}) }).map((text) => checkGoTemplate(text)).filter(Boolean);
+      const templates = Object.values({ ...((rule.labels as Record<string, string>) ?? {}), ...((rule.annotations as Record<string, string>) ?? {}) }).map((text) => checkGoTemplate(text, prometheusTemplates)).filter(Boolean);
       if (problems.length + templates.length > 0) {
         falsePositives++;
         refused.push(`${rule.alert ?? rule.record}: ${JSON.stringify([...problems, ...templates])}`);

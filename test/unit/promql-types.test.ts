@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { durationProblem } from "../../generator/src/duration.js";
 import { checkGoTemplate } from "../../generator/src/go-template.js";
+import { prometheusTemplates } from "../../generator/src/go-template-dialects.js";
 import { regexProblem, unquotePromQLString } from "../../generator/src/promql-strings.js";
 import { checkPromQLExpression } from "../../generator/src/promql-types.js";
 
@@ -85,19 +86,22 @@ describe("unit: Prometheus' duration bounds", () => {
 });
 
 describe("unit: Go template check of alert labels and annotations", () => {
+  const check = (text: string) => checkGoTemplate(text, prometheusTemplates);
+
   it("accepts what Prometheus' templates use", () => {
     for (const text of ["{{ $labels.instance }} is {{ $value | humanize }}", "{{ range $k, $v := $labels }}{{ $k }}{{ end }}", "{{/* c */}}", "{{ if gt $value 1.0 }}a{{ else }}b{{ end }}"]) {
-      expect(checkGoTemplate(text), text).to.equal(undefined);
+      expect(check(text), text).to.equal(undefined);
     }
   });
 
   it("refuses what text/template does not parse, with the position", () => {
-    expect(checkGoTemplate("x {{ $value")).to.deep.include({ offset: 11, message: "unclosed action" });
-    expect(checkGoTemplate('{{ fail "x" }}')).to.deep.include({ offset: 3, column: 4, message: 'function "fail" not defined' });
-    expect(checkGoTemplate("a\n{{ $k }}")).to.deep.include({ line: 2, column: 4, message: 'undefined variable "$k"' });
-    expect(checkGoTemplate("{{ end }}")!.message).to.equal("unexpected {{end}}");
-    expect(checkGoTemplate("{{ if true }}x")!.message).to.match(/unexpected EOF/);
-    expect(checkGoTemplate("{{ 1a }}")!.message).to.match(/bad number syntax/);
-    expect(checkGoTemplate("{{ if 1 }}{{ break }}{{ end }}")!.message).to.match(/outside \{\{range\}\}/);
+    expect(check("x {{ $value")).to.deep.include({ offset: 2, message: "unclosed action (no closing }})" });
+    expect(check('{{ fail "x" }}')).to.deep.include({ offset: 3, column: 4 });
+    expect(check('{{ fail "x" }}')!.message).to.match(/^function "fail" not defined in Prometheus 3\.15\.0 alert templates/);
+    expect(check("a\n{{ $k }}")).to.deep.include({ line: 2, column: 4, message: 'undefined variable "$k"' });
+    expect(check("{{ end }}")!.message).to.equal("unexpected {{end}}");
+    expect(check("{{ if true }}x")!.message).to.match(/unexpected EOF/);
+    expect(check("{{ 1a }}")!.message).to.match(/bad number syntax/);
+    expect(check("{{ if 1 }}{{ break }}{{ end }}")!.message).to.match(/outside \{\{range\}\}/);
   });
 });

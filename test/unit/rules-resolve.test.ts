@@ -73,4 +73,10 @@ describe("unit: placeholders, group file names, series a rule reads", () => {
     expect([...reads.names].sort()).to.deep.equal(["a:b", "c", "d.e"]);
     expect(reads.patterns.some((pattern) => pattern.test("f:x"))).to.equal(true);
   });
+
+  it("reads __name__ regexes as Go's RE2 does, not as JavaScript's RegExp", () => {
+    // JavaScript refuses (?i) and \Q...\E, so these reads used to go unseen.
+    const reads = seriesReads('{__name__=~"(?i)JOB:UP.*"} + {__name__=~`\\Qa:b\\E`}');
+    expect(["job:up:sum", "a:b"].map((name) => reads.patterns.some((pattern) => pattern.test(name)))).to.deep.equal([true, true]);
+  });
 });

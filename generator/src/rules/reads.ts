@@ -2,6 +2,7 @@
 // (foo, {__name__="foo"}, {"foo.bar"}) and the regexes of {__name__=~"..."}. Used to find a rule
 // that reads a series its group records only later, so it would see the previous evaluation's value.
 import { parser } from "@prometheus-io/lezer-promql";
+import { re2Matcher, type Re2Matcher } from "../re2.js";
 
 // Strict: an expression that does not parse reads nothing we can name (its syntax error is
 // reported elsewhere), and error recovery on a huge broken expression costs seconds.
@@ -9,7 +10,7 @@ const strictParser = parser.configure({ strict: true });
 
 export interface SeriesReads {
   names: Set<string>;
-  patterns: RegExp[];
+  patterns: Re2Matcher[];
 }
 
 /** A PromQL string literal's value: "..." and '...' with Go escapes, `...` raw. */
@@ -49,11 +50,9 @@ export function seriesReads(expr: string): SeriesReads {
         const matched = unquote(text(value));
         if (text(op) === "=") reads.names.add(matched);
         else if (text(op) === "=~") {
-          try {
-            reads.patterns.push(new RegExp(`^(?:${matched})$`, "u"));
-          } catch {
-            // A regex JavaScript cannot read is left to the PromQL checks.
-          }
+          // A regex that does not compile is left to the PromQL checks.
+          const pattern = re2Matcher(matched, "prometheus");
+          if (pattern) reads.patterns.push(pattern);
         }
       }
     },

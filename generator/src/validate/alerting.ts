@@ -7,7 +7,8 @@
 import { durationSeconds } from "../duration.js";
 import type { AlertmanagerValues, Route, TimeInterval } from "../types/values.js";
 import type { Findings, Segments } from "./findings.js";
-import { checkGoTemplate } from "./go-template.js";
+import { checkGoTemplate } from "../go-template.js";
+import { alertmanagerTemplates } from "../go-template-dialects.js";
 import { parseMatchers } from "./matchers.js";
 import { timeZoneProblem } from "./timezones.js";
 
@@ -64,8 +65,9 @@ function checkRouting(alertmanager: AlertmanagerValues, findings: Findings): voi
     checkGroupBy(route, segments, findings);
     // Route label values are rendered as templates for every alert group; one that does not parse fails each time.
     for (const [label, value] of Object.entries(route.labels ?? {})) {
-      for (const problem of checkGoTemplate(value ?? "")) {
-        findings.addInString("error", [...segments, "labels", label], `route label "${label}" is a template Alertmanager cannot render (${problem.line}:${problem.col}: ${problem.message})`, problem.line, problem.col);
+      const problem = checkGoTemplate(value ?? "", alertmanagerTemplates);
+      if (problem) {
+        findings.addInString("error", [...segments, "labels", label], `route label "${label}" is a template Alertmanager cannot render (${problem.line}:${problem.column}: ${problem.message})`, problem.line, problem.column);
       }
     }
     for (const key of ["groupInterval", "repeatInterval"] as const) {
@@ -191,8 +193,9 @@ function checkTimeIntervals(alertmanager: AlertmanagerValues, findings: Findings
 function checkTemplates(alertmanager: AlertmanagerValues, findings: Findings): void {
   for (const [name, text] of Object.entries(alertmanager.templates ?? {})) {
     if (typeof text !== "string") continue;
-    for (const problem of checkGoTemplate(text)) {
-      findings.addInString("error", ["alertmanager", "templates", name], `template ${name}:${problem.line}:${problem.col}: ${problem.message}`, problem.line, problem.col);
+    const problem = checkGoTemplate(text, alertmanagerTemplates);
+    if (problem) {
+      findings.addInString("error", ["alertmanager", "templates", name], `template ${name}:${problem.line}:${problem.column}: ${problem.message}`, problem.line, problem.column);
     }
   }
 }

@@ -3,7 +3,7 @@
 // when that fails, falls back to the classic (pre-0.27) parser; when both succeed with
 // different results the classic result wins. We reimplement both so validate accepts
 // exactly what Alertmanager accepts and can say where a string goes wrong.
-import { re2Problem } from "./re2.js";
+import { re2Problem } from "../re2.js";
 
 export type MatchType = "=" | "!=" | "=~" | "!~";
 

@@ -2,7 +2,7 @@
 // config: each action needs some fields and forbids others, the regex must compile in Go's
 // RE2, and a queue's minimum shards and backoff cannot exceed their maximum.
 import { durationSeconds } from "../duration.js";
-import { regexProblem } from "../promql-strings.js";
+import { re2Problem } from "../re2.js";
 import type { PromstackValues, RelabelRule } from "../types/values.js";
 import type { Findings, Segments } from "./findings.js";
 
@@ -24,7 +24,7 @@ function checkRule(findings: Findings, at: Segments, rule: RelabelRule): void {
       if (rule[key] !== undefined) problem(key, `the ${action} action takes only regex, not ${key}`);
     }
   }
-  const regexError = rule.regex === undefined ? undefined : regexProblem(rule.regex);
+  const regexError = rule.regex === undefined ? undefined : re2Problem(rule.regex);
   if (regexError) findings.add("error", [...at, "regex"], `regex does not compile in Go's RE2: ${regexError}`);
 }
 

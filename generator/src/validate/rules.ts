@@ -4,6 +4,7 @@
 // a runbook link is not set twice, group files do not collide, and no rule reads a series its
 // group records only later (it would see the previous evaluation's value).
 import { checkGoTemplate } from "../go-template.js";
+import { prometheusTemplates } from "../go-template-dialects.js";
 import { formatPromQLError } from "../promql.js";
 import { checkPromQLExpression } from "../promql-types.js";
 import { isAlertKey } from "../rules/packs.js";
@@ -46,7 +47,7 @@ export function checkAlertTemplates(findings: Findings, segments: Segments, aler
     ...Object.entries(alert.annotations).map(([key, text]): [string, string, Segments] => [`annotation ${key}`, text, annotationKeys[key] && hasPath(findings.source, [...segments, annotationKeys[key]!]) ? [...segments, annotationKeys[key]!] : [...segments, "annotations", key]]),
   ];
   for (const [what, text, path] of sources) {
-    const problem = checkGoTemplate(text);
+    const problem = checkGoTemplate(text, prometheusTemplates);
     if (problem) findings.add("error", path, `${what}: Prometheus cannot parse this template: ${problem.line}:${problem.column}: ${problem.message}`, hasPath(findings.source, path) ? path : segments);
   }
 }
@@ -112,7 +113,7 @@ function checkNames(findings: Findings, segments: Segments, labels: Record<strin
 /** The runbook base URL starts every generated runbook_url annotation, which promtool parses as a template. */
 function checkRunbookBaseUrl(values: PromstackValues, findings: Findings): void {
   const base = values.alerting?.runbookBaseUrl;
-  const problem = base === undefined ? undefined : checkGoTemplate(base);
+  const problem = base === undefined ? undefined : checkGoTemplate(base, prometheusTemplates);
   if (problem) findings.add("error", ["alerting", "runbookBaseUrl"], `every generated runbook_url annotation starts with this, and Prometheus cannot parse it as a template: ${problem.line}:${problem.column}: ${problem.message}`);
 }
 
