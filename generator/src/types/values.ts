@@ -452,7 +452,7 @@ export interface PodScheduling {
   affinity?: {};
 }
 /**
- * Limits voluntary evictions (node drains, upgrades) so enough replicas stay up.
+ * Limits voluntary evictions (node drains, upgrades) so enough replicas stay up. Pods that are not Ready may always be evicted (unhealthyPodEvictionPolicy: AlwaysAllow), so crash-looping replicas never block a drain.
  */
 export interface PodDisruptionBudget {
   /**

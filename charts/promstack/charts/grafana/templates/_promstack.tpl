@@ -118,6 +118,9 @@ metadata:
     {{- include "promstack.labels" (dict "ctx" .ctx "component" .component) | nindent 4 }}
 spec:
   minAvailable: {{ min (int .pdb.minAvailable) (int .replicas) }}
+  # A pod that is not Ready protects nothing: evict it, so crash-looping replicas never
+  # block a node drain.
+  unhealthyPodEvictionPolicy: AlwaysAllow
   selector:
     matchLabels:
       {{- include "promstack.selectorLabels" (dict "ctx" .ctx "component" .component) | nindent 6 }}
