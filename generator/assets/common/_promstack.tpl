@@ -113,6 +113,7 @@ apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata:
   name: {{ .name }}
+  namespace: {{ .ctx.Release.Namespace }}
   labels:
     {{- include "promstack.labels" (dict "ctx" .ctx "component" .component) | nindent 4 }}
 spec:
@@ -208,6 +209,7 @@ apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
   name: {{ .service }}
+  namespace: {{ .ctx.Release.Namespace }}
   labels:
     {{- include "promstack.labels" (dict "ctx" .ctx "component" .component) | nindent 4 }}
   {{- with $annotations }}

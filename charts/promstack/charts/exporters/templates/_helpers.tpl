@@ -49,6 +49,7 @@ apiVersion: v1
 kind: Service
 metadata:
   name: {{ include "exporters.fullname" (dict "ctx" .ctx "name" .component) }}
+  namespace: {{ .ctx.Release.Namespace }}
   labels:
     {{- include "exporters.labels" (dict "ctx" .ctx "component" .component "image" .image) | nindent 4 }}
     promstack.dev/scrape: "true"

@@ -114,6 +114,7 @@ apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata:
   name: {{ .name }}
+  namespace: {{ .ctx.Release.Namespace }}
   labels:
     {{- include "promstack.labels" (dict "ctx" .ctx "component" .component) | nindent 4 }}
 spec:
@@ -209,6 +210,7 @@ apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
   name: {{ .service }}
+  namespace: {{ .ctx.Release.Namespace }}
   labels:
     {{- include "promstack.labels" (dict "ctx" .ctx "component" .component) | nindent 4 }}
   {{- with $annotations }}
