@@ -1,7 +1,7 @@
 // Hardening defects that independent linters found in the renders (issue 16), each judged on
 // the rendered objects of every profile and of the fixtures that switch every template on.
 import { expect } from "chai";
-import { NAMESPACE } from "../helpers/render.js";
+import { helmTemplate, NAMESPACE, parseObjects, RELEASE, type K8sObject } from "../helpers/render.js";
 
 import { caseName, fixture, renderCases, rendered } from "./cases.js";
 
@@ -43,5 +43,44 @@ describe("render: every namespaced object names its namespace (helm template | k
         }
       }
     }
+  });
+});
+
+// The resources kube-state-metrics v2.17.0 (the pinned image) knows by these names: its
+// DefaultResources (pkg/options/resource.go at the tag); --resources refuses any other name.
+const KSM_RESOURCES = [
+  "certificatesigningrequests", "configmaps", "cronjobs", "daemonsets", "deployments", "endpoints", "horizontalpodautoscalers",
+  "ingresses", "jobs", "leases", "limitranges", "mutatingwebhookconfigurations", "namespaces", "networkpolicies", "nodes",
+  "persistentvolumeclaims", "persistentvolumes", "poddisruptionbudgets", "pods", "replicasets", "replicationcontrollers",
+  "resourcequotas", "secrets", "services", "statefulsets", "storageclasses", "validatingwebhookconfigurations", "volumeattachments",
+];
+
+function kubeStateMetrics(objects: K8sObject[]): { granted: string[]; listed: string[]; verbs: string[] } {
+  const role = objects.find((o) => o.kind === "ClusterRole" && o.metadata.name === `${RELEASE}-kube-state-metrics-${NAMESPACE}`) as any;
+  const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata.name === `${RELEASE}-kube-state-metrics`) as any;
+  const args: string[] = deployment.spec.template.spec.containers[0].args;
+  const flags = args.filter((a) => a.startsWith("--resources="));
+  expect(flags, "--resources given once").to.have.length(1);
+  return {
+    granted: role.rules.flatMap((r: any) => r.resources).sort(),
+    listed: flags[0]!.slice("--resources=".length).split(",").sort(),
+    verbs: [...new Set<string>(role.rules.flatMap((r: any) => r.verbs))].sort(),
+  };
+}
+
+describe("render: kube-state-metrics reads no Secret unless asked, and lists exactly what its RBAC grants", () => {
+  for (const file of renderCases.filter((f) => rendered(f).some((o) => o.kind === "Deployment" && o.metadata.name === `${RELEASE}-kube-state-metrics`))) {
+    it(`${caseName(file)}: --resources equals the ClusterRole's resources, without secrets, each a v2.17 resource`, () => {
+      const { granted, listed, verbs } = kubeStateMetrics(rendered(file));
+      expect(listed).to.deep.equal(granted);
+      expect(granted).to.not.include("secrets");
+      expect(verbs).to.deep.equal(["list", "watch"]);
+      for (const name of listed) expect(KSM_RESOURCES, name).to.include(name);
+    });
+  }
+  it("exporters.kubeStateMetrics.secretMetrics: true adds secrets to both", () => {
+    const { granted, listed } = kubeStateMetrics(parseObjects(helmTemplate([fixture("all-enabled.yaml")], ["--set", "exporters.kubeStateMetrics.secretMetrics=true"])));
+    expect(granted).to.include("secrets");
+    expect(listed).to.deep.equal(granted);
   });
 });

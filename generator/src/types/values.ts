@@ -2903,6 +2903,10 @@ export interface KubeStateMetrics {
    * Deploy kube-state-metrics with read-only cluster RBAC.
    */
   enabled?: boolean;
+  /**
+   * Also expose Secret metrics (kube_secret_info, kube_secret_type, labels, annotations: names and metadata, never data). This lets kube-state-metrics list and watch every Secret of the cluster, values included; off by default.
+   */
+  secretMetrics?: boolean;
   image?: Image;
   resources?: Resources;
   scheduling?: PodScheduling;
