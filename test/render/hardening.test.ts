@@ -3,8 +3,17 @@
 import { expect } from "chai";
 import { helmTemplate, NAMESPACE, parseObjects, RELEASE, type K8sObject } from "../helpers/render.js";
 
-import { caseName, fixture, renderCases, rendered } from "./cases.js";
+import { caseName, fixture, renderCases, rendered, selects } from "./cases.js";
 
+
+/** Every pod the render creates: workload templates and helm test pods. */
+function allPods(objects: K8sObject[]): Array<{ owner: string; namespace: string | undefined; labels: Record<string, string>; spec: Record<string, any> }> {
+  const workloads = objects.filter((o) => ["Deployment", "StatefulSet", "DaemonSet", "Job"].includes(o.kind)).map((o: any) => ({
+    owner: `${o.kind}/${o.metadata.name}`, namespace: o.metadata.namespace, labels: o.spec.template.metadata?.labels ?? {}, spec: o.spec.template.spec,
+  }));
+  const pods = objects.filter((o) => o.kind === "Pod").map((o: any) => ({ owner: `Pod/${o.metadata.name}`, namespace: o.metadata.namespace, labels: o.metadata.labels ?? {}, spec: o.spec }));
+  return [...workloads, ...pods];
+}
 
 describe("render: PodDisruptionBudgets never block a drain", () => {
   for (const file of renderCases) {
@@ -83,4 +92,20 @@ describe("render: kube-state-metrics reads no Secret unless asked, and lists exa
     expect(granted).to.include("secrets");
     expect(listed).to.deep.equal(granted);
   });
+});
+
+describe("render: a NetworkPolicy only for what the release runs", () => {
+  for (const file of renderCases) {
+    it(`${caseName(file)}: every NetworkPolicy selects a pod the release renders in its namespace`, () => {
+      const objects = rendered(file);
+      const pods = allPods(objects);
+      for (const policy of objects.filter((o) => o.kind === "NetworkPolicy") as any[]) {
+        const selector = policy.spec.podSelector;
+        const matches = pods.filter((pod) => (pod.namespace ?? NAMESPACE) === (policy.metadata.namespace ?? NAMESPACE) &&
+          selects(selector.matchLabels ?? {}, pod.labels) &&
+          (selector.matchExpressions ?? []).every((e: any) => e.operator === "In" && e.values.includes(pod.labels[e.key])));
+        expect(matches.map((p) => p.owner), `${policy.metadata.name} selects nothing`).to.not.deep.equal([]);
+      }
+    });
+  }
 });
