@@ -1,10 +1,13 @@
 // Hardening defects that independent linters found in the renders (issue 16), each judged on
 // the rendered objects of every profile and of the fixtures that switch every template on.
 import { expect } from "chai";
+import { parseAllDocuments } from "yaml";
 import { helmTemplate, NAMESPACE, parseObjects, RELEASE, type K8sObject } from "../helpers/render.js";
-
 import { caseName, fixture, renderCases, rendered, selects } from "./cases.js";
 
+function containersOf(spec: Record<string, any>): Array<Record<string, any>> {
+  return [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+}
 
 /** Every pod the render creates: workload templates and helm test pods. */
 function allPods(objects: K8sObject[]): Array<{ owner: string; namespace: string | undefined; labels: Record<string, string>; spec: Record<string, any> }> {
@@ -108,4 +111,59 @@ describe("render: a NetworkPolicy only for what the release runs", () => {
       }
     });
   }
+});
+
+describe("render: exporters read credentials from files, never from environment variables", () => {
+  for (const file of renderCases) {
+    it(`${caseName(file)}: no container takes a Secret through env or envFrom`, () => {
+      for (const pod of allPods(rendered(file))) {
+        for (const container of containersOf(pod.spec)) {
+          const fromSecret = (container.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.name);
+          expect(fromSecret, `${pod.owner}/${container.name}`).to.deep.equal([]);
+          expect((container.envFrom ?? []).filter((e: any) => e.secretRef), `${pod.owner}/${container.name}`).to.deep.equal([]);
+        }
+      }
+    });
+  }
+
+  /** The file a container reads at path, as the Secret key of a mounted volume: [secret, key]. */
+  function mountedSecretKey(pod: Record<string, any>, container: Record<string, any>, path: string): [string, string] | undefined {
+    for (const mount of container.volumeMounts ?? []) {
+      const volume = (pod.volumes ?? []).find((v: any) => v.name === mount.name);
+      if (!volume?.secret || !path.startsWith(`${mount.mountPath}/`)) continue;
+      const relative = path.slice(mount.mountPath.length + 1);
+      const item = (volume.secret.items ?? []).find((i: any) => i.path === relative);
+      if (item) return [volume.secret.secretName, item.key];
+      if (!volume.secret.items) return [volume.secret.secretName, relative];
+    }
+    return undefined;
+  }
+
+  const objects = rendered(fixture("all-enabled.yaml"));
+  const pod = (name: string) => (objects.find((o) => o.kind === "Deployment" && o.metadata.name === `${RELEASE}-${name}`) as any).spec.template.spec;
+
+  it("postgres_exporter: DATA_SOURCE_PASS_FILE is the password key of the mounted Secret", () => {
+    const spec = pod("postgres-exporter");
+    const container = spec.containers[0];
+    const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value]));
+    expect(env.DATA_SOURCE_PASS).to.equal(undefined);
+    expect(env.DATA_SOURCE_USER).to.equal("monitor");
+    expect(mountedSecretKey(spec, container, env.DATA_SOURCE_PASS_FILE)).to.deep.equal(["postgres-monitor", "password"]);
+  });
+
+  it("redis_exporter: --redis.password-file is the key of the mounted Secret (a JSON map address → password)", () => {
+    const spec = pod("redis-exporter");
+    const container = spec.containers[0];
+    const flag = container.args.find((a: string) => a.startsWith("--redis.password-file="));
+    expect(mountedSecretKey(spec, container, flag.slice("--redis.password-file=".length))).to.deep.equal(["redis-monitor", "password"]);
+    expect((container.env ?? []).map((e: any) => e.name)).to.not.include("REDIS_PASSWORD");
+  });
+
+  it("the mounted Secrets are readable by the exporter's group only (0440, read as YAML 1.1 like kubectl and Helm do)", () => {
+    const objects = parseAllDocuments(helmTemplate([fixture("all-enabled.yaml")]), { version: "1.1" }).map((d) => d.toJS()).filter(Boolean);
+    for (const name of ["postgres-exporter", "redis-exporter"]) {
+      const spec = objects.find((o: any) => o.kind === "Deployment" && o.metadata.name === `${RELEASE}-${name}`).spec.template.spec;
+      for (const volume of spec.volumes.filter((v: any) => v.secret)) expect(volume.secret.defaultMode, name).to.equal(0o440);
+    }
+  });
 });

@@ -2913,7 +2913,7 @@ export interface KubeStateMetrics {
   extraArgs?: ExtraArgs;
 }
 /**
- * postgres_exporter for one PostgreSQL server: connection settings here, the password (or a whole DSN) from a Secret, never in a ConfigMap.
+ * postgres_exporter for one PostgreSQL server: connection settings here, the password from a Secret mounted as a file (DATA_SOURCE_PASS_FILE), never in an environment variable or a ConfigMap.
  */
 export interface PostgresExporter {
   /**
@@ -2924,7 +2924,7 @@ export interface PostgresExporter {
   resources?: Resources;
   scheduling?: PodScheduling;
   /**
-   * Server host name, e.g. postgres.db.svc (required unless dsnSecret is set).
+   * Server host name, e.g. postgres.db.svc (required when enabled).
    */
   host?: string;
   /**
@@ -2940,15 +2940,14 @@ export interface PostgresExporter {
    */
   sslMode?: "disable" | "allow" | "prefer" | "require" | "verify-ca" | "verify-full";
   /**
-   * User name (a pg_monitor member is enough); required unless dsnSecret is set.
+   * User name (a pg_monitor member is enough); required when enabled.
    */
   user?: string;
   passwordSecret?: SecretKeyRef;
-  dsnSecret?: SecretKeyRef;
   extraArgs?: ExtraArgs;
 }
 /**
- * redis_exporter for one Redis server; the password comes from a Secret.
+ * redis_exporter for one Redis server; the password comes from a Secret mounted as redis_exporter's password file.
  */
 export interface RedisExporter {
   /**
