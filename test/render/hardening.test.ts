@@ -167,3 +167,57 @@ describe("render: exporters read credentials from files, never from environment 
     }
   });
 });
+
+describe("render: disk use of every pod is bounded", () => {
+  for (const file of renderCases) {
+    describe(caseName(file), () => {
+      const pods = allPods(rendered(file));
+      it("every container requests and limits ephemeral-storage", () => {
+        for (const pod of pods) {
+          for (const container of containersOf(pod.spec)) {
+            expect(container.resources?.requests?.["ephemeral-storage"], `${pod.owner}/${container.name} request`).to.be.a("string");
+            expect(container.resources?.limits?.["ephemeral-storage"], `${pod.owner}/${container.name} limit`).to.be.a("string");
+          }
+        }
+      });
+      it("every emptyDir has a sizeLimit", () => {
+        for (const pod of pods) {
+          for (const volume of (pod.spec.volumes ?? []).filter((v: any) => v.emptyDir)) {
+            expect(volume.emptyDir.sizeLimit, `${pod.owner} volume ${volume.name}`).to.be.a("string");
+          }
+        }
+      });
+    });
+  }
+
+  // Bytes of a Kubernetes quantity (the suffixes the schema admits).
+  function bytes(quantity: string): number {
+    const [, number, suffix] = /^([0-9.]+)([a-zA-Z]*)$/.exec(quantity)!;
+    const factors: Record<string, number> = { "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+    return Number(number) * factors[suffix!]!;
+  }
+
+  it("a pod's ephemeral-storage limits cover its emptyDirs (the kubelet evicts a pod above the sum of its limits)", () => {
+    const withoutPersistence = ["--set", "prometheus.persistence.enabled=false", "--set", "alertmanager.persistence.enabled=false", "--set", "grafana.persistence.enabled=false"];
+    for (const args of [[], withoutPersistence]) {
+      for (const pod of allPods(parseObjects(helmTemplate([fixture("all-enabled.yaml")], args)))) {
+        const volumes = (pod.spec.volumes ?? []).filter((v: any) => v.emptyDir).reduce((sum: number, v: any) => sum + bytes(v.emptyDir.sizeLimit), 0);
+        const limits = containersOf(pod.spec).reduce((sum, c) => sum + bytes(c.resources.limits["ephemeral-storage"]), 0);
+        expect(limits, pod.owner).to.be.greaterThan(volumes);
+      }
+    }
+  });
+
+  it("the data emptyDir without persistence is as large as persistence.size", () => {
+    const objects = parseObjects(helmTemplate([fixture("all-enabled.yaml")], ["--set", "prometheus.persistence.enabled=false", "--set", "prometheus.persistence.size=3Gi"]));
+    const prometheus = (objects.find((o) => o.kind === "StatefulSet" && o.metadata.name === `${RELEASE}-prometheus`) as any).spec.template.spec;
+    expect(prometheus.volumes.find((v: any) => v.name === "data").emptyDir.sizeLimit).to.equal("3Gi");
+  });
+
+  it("the resources keys override the defaults", () => {
+    const objects = parseObjects(helmTemplate([fixture("all-enabled.yaml")], ["--set", "alertmanager.resources.limits.ephemeral-storage=3Gi"]));
+    const alertmanager = (objects.find((o) => o.kind === "StatefulSet" && o.metadata.name === `${RELEASE}-alertmanager`) as any).spec.template.spec;
+    expect(alertmanager.containers[0].resources.limits["ephemeral-storage"]).to.equal("3Gi");
+    expect(alertmanager.containers[0].resources.limits.memory).to.be.a("string");
+  });
+});

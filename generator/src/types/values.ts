@@ -422,7 +422,7 @@ export interface Image {
   platforms?: string[];
 }
 /**
- * Kubernetes container resource requests and limits.
+ * Kubernetes container resource requests and limits. The defaults request and limit ephemeral-storage (container logs); a pod's emptyDirs are added to its main container's ephemeral-storage limit by the chart, since the kubelet evicts a pod that writes more than the sum of its limits.
  */
 export interface Resources {
   requests?: ResourceList;

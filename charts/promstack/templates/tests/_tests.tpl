@@ -37,8 +37,8 @@ affinity:
 {{- define "promstack.tests.container" -}}
 command: ["/bin/sh", "-c"]
 resources:
-  requests: { cpu: 10m, memory: 32Mi }
-  limits: { memory: 64Mi }
+  requests: { cpu: 10m, memory: 32Mi, ephemeral-storage: 16Mi }
+  limits: { memory: 64Mi, ephemeral-storage: 64Mi }
 securityContext:
   {{- include "promstack.containerSecurityContext" . | nindent 2 }}
 {{- end -}}
