@@ -221,3 +221,29 @@ describe("render: disk use of every pod is bounded", () => {
     expect(alertmanager.containers[0].resources.limits.memory).to.be.a("string");
   });
 });
+
+describe("render: postgres_exporter verifies the server's certificate by default", () => {
+  const uri = (objects: K8sObject[]) => {
+    const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata.name === `${RELEASE}-postgres-exporter`) as any;
+    return deployment.spec.template.spec.containers[0].env.find((e: any) => e.name === "DATA_SOURCE_URI").value as string;
+  };
+
+  it("sslmode=verify-full unless the profile says otherwise", () => {
+    expect(uri(rendered(fixture("all-enabled.yaml")))).to.match(/[?&]sslmode=verify-full(&|$)/);
+  });
+
+  it("a profile can choose another mode", () => {
+    expect(uri(parseObjects(helmTemplate([fixture("all-enabled.yaml")], ["--set", "exporters.postgres.sslMode=require"])))).to.match(/[?&]sslmode=require(&|$)/);
+  });
+
+  it("sslRootCertSecret: the CA file is mounted and named by sslrootcert", () => {
+    const objects = parseObjects(helmTemplate([fixture("all-enabled.yaml")], ["--set", "exporters.postgres.sslRootCertSecret.name=postgres-ca", "--set", "exporters.postgres.sslRootCertSecret.key=ca.crt"]));
+    const path = /[?&]sslrootcert=([^&]+)/.exec(uri(objects))?.[1];
+    expect(path).to.be.a("string");
+    const spec = (objects.find((o) => o.kind === "Deployment" && o.metadata.name === `${RELEASE}-postgres-exporter`) as any).spec.template.spec;
+    const mount = spec.containers[0].volumeMounts.find((m: any) => path!.startsWith(`${m.mountPath}/`));
+    const volume = spec.volumes.find((v: any) => v.name === mount.name);
+    expect(volume.secret.secretName).to.equal("postgres-ca");
+    expect(volume.secret.items.find((i: any) => `${mount.mountPath}/${i.path}` === path).key).to.equal("ca.crt");
+  });
+});

@@ -2936,9 +2936,10 @@ export interface PostgresExporter {
    */
   database?: string;
   /**
-   * libpq sslmode.
+   * libpq sslmode. The default, verify-full, encrypts and checks that the server's certificate is signed by a trusted CA (the image's, or sslRootCertSecret) for host; require encrypts without checking the certificate, prefer and allow fall back to plaintext.
    */
   sslMode?: "disable" | "allow" | "prefer" | "require" | "verify-ca" | "verify-full";
+  sslRootCertSecret?: SecretKeyRef;
   /**
    * User name (a pg_monitor member is enough); required when enabled.
    */
