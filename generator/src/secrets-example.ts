@@ -22,6 +22,18 @@ function collect(value: unknown, segments: Array<string | number>, out: SecretKe
   else if (value && typeof value === "object") for (const [key, item] of Object.entries(value)) collect(item, [...segments, key], out);
 }
 
+/**
+ * What a Secret key holds: the credential itself, or for redis_exporter its password file, a
+ * JSON object from the server address (with user@ when a user is set, as redis_exporter looks
+ * it up) to the password.
+ */
+function placeholder(key: string, paths: string[], values: unknown): string {
+  const redis = (values as { exporters?: { redis?: { address?: string; user?: string } } }).exporters?.redis;
+  if (!paths.includes("exporters.redis.passwordSecret") || !redis?.address) return `<${key}>`;
+  const address = redis.user ? redis.address.replace("://", `://${redis.user}@`) : redis.address;
+  return JSON.stringify({ [address]: `<${key}>` });
+}
+
 /** The example file of a profile, or undefined when it refers to no Secret. */
 export function secretsExample(profile: ValidatedProfile): string | undefined {
   const uses: SecretKeyUse[] = [];
@@ -38,7 +50,7 @@ export function secretsExample(profile: ValidatedProfile): string | undefined {
     const sortedKeys = [...keys].sort(([a], [b]) => a.localeCompare(b));
     for (const [key, paths] of sortedKeys) lines.push(`#   ${secret}/${key}: used by ${paths.join(", ")}`);
     lines.push(`kubectl --namespace monitoring create secret generic ${secret} \\`);
-    sortedKeys.forEach(([key], index) => lines.push(`  --from-literal=${key}='<${key}>'${index < sortedKeys.length - 1 ? " \\" : ""}`));
+    sortedKeys.forEach(([key, paths], index) => lines.push(`  --from-literal=${key}='${placeholder(key, paths, profile.source.values)}'${index < sortedKeys.length - 1 ? " \\" : ""}`));
     lines.push("");
   }
   return lines.join("\n");

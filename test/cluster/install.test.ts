@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { chartDir } from "../helpers/tools.js";
-import { createNamespace, deleteNamespace, helmOk, installOperatorCrds, kubectlOk } from "./kube.js";
+import { createNamespace, deleteNamespace, helmOk, installOperatorCrds, kubectl, kubectlOk } from "./kube.js";
 import {
   ctInstall, expectAllAdmitted, expectWorkloadsReady, manifest, profileValues, releaseSecretReport,
   uninstallLeavingOnlyClaims, type Installed, type Namespaces,
@@ -60,6 +60,20 @@ describe("cluster: ct install of every profile (Pod Security 'restricted')", () 
           const operatorObjects = objects.filter((o) => o.apiVersion.startsWith("monitoring.coreos.com/"));
           console.log(`      ${profile}: ${operatorObjects.length} monitoring.coreos.com object(s) accepted`);
         }
+      });
+
+      it("kube-state-metrics may list and watch what it exposes, and no Secret (the API server's authorizer)", function () {
+        const account = objects.find((o) => o.kind === "ServiceAccount" && o.metadata.name.endsWith("-kube-state-metrics"));
+        if (!installed || !account) this.skip();
+        const user = `system:serviceaccount:${namespaces.release}:${account.metadata.name}`;
+        const can = (verb: string, resource: string) => kubectl(["auth", "can-i", verb, resource, "--all-namespaces", "--as", user]).stdout.trim();
+        for (const resource of ["pods", "nodes", "deployments.apps", "leases.coordination.k8s.io"]) {
+          expect(can("list", resource), `list ${resource}`).to.equal("yes");
+          expect(can("watch", resource), `watch ${resource}`).to.equal("yes");
+        }
+        expect(can("list", "secrets")).to.equal("no");
+        expect(can("watch", "secrets")).to.equal("no");
+        expect(can("get", "pods")).to.equal("no");
       });
 
       it("every workload has all its pods ready, on nodes of the profile's architectures", function () {

@@ -170,7 +170,8 @@ describe("render: Prometheus", () => {
     expect(pi.spec.volumeClaimTemplates[0].spec.storageClassName).to.equal("local-path");
     const off = statefulSet(parseObjects(helmTemplate([profile("gorax")], ["--set", "prometheus.persistence.enabled=false"])), "prometheus");
     expect(off.spec.volumeClaimTemplates).to.equal(undefined);
-    expect(off.spec.template.spec.volumes.find((v: any) => v.name === "data").emptyDir).to.deep.equal({});
+    // Without a claim, the data emptyDir is bounded by the size the claim would have had.
+    expect(off.spec.template.spec.volumes.find((v: any) => v.name === "data").emptyDir).to.deep.equal({ sizeLimit: "60Gi" });
   });
 
   it("gorax: two replicas, spread over nodes, one kept up by a PodDisruptionBudget", () => {

@@ -147,8 +147,8 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
   {
     fixture: "postgres-incomplete.yaml",
     expected: [
-      "2:3: exporters.postgres.passwordSecret: exporters.postgres needs passwordSecret (or a whole DSN in dsnSecret)",
-      "2:3: exporters.postgres.user: exporters.postgres needs user (or a whole DSN in dsnSecret)",
+      "2:3: exporters.postgres.passwordSecret: exporters.postgres needs passwordSecret",
+      "2:3: exporters.postgres.user: exporters.postgres needs user",
     ],
   },
   { fixture: "scrape-job-two-sources.yaml", expected: ['3:7: prometheus.scrapeJobs[0]: {"name":"both","kubernetes":{"role":"pod"},"static":{"tar... must set only one of: a "kubernetes" key | a "static" key'] },
@@ -283,7 +283,7 @@ describe("schema: Helm enforces the same contract through values.schema.json", (
   it("helm template refuses an exporter without its connection settings, naming the key", () => {
     const result = run(tools.helm, ["template", "mon", chartDir, "-f", broken("postgres-incomplete.yaml")]);
     expect(result.status).to.not.equal(0);
-    expect(result.stderr).to.contain("exporters.postgres.passwordSecret is required unless exporters.postgres.dsnSecret is set");
+    expect(result.stderr).to.contain("exporters.postgres.passwordSecret is required when exporters.postgres is enabled");
   });
 
   it("helm template accepts every profile", () => {

@@ -438,7 +438,7 @@ export interface Image {
   platforms?: string[];
 }
 /**
- * Kubernetes container resource requests and limits.
+ * Kubernetes container resource requests and limits. The defaults request and limit ephemeral-storage (container logs); a pod's emptyDirs are added to its main container's ephemeral-storage limit by the chart, since the kubelet evicts a pod that writes more than the sum of its limits.
  */
 export interface Resources {
   requests?: ResourceList;
@@ -465,7 +465,7 @@ export interface PodScheduling {
   affinity?: {};
 }
 /**
- * Limits voluntary evictions (node drains, upgrades) so enough replicas stay up.
+ * Limits voluntary evictions (node drains, upgrades) so enough replicas stay up. Pods that are not Ready may always be evicted (unhealthyPodEvictionPolicy: AlwaysAllow), so crash-looping replicas never block a drain.
  */
 export interface PodDisruptionBudget {
   /**
@@ -2916,13 +2916,17 @@ export interface KubeStateMetrics {
    * Deploy kube-state-metrics with read-only cluster RBAC.
    */
   enabled?: boolean;
+  /**
+   * Also expose Secret metrics (kube_secret_info, kube_secret_type, labels, annotations: names and metadata, never data). This lets kube-state-metrics list and watch every Secret of the cluster, values included; off by default.
+   */
+  secretMetrics?: boolean;
   image?: Image;
   resources?: Resources;
   scheduling?: PodScheduling;
   extraArgs?: ExtraArgs;
 }
 /**
- * postgres_exporter for one PostgreSQL server: connection settings here, the password (or a whole DSN) from a Secret, never in a ConfigMap.
+ * postgres_exporter for one PostgreSQL server: connection settings here, the password from a Secret mounted as a file (DATA_SOURCE_PASS_FILE), never in an environment variable or a ConfigMap.
  */
 export interface PostgresExporter {
   /**
@@ -2933,7 +2937,7 @@ export interface PostgresExporter {
   resources?: Resources;
   scheduling?: PodScheduling;
   /**
-   * Server host name, e.g. postgres.db.svc (required unless dsnSecret is set).
+   * Server host name, e.g. postgres.db.svc (required when enabled).
    */
   host?: string;
   /**
@@ -2945,19 +2949,19 @@ export interface PostgresExporter {
    */
   database?: string;
   /**
-   * libpq sslmode.
+   * libpq sslmode. The default, verify-full, encrypts and checks that the server's certificate is signed by a trusted CA (the image's, or sslRootCertSecret) for host; require encrypts without checking the certificate, prefer and allow fall back to plaintext.
    */
   sslMode?: "disable" | "allow" | "prefer" | "require" | "verify-ca" | "verify-full";
+  sslRootCertSecret?: SecretKeyRef;
   /**
-   * User name (a pg_monitor member is enough); required unless dsnSecret is set.
+   * User name (a pg_monitor member is enough); required when enabled.
    */
   user?: string;
   passwordSecret?: SecretKeyRef;
-  dsnSecret?: SecretKeyRef;
   extraArgs?: ExtraArgs;
 }
 /**
- * redis_exporter for one Redis server; the password comes from a Secret.
+ * redis_exporter for one Redis server; the password comes from a Secret mounted as redis_exporter's password file.
  */
 export interface RedisExporter {
   /**

@@ -69,9 +69,9 @@ export function checkScraping(values: PromstackValues, findings: Findings): void
 
 export function checkExporters(exporters: ExportersValues, findings: Findings): void {
   const { postgres, redis, rabbitmq, blackbox } = exporters;
-  if (postgres?.enabled && !postgres.dsnSecret) {
+  if (postgres?.enabled) {
     for (const key of ["host", "user", "passwordSecret"] as const) {
-      if (!postgres[key]) findings.add("error", ["exporters", "postgres", key], `exporters.postgres needs ${key} (or a whole DSN in dsnSecret)`, ["exporters", "postgres"], true);
+      if (!postgres[key]) findings.add("error", ["exporters", "postgres", key], `exporters.postgres needs ${key}`, ["exporters", "postgres"], true);
     }
   }
   if (redis?.enabled && !redis.address) findings.add("error", ["exporters", "redis", "address"], "exporters.redis needs the server address, e.g. redis://redis.cache.svc:6379", ["exporters", "redis"], true);

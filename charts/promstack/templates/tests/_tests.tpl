@@ -13,6 +13,7 @@ images the release already pulls, with the tools their components ship (promtool
 {{/* Metadata of a test pod: call with (dict "ctx" $ "name" "x") */}}
 {{- define "promstack.tests.metadata" -}}
 name: {{ include "promstack.fullname" (dict "Release" .ctx.Release "Chart" .ctx.Chart "name" (printf "test-%s" .name)) }}
+namespace: {{ .ctx.Release.Namespace }}
 labels:
   {{- include "promstack.labels" (dict "ctx" .ctx "component" "test") | nindent 2 }}
 annotations:
@@ -36,8 +37,8 @@ affinity:
 {{- define "promstack.tests.container" -}}
 command: ["/bin/sh", "-c"]
 resources:
-  requests: { cpu: 10m, memory: 32Mi }
-  limits: { memory: 64Mi }
+  requests: { cpu: 10m, memory: 32Mi, ephemeral-storage: 16Mi }
+  limits: { memory: 64Mi, ephemeral-storage: 64Mi }
 securityContext:
   {{- include "promstack.containerSecurityContext" . | nindent 2 }}
 {{- end -}}

@@ -8,6 +8,28 @@
 {{- include "promstack.fullname" (dict "Chart" .Chart "Release" .Release "name" "kube-state-metrics") -}}
 {{- end -}}
 
+{{/*
+The resources kube-state-metrics lists and watches, by API group: its default resources at
+the pinned version (v2.17: pkg/options/resource.go) except secrets, which only
+kubeStateMetrics.secretMetrics adds. The ClusterRole grants exactly these and --resources
+names exactly these, so it never watches what it may not read.
+*/}}
+{{- define "exporters.kubeStateMetrics.resourcesByGroup" -}}
+{{- $core := list "configmaps" "endpoints" "limitranges" "namespaces" "nodes" "persistentvolumeclaims" "persistentvolumes" "pods" "replicationcontrollers" "resourcequotas" "services" -}}
+{{- if .Values.kubeStateMetrics.secretMetrics }}{{ $core = append $core "secrets" }}{{ end -}}
+{{- toYaml (dict
+  "" $core
+  "apps" (list "daemonsets" "deployments" "replicasets" "statefulsets")
+  "batch" (list "cronjobs" "jobs")
+  "autoscaling" (list "horizontalpodautoscalers")
+  "policy" (list "poddisruptionbudgets")
+  "certificates.k8s.io" (list "certificatesigningrequests")
+  "coordination.k8s.io" (list "leases")
+  "storage.k8s.io" (list "storageclasses" "volumeattachments")
+  "admissionregistration.k8s.io" (list "mutatingwebhookconfigurations" "validatingwebhookconfigurations")
+  "networking.k8s.io" (list "ingresses" "networkpolicies")) -}}
+{{- end -}}
+
 {{/* <release>-<name> for any exporter: call with (dict "ctx" $ "name" "postgres-exporter") */}}
 {{- define "exporters.fullname" -}}
 {{- include "promstack.fullname" (dict "Chart" .ctx.Chart "Release" .ctx.Release "name" .name) -}}
@@ -49,6 +71,7 @@ apiVersion: v1
 kind: Service
 metadata:
   name: {{ include "exporters.fullname" (dict "ctx" .ctx "name" .component) }}
+  namespace: {{ .ctx.Release.Namespace }}
   labels:
     {{- include "exporters.labels" (dict "ctx" .ctx "component" .component "image" .image) | nindent 4 }}
     promstack.dev/scrape: "true"

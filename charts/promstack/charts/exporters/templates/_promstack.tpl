@@ -114,14 +114,45 @@ apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata:
   name: {{ .name }}
+  namespace: {{ .ctx.Release.Namespace }}
   labels:
     {{- include "promstack.labels" (dict "ctx" .ctx "component" .component) | nindent 4 }}
 spec:
   minAvailable: {{ min (int .pdb.minAvailable) (int .replicas) }}
+  # A pod that is not Ready protects nothing: evict it, so crash-looping replicas never
+  # block a node drain.
+  unhealthyPodEvictionPolicy: AlwaysAllow
   selector:
     matchLabels:
       {{- include "promstack.selectorLabels" (dict "ctx" .ctx "component" .component) | nindent 6 }}
 {{- end -}}
+{{- end -}}
+
+{{/* Bytes of a Kubernetes quantity (a suffix that common.schema.json#/definitions/quantity admits). */}}
+{{- define "promstack.bytes" -}}
+{{- $number := regexFind "^[0-9]+(\\.[0-9]+)?" . -}}
+{{- $factors := dict "" 1 "m" 0.001 "k" 1e3 "M" 1e6 "G" 1e9 "T" 1e12 "P" 1e15 "E" 1e18 "Ki" 1024 "Mi" 1048576 "Gi" 1073741824 "Ti" 1099511627776 "Pi" 1125899906842624 "Ei" 1152921504606846976 -}}
+{{- mulf $number (get $factors (trimPrefix $number .)) -}}
+{{- end -}}
+
+{{/*
+A container's resources, with room for the pod's emptyDirs: the kubelet evicts a pod whose
+disk use, emptyDirs included, exceeds the sum of its containers' ephemeral-storage limits,
+so the main container's limit is its own plus the emptyDirs' sizeLimits. Call with
+  (dict "resources" .Values.resources "emptyDirs" (list "<sizeLimit>" ...))
+*/}}
+{{- define "promstack.resources" -}}
+{{- $resources := deepCopy .resources -}}
+{{- $volumes := 0.0 -}}
+{{- range .emptyDirs }}{{ $volumes = addf $volumes (include "promstack.bytes" .) }}{{ end -}}
+{{- $limits := $resources.limits | default dict -}}
+{{- with index $limits "ephemeral-storage" -}}
+{{- if gt $volumes 0.0 -}}
+{{- $mebibytes := divf (addf (include "promstack.bytes" .) $volumes) 1048576 | ceil | int64 -}}
+{{- $_ := set $limits "ephemeral-storage" (printf "%dMi" $mebibytes) -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $resources -}}
 {{- end -}}
 
 {{/* Pod security context of the restricted Pod Security Standard. */}}
@@ -206,6 +237,7 @@ apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
   name: {{ .service }}
+  namespace: {{ .ctx.Release.Namespace }}
   labels:
     {{- include "promstack.labels" (dict "ctx" .ctx "component" .component) | nindent 4 }}
   {{- with $annotations }}
