@@ -115,6 +115,9 @@ const JOBS: Array<[string, Obj]> = [
   ["url-target", { static_configs: [{ targets: ["http://a:9100/metrics"] }] }],
   ["url-target-relabelled", { static_configs: [{ targets: ["http://a:9100/metrics"] }], relabel_configs: [{ target_label: "x", replacement: "z" }] }],
   ["url-target-blackbox", { static_configs: [{ targets: ["https://example.com/health"] }], relabel_configs: [{ source_labels: ["__address__"], target_label: "__param_target" }, { target_label: "__address__", replacement: "blackbox:9115" }] }],
+  ["timeout-over-global-interval", { static_configs: [{ targets: ["a:1"] }], scrape_timeout: "1m" }],
+  ["timeout-under-interval", { static_configs: [{ targets: ["a:1"] }], scrape_interval: "2m", scrape_timeout: "1m" }],
+  ["timeout-over-interval", { static_configs: [{ targets: ["a:1"] }], scrape_interval: "10s", scrape_timeout: "20s" }],
   ["bearer-and-authorization", { static_configs: [{ targets: ["a:1"] }], bearer_token: "t", authorization: { credentials: "c" } }],
   ["oauth2-proxy-env-and-url", { static_configs: [{ targets: ["a:1"] }], oauth2: { client_id: "a", token_url: "http://t", proxy_url: "http://p", proxy_from_environment: true } }],
 ];

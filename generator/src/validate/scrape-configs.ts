@@ -240,6 +240,13 @@ export function checkRawScrapeConfigs(prometheus: PrometheusValues, findings: Fi
     const reportAt = (where: Segments): Report => (key, message) => findings.add("error", key ? [...where, key] : where, message);
     checkHttpClient(job, reportAt(at));
     checkSelfDecoding(job, at, findings);
+    // ScrapeConfig.Validate: an unset (or zero) interval is the global one, which the chart sets from prometheus.scrapeInterval.
+    const ownInterval = typeof job.scrape_interval === "string" ? durationSeconds(job.scrape_interval) : 0;
+    const interval = ownInterval > 0 ? ownInterval : durationSeconds(prometheus.scrapeInterval ?? "1m");
+    if (typeof job.scrape_timeout === "string" && durationSeconds(job.scrape_timeout) > interval) {
+      const whose = ownInterval > 0 ? `scrape_interval ${String(job.scrape_interval)}` : `the global scrape interval ${prometheus.scrapeInterval} (prometheus.scrapeInterval)`;
+      findings.add("error", [...at, "scrape_timeout"], `scrape_timeout ${job.scrape_timeout} exceeds ${whose}; Prometheus refuses such a config`);
+    }
     // A static target's address cannot hold a "/" (config.CheckTargetAddress; promtool checks it
     // after relabelling). Only a step that writes __address__ can make a URL target valid (the
     // blackbox pattern); validate does not run relabelling, so it trusts such a step.
