@@ -98,6 +98,78 @@ const LEAVES: Record<string, (resolve: (pkg: GoPackage, expr: string) => Schema,
     }),
 };
 
+// What each service discovery's UnmarshalYAML refuses beyond the shape of its struct, where a
+// schema can say it (so Helm's values.schema.json refuses it too). Go compares with the zero
+// value, so a required string must also be non-empty and a required list non-empty (and not
+// null). Rules that depend on other fields, or need a URL parsed, are in
+// generator/src/validate/scrape-configs.ts. Keyed by the discovery's name (<name>_sd_configs).
+const nonEmptyString: Schema = { type: "string", minLength: 1 };
+const nonEmptyList: Schema = { type: "array", minItems: 1 };
+const oneOf = (...values: string[]): Schema => ({ type: "string", enum: values });
+const UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+const positive: Schema = { type: "integer", minimum: 1 };
+const zookeeperPath: Schema = { title: "ZookeeperPath", type: "string", pattern: "^/", description: "an absolute Zookeeper path, starting with /." };
+export const SD_RULES: Record<string, { required?: string[]; properties?: Record<string, Schema> }> = {
+  aws: { required: ["role"] },
+  azure: { required: ["subscription_id"], properties: { subscription_id: nonEmptyString, authentication_method: oneOf("OAuth", "ManagedIdentity", "SDK", "WorkloadIdentity") } },
+  dns: { required: ["names"], properties: { names: nonEmptyList, type: caseInsensitive("PrometheusDnsRecordType", ["SRV", "A", "AAAA", "MX", "NS"]) } },
+  docker: { required: ["host"], properties: { host: nonEmptyString } },
+  dockerswarm: { required: ["host", "role"], properties: { host: nonEmptyString, role: oneOf("services", "nodes", "tasks") } },
+  ec2: { properties: { filters: { items: { type: "object", required: ["values"], properties: { values: nonEmptyList } } } } },
+  ecs: { properties: { request_concurrency: positive } },
+  elasticache: { properties: { request_concurrency: positive } },
+  msk: { properties: { request_concurrency: positive } },
+  rds: { properties: { request_concurrency: positive } },
+  eureka: { required: ["server"], properties: { server: nonEmptyString } },
+  // file/file.go's patFileSDName: a .json/.yml/.yaml name, with * only in the last path element.
+  file: { required: ["files"], properties: { files: { ...nonEmptyList, items: { title: "FileSDPath", type: "string", pattern: "^[^*]*([*][^/]*)?[.](json|yml|yaml|JSON|YML|YAML)$", description: "a path ending in .json, .yml or .yaml, with a * only in its file name (file_sd refuses any other)." } } } },
+  gce: { required: ["project", "zone"], properties: { project: nonEmptyString, zone: nonEmptyString } },
+  hetzner: { required: ["role"] },
+  http: { required: ["url"], properties: { url: nonEmptyString } },
+  ionos: { required: ["datacenter_id"], properties: { datacenter_id: nonEmptyString } },
+  kubernetes: { required: ["role"] },
+  kuma: { required: ["server"], properties: { server: nonEmptyString } },
+  marathon: { required: ["servers"], properties: { servers: nonEmptyList } },
+  nerve: { required: ["servers", "paths"], properties: { servers: nonEmptyList, paths: { ...nonEmptyList, items: zookeeperPath } } },
+  serverset: { required: ["servers", "paths"], properties: { servers: nonEmptyList, paths: { ...nonEmptyList, items: zookeeperPath } } },
+  oci: { required: ["region"], properties: { region: nonEmptyString, auth: oneOf("api_key", "instance_principal"), compartments: { items: nonEmptyString } } },
+  openstack: { required: ["role", "region"], properties: { region: nonEmptyString, availability: oneOf("public", "internal", "admin") } },
+  outscale: { required: ["access_key"], properties: { access_key: nonEmptyString, region: nonEmptyString } },
+  ovhcloud: {
+    required: ["application_key", "application_secret", "consumer_key", "service"],
+    properties: { endpoint: nonEmptyString, application_key: nonEmptyString, application_secret: nonEmptyString, consumer_key: nonEmptyString, service: oneOf("dedicated_server", "vps") },
+  },
+  puppetdb: { required: ["url", "query"], properties: { url: nonEmptyString, query: nonEmptyString } },
+  // Its UnmarshalYAML builds a Scaleway client, whose options check these formats.
+  scaleway: {
+    required: ["role", "project_id", "access_key"],
+    properties: {
+      project_id: { title: "ScalewayProjectID", type: "string", pattern: `^${UUID}$`, description: "a UUID (the Scaleway client refuses any other project id)." },
+      access_key: { title: "ScalewayAccessKey", type: "string", pattern: "^SCW[A-Z0-9]{17}$", description: "SCW and 17 capitals or digits (the Scaleway client refuses any other)." },
+      secret_key: { title: "ScalewaySecretKey", type: "string", pattern: `^(${UUID})?$`, description: "a UUID (the Scaleway client refuses any other)." },
+      zone: { title: "ScalewayZone", type: "string", pattern: "^[a-z]{2}-[a-z]{3,7}-[0-9]{1,2}$", description: "a Scaleway zone such as fr-par-1 (the Scaleway client refuses any other)." },
+      api_url: { title: "ScalewayAPIURL", type: "string", pattern: "[^/]$", description: "the API URL, without a trailing slash (the Scaleway client refuses one)." },
+    },
+  },
+  triton: { required: ["account", "dns_suffix", "endpoint"], properties: { account: nonEmptyString, dns_suffix: nonEmptyString, endpoint: nonEmptyString, role: oneOf("container", "cn") } },
+  uyuni: { required: ["server", "username", "password"], properties: { server: nonEmptyString, username: nonEmptyString, password: nonEmptyString } },
+};
+
+/** A discovery's definition with its SD_RULES: a copy, so definitions shared with others stay as they are. */
+function withSdRules(sdName: string, definition: Schema): Schema {
+  const rules = SD_RULES[sdName];
+  if (!rules) return definition;
+  const properties = { ...(definition.properties as Record<string, Schema>) };
+  for (const [key, extra] of Object.entries(rules.properties ?? {})) {
+    const base = properties[key];
+    if (!base) throw new Error(`SD_RULES.${sdName}.${key}: ${sdName}_sd_configs has no such key`);
+    // Plain types take the rule's keywords (its type may narrow ["array", "null"]); a $ref or items of a $ref are combined.
+    properties[key] = base.$ref || (base.items as Schema | undefined)?.$ref ? { allOf: [base, { ...(base.type ? { type: base.type } : {}), ...extra }] } : { ...base, ...extra, ...(extra.items && base.items ? { items: { ...(base.items as Schema), ...(extra.items as Schema) } } : {}) };
+  }
+  for (const key of rules.required ?? []) if (!properties[key]) throw new Error(`SD_RULES.${sdName}: required ${key} is not a key of ${sdName}_sd_configs`);
+  return { ...definition, properties, ...(rules.required ? { required: rules.required } : {}) };
+}
+
 function named(name: string, schema: Schema): Schema {
   NAMED[name] = schema;
   return { $ref: `#/definitions/${name}` };
@@ -386,11 +458,14 @@ export function buildScrapeConfigSchema(prometheusDir: string, commonDir: string
         if (!sdName) throw new Error(`${importPath}.${typeName} has no Name() returning a literal`);
         const decl = pkg.types.get(typeName);
         if (!decl) throw new Error(`${importPath}.${typeName}: struct not found`);
-        props[`${sdName}_sd_configs`] = { type: ["array", "null"], items: declared(decl) };
+        const ref = String(declared(decl).$ref).replace("#/definitions/", "");
+        definitions[ref] = withSdRules(sdName, definitions[ref]!);
+        props[`${sdName}_sd_configs`] = { type: ["array", "null"], items: { $ref: `#/definitions/${ref}` } };
         discoveries.push(sdName);
       }
     }
   }
+  for (const name of Object.keys(SD_RULES)) if (!discoveries.includes(name)) throw new Error(`SD_RULES.${name}: Prometheus registers no such discovery`);
   scrape.required = ["job_name"];
   scrape.properties = Object.fromEntries(Object.entries(props).sort(([a], [b]) => a.localeCompare(b)));
   (scrape.properties as Record<string, Schema>).job_name = { type: "string", minLength: 1 };

@@ -68,9 +68,45 @@ export type PrometheusDuration = string;
  */
 export type PrometheusByteSize = string;
 /**
+ * One of SRV, A, AAAA, MX, NS (any case).
+ */
+export type PrometheusDnsRecordType = string;
+/**
+ * a path ending in .json, .yml or .yaml, with a * only in its file name (file_sd refuses any other).
+ */
+export type FileSDPath = string;
+/**
  * One of replace, keep, drop, hashmod, labelmap, labeldrop, labelkeep, lowercase, uppercase, keepequal, dropequal (any case).
  */
 export type PrometheusRelabelAction = string;
+/**
+ * an absolute Zookeeper path, starting with /.
+ */
+export type ZookeeperPath = string;
+/**
+ * a UUID (the Scaleway client refuses any other project id).
+ */
+export type ScalewayProjectID = string;
+/**
+ * the API URL, without a trailing slash (the Scaleway client refuses one).
+ */
+export type ScalewayAPIURL = string;
+/**
+ * a Scaleway zone such as fr-par-1 (the Scaleway client refuses any other).
+ */
+export type ScalewayZone = string;
+/**
+ * SCW and 17 capitals or digits (the Scaleway client refuses any other).
+ */
+export type ScalewayAccessKey = string;
+/**
+ * a UUID (the Scaleway client refuses any other).
+ */
+export type ScalewaySecretKey = string;
+/**
+ * an absolute Zookeeper path, starting with /.
+ */
+export type ZookeeperPath1 = string;
 /**
  * One or more Alertmanager matchers in one string, in any form amtool accepts: severity="critical", team=~"db|infra", "service.name"="api", {a="b", c!="d"}. Checked by promstack validate with Alertmanager's own grammar; kept as written.
  */
@@ -905,7 +941,7 @@ export interface PromRawAuthorization {
   credentials_file?: string;
 }
 export interface PromRawAwsSDConfig {
-  role?: "ec2" | "ecs" | "elasticache" | "lightsail" | "msk" | "rds";
+  role: "ec2" | "ecs" | "elasticache" | "lightsail" | "msk" | "rds";
   region?: string;
   endpoint?: string;
   access_key?: string;
@@ -992,12 +1028,12 @@ export interface PromRawAwsFilter {
 export interface PromRawAzureSDConfig {
   environment?: string;
   port?: number;
-  subscription_id?: string;
+  subscription_id: string;
   tenant_id?: string;
   client_id?: string;
   client_secret?: string;
   refresh_interval?: PrometheusDuration;
-  authentication_method?: string;
+  authentication_method?: "OAuth" | "ManagedIdentity" | "SDK" | "WorkloadIdentity";
   resource_group?: string;
   basic_auth?: PromRawBasicAuth;
   authorization?: PromRawAuthorization;
@@ -1078,9 +1114,12 @@ export interface PromRawDigitaloceanSDConfig {
   role?: "droplets" | "databases";
 }
 export interface PromRawDnsSDConfig {
-  names?: string[] | null;
+  /**
+   * @minItems 1
+   */
+  names: [string, ...string[]];
   refresh_interval?: PrometheusDuration;
-  type?: string;
+  type?: PrometheusDnsRecordType;
   port?: number;
 }
 export interface PromRawMobyDockerSDConfig {
@@ -1101,7 +1140,7 @@ export interface PromRawMobyDockerSDConfig {
   http_headers?: {
     [k: string]: PromRawHeader | undefined;
   } | null;
-  host?: string;
+  host: string;
   port?: number;
   filters?: PromRawMobyFilter[] | null;
   host_networking_host?: string;
@@ -1130,8 +1169,8 @@ export interface PromRawMobyDockerSwarmSDConfig {
   http_headers?: {
     [k: string]: PromRawHeader | undefined;
   } | null;
-  host?: string;
-  role?: string;
+  host: string;
+  role: "services" | "nodes" | "tasks";
   port?: number;
   filters?: PromRawMobyFilter[] | null;
   refresh_interval?: PrometheusDuration;
@@ -1146,7 +1185,16 @@ export interface PromRawAwsEC2SDConfig {
   external_id?: string;
   refresh_interval?: PrometheusDuration;
   port?: number;
-  filters?: PromRawAwsFilter[] | null;
+  filters?: (PromRawAwsFilter[] | null) &
+    (
+      | {
+          /**
+           * @minItems 1
+           */
+          values: [unknown, ...unknown[]];
+        }[]
+      | null
+    );
   basic_auth?: PromRawBasicAuth;
   authorization?: PromRawAuthorization;
   oauth2?: PromRawOAuth2;
@@ -1226,7 +1274,7 @@ export interface PromRawAwsElasticacheSDConfig {
   } | null;
 }
 export interface PromRawEurekaSDConfig {
-  server?: string;
+  server: string;
   basic_auth?: PromRawBasicAuth;
   authorization?: PromRawAuthorization;
   oauth2?: PromRawOAuth2;
@@ -1247,12 +1295,15 @@ export interface PromRawEurekaSDConfig {
   refresh_interval?: PrometheusDuration;
 }
 export interface PromRawFileSDConfig {
-  files?: string[] | null;
+  /**
+   * @minItems 1
+   */
+  files: [FileSDPath, ...FileSDPath[]];
   refresh_interval?: PrometheusDuration;
 }
 export interface PromRawGceSDConfig {
-  project?: string;
-  zone?: string;
+  project: string;
+  zone: string;
   filter?: string;
   refresh_interval?: PrometheusDuration;
   port?: number;
@@ -1278,7 +1329,7 @@ export interface PromRawHetznerSDConfig {
   } | null;
   refresh_interval?: PrometheusDuration;
   port?: number;
-  role?: "robot" | "hcloud";
+  role: "robot" | "hcloud";
   label_selector?: string;
 }
 export interface PromRawHttpSDConfig {
@@ -1300,10 +1351,10 @@ export interface PromRawHttpSDConfig {
     [k: string]: PromRawHeader | undefined;
   } | null;
   refresh_interval?: PrometheusDuration;
-  url?: string;
+  url: string;
 }
 export interface PromRawIonosSDConfig {
-  datacenter_id?: string;
+  datacenter_id: string;
   basic_auth?: PromRawBasicAuth;
   authorization?: PromRawAuthorization;
   oauth2?: PromRawOAuth2;
@@ -1326,7 +1377,7 @@ export interface PromRawIonosSDConfig {
 }
 export interface PromRawKubernetesSDConfig {
   api_server?: string;
-  role?: "node" | "pod" | "service" | "endpoints" | "endpointslice" | "ingress";
+  role: "node" | "pod" | "service" | "endpoints" | "endpointslice" | "ingress";
   kubeconfig_file?: string;
   basic_auth?: PromRawBasicAuth;
   authorization?: PromRawAuthorization;
@@ -1385,7 +1436,7 @@ export interface PromRawXdsSDConfig {
   } | null;
   refresh_interval?: PrometheusDuration;
   fetch_timeout?: PrometheusDuration;
-  server?: string;
+  server: string;
   client_id?: string;
 }
 export interface PromRawAwsLightsailSDConfig {
@@ -1440,7 +1491,10 @@ export interface PromRawLinodeSDConfig {
   region?: string;
 }
 export interface PromRawMarathonSDConfig {
-  servers?: string[] | null;
+  /**
+   * @minItems 1
+   */
+  servers: [string, ...string[]];
   refresh_interval?: PrometheusDuration;
   auth_token?: string;
   auth_token_file?: string;
@@ -1505,8 +1559,14 @@ export interface PromRawAwsMSKSDConfig {
   } | null;
 }
 export interface PromRawZookeeperNerveSDConfig {
-  servers?: string[] | null;
-  paths?: string[] | null;
+  /**
+   * @minItems 1
+   */
+  servers: [string, ...string[]];
+  /**
+   * @minItems 1
+   */
+  paths: [ZookeeperPath, ...ZookeeperPath[]];
   timeout?: PrometheusDuration;
 }
 export interface PromRawNomadSDConfig {
@@ -1535,14 +1595,14 @@ export interface PromRawNomadSDConfig {
   tag_separator?: string;
 }
 export interface PromRawOciSDConfig {
-  auth?: string;
+  auth?: "api_key" | "instance_principal";
   tenancy?: string;
   user?: string;
   fingerprint?: string;
   key_file?: string;
   key_passphrase?: string;
   key_passphrase_file?: string;
-  region?: string;
+  region: string;
   compartments?: string[] | null;
   basic_auth?: PromRawBasicAuth;
   authorization?: PromRawAuthorization;
@@ -1576,18 +1636,18 @@ export interface PromRawOpenstackSDConfig {
   application_credential_name?: string;
   application_credential_id?: string;
   application_credential_secret?: string;
-  role?: "hypervisor" | "instance" | "loadbalancer";
-  region?: string;
+  role: "hypervisor" | "instance" | "loadbalancer";
+  region: string;
   refresh_interval?: PrometheusDuration;
   port?: number;
   all_tenants?: boolean;
   tls_config?: PromRawTLSConfig;
-  availability?: string;
+  availability?: "public" | "internal" | "admin";
 }
 export interface PromRawOutscaleSDConfig {
   endpoint?: string;
   region?: string;
-  access_key?: string;
+  access_key: string;
   secret_key?: string;
   secret_key_file?: string;
   refresh_interval?: PrometheusDuration;
@@ -1612,11 +1672,11 @@ export interface PromRawOutscaleSDConfig {
 }
 export interface PromRawOvhcloudSDConfig {
   endpoint?: string;
-  application_key?: string;
-  application_secret?: string;
-  consumer_key?: string;
+  application_key: string;
+  application_secret: string;
+  consumer_key: string;
   refresh_interval?: PrometheusDuration;
-  service?: string;
+  service: "dedicated_server" | "vps";
 }
 export interface PromRawPuppetdbSDConfig {
   basic_auth?: PromRawBasicAuth;
@@ -1637,8 +1697,8 @@ export interface PromRawPuppetdbSDConfig {
     [k: string]: PromRawHeader | undefined;
   } | null;
   refresh_interval?: PrometheusDuration;
-  url?: string;
-  query?: string;
+  url: string;
+  query: string;
   include_parameters?: boolean;
   port?: number;
 }
@@ -1674,11 +1734,11 @@ export interface PromRawAwsRDSSDConfig {
   } | null;
 }
 export interface PromRawScalewaySDConfig {
-  project_id?: string;
-  api_url?: string;
-  zone?: string;
-  access_key?: string;
-  secret_key?: string;
+  project_id: ScalewayProjectID;
+  api_url?: ScalewayAPIURL;
+  zone?: ScalewayZone;
+  access_key: ScalewayAccessKey;
+  secret_key?: ScalewaySecretKey;
   secret_key_file?: string;
   name_filter?: string;
   tags_filter?: string[] | null;
@@ -1701,11 +1761,17 @@ export interface PromRawScalewaySDConfig {
   } | null;
   refresh_interval?: PrometheusDuration;
   port?: number;
-  role?: "instance" | "baremetal";
+  role: "instance" | "baremetal";
 }
 export interface PromRawZookeeperServersetSDConfig {
-  servers?: string[] | null;
-  paths?: string[] | null;
+  /**
+   * @minItems 1
+   */
+  servers: [string, ...string[]];
+  /**
+   * @minItems 1
+   */
+  paths: [ZookeeperPath1, ...ZookeeperPath1[]];
   timeout?: PrometheusDuration;
 }
 export interface PromRawStackitSDConfig {
@@ -1738,10 +1804,10 @@ export interface PromRawStackitSDConfig {
   credentials_file_path?: string;
 }
 export interface PromRawTritonSDConfig {
-  account?: string;
-  role?: string;
-  dns_suffix?: string;
-  endpoint?: string;
+  account: string;
+  role?: "container" | "cn";
+  dns_suffix: string;
+  endpoint: string;
   groups?: string[] | null;
   port?: number;
   refresh_interval?: PrometheusDuration;
@@ -1749,9 +1815,9 @@ export interface PromRawTritonSDConfig {
   version?: number;
 }
 export interface PromRawUyuniSDConfig {
-  server?: string;
-  username?: string;
-  password?: string;
+  server: string;
+  username: string;
+  password: string;
   basic_auth?: PromRawBasicAuth;
   authorization?: PromRawAuthorization;
   oauth2?: PromRawOAuth2;

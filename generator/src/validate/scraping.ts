@@ -4,6 +4,7 @@ import { durationSeconds } from "../duration.js";
 import type { ExportersValues, PromstackValues } from "../types/values.js";
 import type { Findings } from "./findings.js";
 import { checkScrapeConfigFiles } from "./prometheus-files.js";
+import { checkRawScrapeConfigs } from "./scrape-configs.js";
 
 /**
  * Names of the jobs the stack scrapes itself with in standalone mode (the umbrella's
@@ -57,6 +58,7 @@ export function checkScraping(values: PromstackValues, findings: Findings): void
     if (remote.basicAuth && remote.bearerTokenSecret) findings.add("error", ["prometheus", "remoteWrite", index, "bearerTokenSecret"], "set either basicAuth or bearerTokenSecret, not both");
   }
   if (!operator) checkScrapeConfigFiles(prometheus, findings);
+  if (!operator) checkRawScrapeConfigs(prometheus, findings);
   if (operator) {
     for (const key of ["remoteWrite", "extraScrapeConfigs", "secretMounts", "configMapMounts"] as const) {
       if ((prometheus[key] ?? []).length > 0) findings.add("warning", ["prometheus", key], `${key} configures the stack's own Prometheus, which operator mode does not deploy; it is ignored`, undefined, true);
