@@ -11,7 +11,13 @@ import { tools } from "../helpers/tools.js";
 
 const remoteWrite = (entry: string) => `prometheus:\n  remoteWrite:\n    - url: https://example.com/write\n${entry}`;
 
+const rawJob = (job: string) => `prometheus:\n  extraScrapeConfigs:\n    - job_name: raw\n      static_configs: [{ targets: ["a:1"] }]\n${job}`;
+
 const cases: Array<{ name: string; profile: string; message: RegExp }> = [
+  { name: "a raw job's replace step without target_label", profile: rawJob("      relabel_configs:\n        - {}\n"), message: /extraScrapeConfigs\[0\]\.relabel_configs\[0\]\.target_label: the replace action needs target_label/ },
+  { name: "a raw job's hashmod without modulus", profile: rawJob("      metric_relabel_configs:\n        - { action: HashMod, source_labels: [job], target_label: shard }\n"), message: /metric_relabel_configs\[0\]\.modulus: the hashmod action needs a modulus/ },
+  { name: "a raw job's dotted target under the legacy scheme", profile: rawJob("      metric_name_validation_scheme: legacy\n      relabel_configs:\n        - { source_labels: [job], target_label: a.b }\n"), message: /relabel_configs\[0\]\.target_label: "a\.b" is not a label name under the legacy name validation scheme/ },
+  { name: "a raw job's regex RE2 does not compile", profile: rawJob("      relabel_configs:\n        - { action: drop, source_labels: [job], regex: '(' }\n"), message: /relabel_configs\[0\]\.regex: regex does not compile in Go's RE2/ },
   { name: "a replace step without targetLabel", profile: remoteWrite("      writeRelabelings:\n        - { sourceLabels: [job] }\n"), message: /writeRelabelings\[0\]\.targetLabel: the replace action needs targetLabel/ },
   { name: "hashmod without modulus", profile: remoteWrite("      writeRelabelings:\n        - { action: hashmod, sourceLabels: [job], targetLabel: shard }\n"), message: /writeRelabelings\[0\]\.modulus: the hashmod action needs a modulus/ },
   { name: "labeldrop with a targetLabel", profile: remoteWrite("      writeRelabelings:\n        - { action: labeldrop, regex: tmp_.*, targetLabel: x1 }\n"), message: /the labeldrop action takes only regex, not targetLabel/ },

@@ -3,6 +3,7 @@
 // config's UnmarshalYAML/Validate (Prometheus v0.315.0, prometheus/common v0.71.0) that depend on
 // other fields or need a URL parsed. The rules a schema can say (required keys, enums, formats)
 // are in the generated schema (SD_RULES in generator/src/schema/gen-scrape-config.ts).
+import { checkRawRelabelling } from "./relabel.js";
 import { durationSeconds } from "../duration.js";
 import type { PrometheusValues } from "../types/values.js";
 import type { Findings, Segments } from "./findings.js";
@@ -240,6 +241,7 @@ export function checkRawScrapeConfigs(prometheus: PrometheusValues, findings: Fi
     const reportAt = (where: Segments): Report => (key, message) => findings.add("error", key ? [...where, key] : where, message);
     checkHttpClient(job, reportAt(at));
     checkSelfDecoding(job, at, findings);
+    checkRawRelabelling(findings, at, job);
     // ScrapeConfig.Validate: an unset (or zero) interval is the global one, which the chart sets from prometheus.scrapeInterval.
     const ownInterval = typeof job.scrape_interval === "string" ? durationSeconds(job.scrape_interval) : 0;
     const interval = ownInterval > 0 ? ownInterval : durationSeconds(prometheus.scrapeInterval ?? "1m");
