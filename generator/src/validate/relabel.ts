@@ -61,10 +61,6 @@ function checkStep(findings: Findings, at: Segments, step: Step, keys: Record<St
   if (regexError) findings.add("error", [...at, keys.regex], `regex does not compile in Go's RE2: ${regexError}`);
 }
 
-function checkRule(findings: Findings, at: Segments, rule: RelabelRule): void {
-  checkStep(findings, at, rule as Step, TYPED_KEYS);
-}
-
 /** The relabel_configs and metric_relabel_configs of a raw scrape job (prometheus.extraScrapeConfigs). */
 export function checkRawRelabelling(findings: Findings, at: Segments, job: Record<string, unknown>): void {
   const legacy = job.metric_name_validation_scheme === "legacy";
@@ -90,7 +86,7 @@ export function checkRawRelabelling(findings: Findings, at: Segments, job: Recor
 }
 
 function checkRules(findings: Findings, at: Segments, rules: RelabelRule[] | undefined): void {
-  rules?.forEach((rule, index) => checkRule(findings, [...at, index], rule));
+  rules?.forEach((rule, index) => checkStep(findings, [...at, index], rule as Step, TYPED_KEYS));
 }
 
 export function checkRelabelling(values: PromstackValues, findings: Findings): void {
