@@ -442,7 +442,18 @@ const RULES: Record<string, Rule> = {
 
   // --- Pod security -------------------------------------------------------------------------------------
   "podSecurity.runAsNonRoot": { check: podSecurityCheck("runAsNonRoot", (pod, c) => c.securityContext?.runAsNonRoot ?? pod.securityContext?.runAsNonRoot) },
-  "podSecurity.runAsUser": { check: podSecurityCheck("runAsUser", (pod, c) => c.securityContext?.runAsUser ?? pod.securityContext?.runAsUser) },
+  // One uid for every container, or a map from component (workload <release>-<component>) to uid with "*" for the rest.
+  "podSecurity.runAsUser": {
+    check: (stack, value: number | Record<string, number>) => {
+      const wrong: string[] = [];
+      for (const w of stack.workloads) for (const c of w.spec.containers as Container[]) {
+        const expected = typeof value === "number" ? value : value[w.name.slice(RELEASE.length + 1)] ?? value["*"];
+        const actual = c.securityContext?.runAsUser ?? w.spec.securityContext?.runAsUser;
+        if (actual !== expected) wrong.push(`${w.name}/${c.name}: ${JSON.stringify(actual)}, not ${String(expected)}`);
+      }
+      expect(wrong, "containers whose runAsUser differs").to.deep.equal([]);
+    },
+  },
   "podSecurity.readOnlyRootFilesystem": { check: podSecurityCheck("readOnlyRootFilesystem", (_pod, c) => c.securityContext?.readOnlyRootFilesystem) },
   "podSecurity.capabilitiesDrop": {
     check: (stack, value: string[]) => {

@@ -42,6 +42,19 @@ export interface FidelityChannel {
   to?: string;
   url?: string;
   path?: string;
+  /** The Secret key the URL is read from (a credential the document writes as a placeholder). */
+  urlSecret?: string;
+  title?: string;
+  text?: string;
+  from?: string;
+  smarthost?: string;
+  authUsername?: string;
+  description?: string;
+  headers?: Record<string, string>;
+  sendResolved?: boolean;
+  /** The document offers this channel as an addition ("Adding Slack Notifications"). */
+  optional?: boolean;
+  note?: string;
   [key: string]: unknown;
 }
 
@@ -83,6 +96,15 @@ export interface FidelityInhibition {
   rationale?: string;
 }
 
+/** Where the profile deliberately differs from its document: the table keeps the document's
+ *  value at `target` and the comparison uses `profile` there instead. */
+export interface FidelityDeviation {
+  target: string;
+  document: unknown;
+  profile: unknown;
+  reason: string;
+}
+
 export interface FidelityTable {
   profile: string;
   source: string;
@@ -101,6 +123,7 @@ export interface FidelityTable {
   topology: Record<string, unknown>;
   dashboards: Array<{ title: string; panelCount?: number; refresh?: string; timeFrom?: string; panels: Array<{ title: string; type: string }> }>;
   secrets: Array<{ key: string; purpose: string; optional?: boolean }>;
+  deviations?: FidelityDeviation[];
 }
 
 const SEVERITIES = ["critical", "warning", "info"];
@@ -111,12 +134,14 @@ const PANEL_TYPES = ["timeseries", "gauge", "stat", "table", "bargauge", "barcha
 
 const TOP_KEYS = {
   required: ["profile", "source", "notes", "groups", "alerts", "receivers", "rootRoute", "routes", "inhibitions", "timeIntervals", "topology", "dashboards", "secrets"],
-  optional: ["alertNamePattern", "expectedAlertCount", "annotationsRequired", "recordingRules"],
+  optional: ["alertNamePattern", "expectedAlertCount", "annotationsRequired", "recordingRules", "deviations"],
 };
 const ALERT_KEYS = {
   required: ["group", "alert", "severity", "for"],
   optional: ["priority", "condition", "op", "threshold", "thresholdUnit", "quantile", "window", "metrics", "labels", "summaryContains", "descriptionContains", "named", "added", "rationale", "inferred"],
 };
+const CHANNEL_KEYS = ["type", "channel", "to", "url", "path", "urlSecret", "title", "text", "from", "smarthost", "authUsername", "description", "headers", "sendResolved", "optional", "note", "service"];
+const DEVIATION_KEYS = { required: ["target", "document", "profile", "reason"], optional: [] };
 const ROUTE_SETTING_KEYS = ["groupBy", "groupWait", "groupInterval", "repeatInterval", "continue", "activeTimeIntervals", "muteTimeIntervals"];
 
 // Keys whose value is a duration, a Prometheus byte size or a Kubernetes quantity wherever
@@ -327,7 +352,14 @@ export function fidelityProblems(data: unknown, fileName: string): string[] {
       if (!isObj(c) || !CHANNEL_TYPES.includes(c.type as string)) return problems.add(at, `type must be one of ${CHANNEL_TYPES.join(", ")}`);
       if (c.type === "slack" && !(isStr(c.channel) && c.channel.startsWith("#"))) problems.add(`${at}.channel`, "a Slack channel starts with #");
       if (c.type === "email" && !isStr(c.to)) problems.add(`${at}.to`, "an email channel needs its recipient");
-      if (c.type === "webhook" && !isStr(c.url) && !isStr(c.path)) problems.add(at, "a webhook needs a url or a path");
+      if (c.type === "webhook" && !isStr(c.url) && !isStr(c.path) && !isStr(c.urlSecret)) problems.add(at, "a webhook needs a url, a path or a urlSecret");
+      for (const key of Object.keys(c)) if (!CHANNEL_KEYS.includes(key)) problems.add(at, `unknown key "${key}"`);
+      for (const key of ["channel", "to", "url", "path", "urlSecret", "title", "text", "from", "smarthost", "authUsername", "description", "note", "service"]) {
+        if (c[key] !== undefined && !isStr(c[key])) problems.add(`${at}.${key}`, "must be a non-empty string");
+      }
+      for (const key of ["sendResolved", "optional"]) if (c[key] !== undefined && typeof c[key] !== "boolean") problems.add(`${at}.${key}`, "must be true or false");
+      if (c.headers !== undefined && !(isObj(c.headers) && Object.values(c.headers).every(isStr))) problems.add(`${at}.headers`, "must map header names to values");
+      if (isStr(c.urlSecret) && !secretKeysOf(data).includes(c.urlSecret)) problems.add(`${at}.urlSecret`, `"${c.urlSecret}" is not a key of secrets`);
     });
   });
 
@@ -418,8 +450,82 @@ export function fidelityProblems(data: unknown, fileName: string): string[] {
   });
 
   if (!isObj(data.topology)) problems.add("topology", "must be a map");
+  checkDeviations(problems, data);
   checkValuesByKey(problems, data, "");
   return problems.list;
+}
+
+const secretKeysOf = (data: Obj): string[] => (Array.isArray(data.secrets) ? data.secrets : []).flatMap((s) => (isObj(s) && isStr(s.key) ? [s.key] : []));
+
+/** A deviation names an existing value of the table, holds it as the document's, and says why the profile differs. */
+function checkDeviations(problems: Problems, data: Obj): void {
+  if (data.deviations === undefined) return;
+  if (!Array.isArray(data.deviations)) return problems.add("deviations", "must be a list");
+  const targets = new Set<string>();
+  data.deviations.forEach((d, i) => {
+    const path = `deviations[${i}]`;
+    if (!isObj(d)) return problems.add(path, "must be a map");
+    problems.keys(path, d, DEVIATION_KEYS);
+    if (!isStr(d.reason)) problems.add(`${path}.reason`, "say why the profile differs from the document");
+    if (!isStr(d.target)) return problems.add(`${path}.target`, "must be a path into the table");
+    if (targets.has(d.target)) problems.add(`${path}.target`, `duplicate deviation for ${d.target}`);
+    targets.add(d.target);
+    const found = tableValue(data, d.target);
+    if (!found.found) return problems.add(`${path}.target`, `${d.target} is not in the table (${found.problem})`);
+    if (!sameValue(found.value, d.document)) problems.add(`${path}.document`, `${JSON.stringify(d.document)} is not the table's value at ${d.target} (${JSON.stringify(found.value)}): the table keeps the document's value`);
+    if ("profile" in d && sameValue(d.profile, d.document)) problems.add(`${path}.profile`, "equals the document's value: no deviation");
+  });
+}
+
+const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+// A target path: keys joined by dots, list items in brackets by index or by the item's
+// alert, name, title or key (alerts[RabbitMQDown].metrics, inhibitions[4].equal,
+// receivers[discord].channels[0].type, topology.prometheus.rbac.resources).
+const ITEM_IDS = ["alert", "name", "title", "key"];
+
+function targetSteps(target: string): string[] {
+  return [...target.matchAll(/([^.[\]]+)|\[([^\]]+)\]/g)].map((m) => (m[1] ?? m[2])!);
+}
+
+/** The value at a target path of a table, or why there is none. */
+export function tableValue(table: unknown, target: string): { found: true; value: unknown } | { found: false; problem: string } {
+  let value: unknown = table;
+  for (const step of targetSteps(target)) {
+    if (Array.isArray(value)) {
+      const item = /^[0-9]+$/.test(step) ? value[Number(step)] : value.find((v) => isObj(v) && ITEM_IDS.some((id) => v[id] === step));
+      if (item === undefined) return { found: false, problem: `no item ${step}` };
+      value = item;
+    } else if (isObj(value) && step in value) {
+      value = value[step];
+    } else {
+      return { found: false, problem: `no key ${step}` };
+    }
+  }
+  return { found: true, value };
+}
+
+/** A copy of the table with `value` at the target path (which must exist). */
+export function withTableValue<T>(table: T, target: string, value: unknown): T {
+  const copy = structuredClone(table) as unknown;
+  const steps = targetSteps(target);
+  const parentPath = steps.slice(0, -1).map((s) => `[${s}]`).join("");
+  const parent = tableValue(copy, parentPath);
+  if (!parent.found) throw new Error(`${target}: ${parent.problem}`);
+  const last = steps[steps.length - 1]!;
+  const container = parent.value as Record<string, unknown> | unknown[];
+  if (Array.isArray(container)) {
+    const index = /^[0-9]+$/.test(last) ? Number(last) : container.findIndex((v) => isObj(v) && ITEM_IDS.some((id) => v[id] === last));
+    container[index] = value;
+  } else {
+    container[last] = value;
+  }
+  return copy as T;
+}
+
+/** The table as the profile is expected to render it: every deviation's profile value in place. */
+export function profileView(table: FidelityTable): FidelityTable {
+  return (table.deviations ?? []).reduce((t, d) => withTableValue(t, d.target, d.profile), table);
 }
 
 /** Parses a table and returns it, or throws one error listing every problem with the file. */

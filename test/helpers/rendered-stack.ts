@@ -40,8 +40,8 @@ export class RenderedStack {
   readonly objects: K8sObject[];
   readonly ruleGroups: RenderedGroup[];
 
-  constructor(valuesFile: string) {
-    this.objects = parseObjects(helmTemplate([valuesFile]));
+  constructor(valuesFiles: string | string[]) {
+    this.objects = parseObjects(helmTemplate(Array.isArray(valuesFiles) ? valuesFiles : [valuesFiles]));
     this.ruleGroups = ruleGroupsOf(this.objects);
   }
 
