@@ -158,6 +158,49 @@ describe("unit: fidelity table checks catch broken tables", () => {
     ]);
   });
 
+  it("rejects a deviation whose target is not in the table, or whose document value is not the table's", () => {
+    const table = fresh();
+    table.deviations[0].target = "alerts[RabbitMQDwn].metrics";
+    table.deviations[1].document = ["service"];
+    table.deviations[2].profile = table.deviations[2].document;
+    delete table.deviations[3].reason;
+    expect(problemsOf(table)).to.deep.equal([
+      "deviations[0].target: alerts[RabbitMQDwn].metrics is not in the table (no item RabbitMQDwn)",
+      'deviations[1].document: ["service"] is not the table\'s value at inhibitions[4].equal (["namespace"]): the table keeps the document\'s value',
+      "deviations[2].profile: equals the document's value: no deviation",
+      'deviations[3]: missing required key "reason"',
+      "deviations[3].reason: say why the profile differs from the document",
+    ]);
+  });
+
+  it("rejects a deviation with an unknown key, a duplicate target, and a table that took the profile's value", () => {
+    const table = fresh();
+    table.deviations[0].because = "typo";
+    table.deviations[1].target = table.deviations[0].target;
+    table.deviations[1].document = table.deviations[0].document;
+    expect(problemsOf(table)).to.include.members(['deviations[0]: unknown key "because"', "deviations[1].target: duplicate deviation for alerts[RabbitMQDown].metrics"]);
+    const drifted = fresh();
+    drifted.alerts.find((a: { alert: string }) => a.alert === "RabbitMQDown").metrics = ["up"];
+    expect(problemsOf(drifted)).to.deep.equal(['deviations[0].document: ["rabbitmq_up"] is not the table\'s value at alerts[RabbitMQDown].metrics (["up"]): the table keeps the document\'s value']);
+  });
+
+  it("rejects malformed receiver details", () => {
+    const table = fresh();
+    const critical = table.receivers[0].channels;
+    critical[1].titel = "Critical";
+    critical[1].sendResolved = "yes";
+    critical[2].headers = { Subject: 3 };
+    critical[0].urlSecret = "no-such-secret";
+    critical[1].optional = 1;
+    expect(problemsOf(table)).to.deep.equal([
+      'receivers[0].channels[0].urlSecret: "no-such-secret" is not a key of secrets',
+      'receivers[0].channels[1]: unknown key "titel"',
+      "receivers[0].channels[1].sendResolved: must be true or false",
+      "receivers[0].channels[1].optional: must be true or false",
+      "receivers[0].channels[2].headers: must map header names to values",
+    ]);
+  });
+
   it("loadFidelityTable names the file on a YAML syntax error", () => {
     const dir = mkdtempSync(join(tmpdir(), "fidelity-"));
     try {
