@@ -36,6 +36,20 @@ interface Rule {
 // --- What the chart can express, read from its contract and templates -----------------------
 const schema = (name: string): Record<string, any> => JSON.parse(readFileSync(join(repoRoot, "schemas", `${name}.schema.json`), "utf8")) as Record<string, any>;
 const schemaKeys = (name: string): string[] => Object.keys(schema(name).properties ?? {});
+/** Every property name a schema defines at any depth (its definitions included). */
+function allSchemaKeys(name: string): Set<string> {
+  const keys = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== "object" || node === null) return;
+    const obj = node as Record<string, unknown>;
+    if (typeof obj.properties === "object" && obj.properties !== null) for (const key of Object.keys(obj.properties)) keys.add(key);
+    Object.values(obj).forEach(walk);
+  };
+  walk(schema(name));
+  return keys;
+}
+const SCHEMAS = ["promstack", "prometheus", "alertmanager", "alert-receiver", "exporters", "grafana", "network-policies"];
 function templateKinds(): Set<string> {
   const kinds = new Set<string>();
   const walk = (dir: string): void => {
@@ -333,7 +347,18 @@ const RULES: Record<string, Rule> = {
   "grafana.resources": { check: resourcesCheck("grafana") },
   "grafana.storageSize": { check: storageSizeCheck("grafana") },
   "grafana.dashboardsConfigMap": {
-    pending: () => `the chart names dashboard ConfigMaps ${RELEASE}-grafana-dashboard-<dashboard>; grafana.dashboardConfigMaps has no key to name one`,
+    pending: () => (allSchemaKeys("grafana").has("configMapName") ? undefined : `the chart names dashboard ConfigMaps ${RELEASE}-grafana-dashboard-<dashboard>; grafana.dashboards has no key to name one`),
+    check: (stack, value: string) => {
+      const configMap = stack.objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === value) as (K8sObject & { data?: Record<string, string> }) | undefined;
+      expect(configMap, `ConfigMap ${value} (ConfigMaps: ${stack.objects.filter((o) => o.kind === "ConfigMap").map((o) => o.metadata.name).join(", ")})`).to.not.equal(undefined);
+      const dashboards = Object.entries(configMap!.data ?? {}).filter(([key]) => key.endsWith(".json")).map(([, text]) => (JSON.parse(text) as { title?: string }).title);
+      expect(dashboards.length, `dashboard JSON in ConfigMap ${value}`).to.be.greaterThan(0);
+      if (stack.hasWorkload("grafana")) {
+        const volumes = (stack.workload("grafana").spec.volumes ?? []) as Array<{ configMap?: { name: string }; projected?: { sources: Array<{ configMap?: { name: string } }> } }>;
+        const mounted = volumes.flatMap((v) => [v.configMap?.name, ...(v.projected?.sources ?? []).map((source) => source.configMap?.name)]);
+        expect(mounted, "ConfigMaps Grafana mounts").to.include(value);
+      }
+    },
   },
 
   // --- Exporters and scrape targets ----------------------------------------------------------------
@@ -434,10 +459,23 @@ const RULES: Record<string, Rule> = {
     },
   },
   "ingress.nodePort": {
-    pending: (value: number) => `the chart deploys no ingress controller, so it has no key for the controller's NodePort entry point (${value})`,
+    pending: (value: number) => (SCHEMAS.some((name) => allSchemaKeys(name).has("nodePort")) ? undefined : `the chart deploys no ingress controller and has no nodePort key for the entry point (${value})`),
+    check: (stack, value: number) => {
+      const nodePorts = stack.objects.filter((o) => o.kind === "Service").flatMap((o) => (((o as any).spec?.ports ?? []) as Array<{ nodePort?: number }>).map((p) => p.nodePort));
+      expect(nodePorts, "nodePorts of the rendered Services").to.include(value);
+    },
   },
   namespaces: {
-    pending: () => "the chart installs every component into the release namespace; it has no per-component namespace key",
+    pending: (value: Record<string, string>) => {
+      const missing = Object.keys(value).filter((component) => !(SCHEMAS.includes(component) && schemaKeys(component).includes("namespace")));
+      return missing.length > 0 ? `the chart installs every component into the release namespace; no namespace key for ${missing.join(", ")}` : undefined;
+    },
+    check: (stack, value: Record<string, string>) => {
+      for (const [component, namespace] of Object.entries(value)) {
+        const w = stack.workload(component);
+        expect((w.object.metadata as { namespace?: string }).namespace, `${w.kind}/${w.name} namespace`).to.equal(namespace);
+      }
+    },
   },
 
   // --- Pod security -------------------------------------------------------------------------------------
@@ -464,7 +502,12 @@ const RULES: Record<string, Rule> = {
 
   // --- The alert receiver (raspberry-pi) ----------------------------------------------------------------
   "alertReceiver.service": {
-    pending: (value: string) => `the alert-receiver Service is named ${RELEASE}-alert-receiver; the chart has no key to name it ${value}`,
+    pending: (value: string) => (["fullnameOverride", "serviceName"].some((key) => allSchemaKeys("alert-receiver").has(key)) ? undefined : `the alert-receiver Service is named ${RELEASE}-alert-receiver; the chart has no key to name it ${value}`),
+    check: (stack, value: string) => {
+      const service = stack.objects.find((o) => o.kind === "Service" && o.metadata.name === value) as any;
+      expect(service, `Service ${value} (Services: ${stack.objects.filter((o) => o.kind === "Service").map((o) => o.metadata.name).join(", ")})`).to.not.equal(undefined);
+      expect(selectorMatches({ matchLabels: service.spec.selector }, podLabels(stack.workload("alert-receiver"))), `Service ${value} selects the alert receiver's pods`).to.equal(true);
+    },
   },
   "alertReceiver.paths": {
     check: (stack, value: string[]) => expect(Object.keys(receiverRoutes(stack)), "paths the bundled receiver serves").to.include.members(value),
@@ -542,7 +585,19 @@ const RULES: Record<string, Rule> = {
     },
   },
   alertmanagerConfig: {
-    pending: () => `the chart writes alertmanager.yml into its own ConfigMap ${RELEASE}-alertmanager; it has no key to name that ConfigMap for an existing Alertmanager`,
+    // The chart can hand its configuration to an existing Alertmanager as a Secret (configSecret); a ConfigMap needs a configMap key.
+    pending: (value: { kind: string }) => {
+      const key = value.kind === "Secret" ? "configSecret" : "configMap";
+      return schemaKeys("alertmanager").includes(key) ? undefined : `the chart writes alertmanager.yml into its own ConfigMap ${RELEASE}-alertmanager; alertmanager has no ${key} key to name a ${value.kind} for an existing Alertmanager`;
+    },
+    check: (stack, value: { kind: string; name: string; namespace?: string; key: string }) => {
+      const object = stack.objects.find((o) => o.kind === value.kind && o.metadata.name === value.name) as (K8sObject & { data?: Record<string, string>; stringData?: Record<string, string> }) | undefined;
+      expect(object, `${value.kind}/${value.name}`).to.not.equal(undefined);
+      if (value.namespace !== undefined) expect((object!.metadata as { namespace?: string }).namespace, `${value.kind}/${value.name} namespace`).to.equal(value.namespace);
+      const text = object!.stringData?.[value.key] ?? (value.kind === "Secret" && object!.data?.[value.key] ? Buffer.from(object!.data[value.key]!, "base64").toString("utf8") : object!.data?.[value.key]);
+      expect(text, `key ${value.key} of ${value.kind}/${value.name}`).to.be.a("string");
+      expect(parse(text!), "it holds the configuration the chart renders").to.deep.equal(stack.alertmanagerConfig);
+    },
   },
 
   // --- The team's environment: facts the document states that no chart renders -----------------------------

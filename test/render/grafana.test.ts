@@ -52,9 +52,12 @@ const documented: Record<string, { profile: string; title?: string; panels?: str
     ],
   },
   // 004_db245d4cb75f5788.txt, "gorax-overview.json ... with 7 panels".
+  // The document creates ConfigMap gorax-dashboards from dashboards/gorax-overview.json; the profile keeps both.
   gorax: {
     profile: "gorax",
     panels: ["Workflow Execution Rate", "Workflow Success Rate", "Active Workers", "HTTP Request Rate", "Queue Depth", "Workflow Duration Percentiles", "Top Workflows"],
+    configMapName: "gorax-dashboards",
+    fileName: "gorax-overview.json",
   },
   // 002_7f2f8fd7557e01a1.txt, "3. Grafana Dashboard ... featuring".
   // The document creates ConfigMap slurm-exporter-dashboard with key dashboard.json; the profile keeps both.
