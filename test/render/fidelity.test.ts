@@ -148,7 +148,7 @@ function channelProblems(stack: RenderedStack, receiver: Record<string, any>, ch
 }
 
 function channelText(channel: FidelityChannel): string {
-  const where = channel.channel ?? channel.to ?? channel.url ?? channel.path ?? "";
+  const where = channel.channel ?? channel.to ?? channel.url ?? channel.path ?? (channel.urlSecret ? `(URL from Secret key ${channel.urlSecret})` : "");
   return where ? `${channel.type} ${where}` : channel.type;
 }
 
@@ -431,10 +431,10 @@ function defineProfile(documentTable: FidelityTable): void {
     describe("deviations (the profile differs from its document on purpose)", () => {
       for (const deviation of documentTable.deviations ?? []) {
         it(`${deviation.target}: the profile renders ${JSON.stringify(deviation.profile)}, not the document's ${JSON.stringify(deviation.document)}`, () => {
-          const withProfile = failureOf(() => checkTarget(stack, alertmanagerFile, table, deviation.target));
-          expect(withProfile, `${deviation.target}: the render does not hold the deviation's profile value`).to.equal(undefined);
           const withDocument = failureOf(() => checkTarget(stack, alertmanagerFile, withTableValue(table, deviation.target, deviation.document), deviation.target));
           expect(withDocument, `${deviation.target}: the deviation no longer applies (the render holds the document's value ${JSON.stringify(deviation.document)}); remove it from deviations`).to.be.a("string");
+          const withProfile = failureOf(() => checkTarget(stack, alertmanagerFile, table, deviation.target));
+          expect(withProfile, `${deviation.target}: the render holds neither the document's nor the deviation's profile value`).to.equal(undefined);
         });
       }
     });
