@@ -309,12 +309,6 @@ const RULES: Record<string, Rule> = {
       expect(spreads, `pod anti-affinity of its own pods over kubernetes.io/hostname: ${JSON.stringify(anti)}`).to.equal(true);
     },
   },
-  "alertmanager.runAsUser": {
-    check: (stack, value: number) => {
-      const w = stack.workload("alertmanager");
-      for (const c of w.spec.containers as Container[]) expect(c.securityContext?.runAsUser ?? w.spec.securityContext?.runAsUser, `${w.name}/${c.name} runAsUser`).to.equal(value);
-    },
-  },
   "alertmanager.podDisruptionBudget": {
     check: (stack, value: { minAvailable?: number; maxUnavailable?: number }) => {
       const w = stack.workload("alertmanager");
