@@ -31,7 +31,9 @@ interface KubeScoreObject {
 
 /** kube-score's findings for one multi-document manifest, and how many objects it scored. */
 export function kubeScore(manifest: string, k8sMinor: string): { findings: Finding[]; scored: number } {
-  const result = run(tool("KUBE_SCORE"), ["score", "--kubernetes-version", `v1.${k8sMinor}`, "--output-format", "json", "-"], { input: manifest });
+  // Two optional checks the chart means to pass (seccomp on every pod, well-formed ports) are on too.
+  const optional = ["container-seccomp-profile", "container-ports-check"].flatMap((t) => ["--enable-optional-test", t]);
+  const result = run(tool("KUBE_SCORE"), ["score", "--kubernetes-version", `v1.${k8sMinor}`, ...optional, "--output-format", "json", "-"], { input: manifest });
   // Exit 1 means "found something"; anything else means it did not judge the input.
   if (result.status !== 0 && result.status !== 1) throw new Error(`kube-score failed (${result.status}):\n${result.stderr}`);
   const objects = JSON.parse(result.stdout) as KubeScoreObject[];

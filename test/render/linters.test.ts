@@ -71,7 +71,7 @@ describe("render: kube-score and checkov find nothing the allow-list does not ex
 
   it("both linters flag an unhardened Deployment (they run and their reports are read)", () => {
     const checks = (linter: Linter) => new Set(canary.filter((f) => f.linter === linter && f.object === "Deployment/canary").map((f) => f.check));
-    expect([...checks("kube-score")]).to.include.members(["container-resources", "container-security-context-readonlyrootfilesystem", "container-image-tag"]);
+    expect([...checks("kube-score")]).to.include.members(["container-resources", "container-security-context-readonlyrootfilesystem", "container-image-tag", "container-seccomp-profile"]);
     expect([...checks("checkov")]).to.include.members(["CKV_K8S_8", "CKV_K8S_22", "CKV_K8S_14"]); // probes, read-only root, image tag
   });
 
