@@ -120,6 +120,28 @@ $(CYCLONUS):
 	scripts/go-tool.sh cyclonus $(call version,tools.cyclonus.module) $(CYCLONUS_VERSION) $(call version,tools.cyclonus.module)/cmd/cyclonus
 # --- end cyclonus ---
 
+# --- Independent linters: kube-score and checkov judge every render (test/render/linters.test.ts) ---
+KUBE_SCORE_VERSION := $(call version,tools.kubeScore.version)
+KUBE_SCORE := $(BIN)/kube-score-$(KUBE_SCORE_VERSION)
+$(KUBE_SCORE):
+	scripts/go-tool.sh kube-score $(call version,tools.kubeScore.module) $(KUBE_SCORE_VERSION) $(call version,tools.kubeScore.module)/cmd/kube-score \
+	  "-X main.version=$(KUBE_SCORE_VERSION)"
+
+# checkov gets a venv of its own: its exact dependency pins would fight the shared venv's.
+CHECKOV_VERSION := $(call version,tools.checkov.version)
+CHECKOV_VENV := $(TOOLS)/checkov-$(CHECKOV_VERSION)
+CHECKOV := $(CHECKOV_VENV)/bin/checkov
+$(CHECKOV_VENV)/.installed:
+	@echo "tools: checkov $(CHECKOV_VERSION) into $(CHECKOV_VENV)"
+	python3 -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check checkov==$(CHECKOV_VERSION)
+	@touch $@
+
+.PHONY: linters
+linters: $(KUBE_SCORE) $(CHECKOV_VENV)/.installed ## build kube-score and install checkov into .tools/
+LINTER_ENV := KUBE_SCORE=$(KUBE_SCORE) CHECKOV=$(CHECKOV)
+# --- end linters ---
+
 $(PY_STAMP):
 	@echo "tools: python venv with $(PY_PINS)"
 	python3 -m venv $(VENV)
@@ -254,8 +276,8 @@ test-schema: build $(HELM) ## profiles valid, broken profiles rejected (ajv and 
 	$(TEST_ENV) $(MOCHA) --timeout 60000 'dist/test/schema/**/*.test.js'
 
 .PHONY: test-render
-test-render: build tools ## helm lint, helm template, ct lint, strict Kubernetes schemas
-	$(TEST_ENV) $(MOCHA) --timeout 300000 'dist/test/render/**/*.test.js'
+test-render: build tools linters ## helm lint, helm template, ct lint, strict Kubernetes schemas, kube-score, checkov
+	$(TEST_ENV) $(LINTER_ENV) $(MOCHA) --timeout 300000 'dist/test/render/**/*.test.js'
 
 .PHONY: test-semantics
 test-semantics: build tools $(IMPORT_CORPORA)/.installed $(LIVE_HOST) ## promtool and amtool on the rendered configs

@@ -6,6 +6,8 @@ import { paths } from "./paths.js";
 export interface CatalogueImage {
   repository: string;
   tag: string;
+  /** sha256:… of the tag's manifest (list); empty until a digest has been verified against the registry. */
+  digest?: string;
   platforms: string[];
 }
 

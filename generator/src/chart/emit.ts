@@ -48,7 +48,7 @@ function schemaJson(schema: object): string {
 
 function imageReference(catalogue: Catalogue, key: string): string {
   const image = catalogue.images[key]!;
-  return `${image.repository}:${image.tag}`;
+  return `${image.repository}:${image.tag}${image.digest ? `@${image.digest}` : ""}`;
 }
 
 function umbrellaChartYaml(catalogue: Catalogue, meta: ChartMetadata): object {

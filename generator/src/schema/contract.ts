@@ -22,13 +22,13 @@ function propertyAt(schema: JsonSchema, dottedPath: string): JsonSchema {
   return node;
 }
 
-/** Sets each image property's default to its catalogue repository and tag. */
+/** Sets each image property's default to its catalogue repository and tag (and digest, when recorded). */
 function withCatalogueImages(schema: JsonSchema, component: Component, catalogue: Catalogue): JsonSchema {
   const out = structuredClone(schema);
   for (const [valuesPath, imageKey] of Object.entries(component.images)) {
     const image = catalogue.images[imageKey];
     if (!image) throw new Error(`component ${component.name}: no catalogue image "${imageKey}"`);
-    propertyAt(out, valuesPath).default = { repository: image.repository, tag: image.tag };
+    propertyAt(out, valuesPath).default = { repository: image.repository, tag: image.tag, ...(image.digest ? { digest: image.digest } : {}) };
   }
   return out;
 }

@@ -39,6 +39,11 @@ function checkArchitectures(values: PromstackValues, catalogue: Catalogue, sourc
       const platforms = isPinned ? pinned.platforms : image.platforms ?? [];
       const segments: Segments = [component.name, ...imagePath.split(".")];
       const reference = `${image.repository}:${image.tag}`;
+      // A recorded catalogue digest is the image default, and a digest wins over the tag: kept
+      // under another tag or repository, the pod would run the catalogue's image, not this one.
+      if (pinned.digest && image.digest === pinned.digest && !isPinned) {
+        findings.add("error", [...segments, "digest"], `${image.digest} is the digest of the pinned ${pinned.repository}:${pinned.tag} and would be run in place of ${reference}; set the digest of ${reference}, or "" to run by tag`, segments, true);
+      }
       if (!isPinned && platforms.length === 0) {
         findings.add("error", [...segments, "platforms"], `${reference} is not the pinned image; list the platforms it is published for (e.g. linux/arm64) so the architecture check can run`, segments, true);
         continue;
