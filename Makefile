@@ -43,7 +43,7 @@ node_modules/.package-lock.json: package-lock.json
 
 .PHONY: build
 build: node_modules/.package-lock.json ## compile the TypeScript (generator, receiver, tests)
-	npx tsc -p tsconfig.json
+	npx tsc -b tsconfig.json
 
 # --- Tools -----------------------------------------------------------------------------
 $(HELM):
@@ -173,7 +173,7 @@ arm-tools: $(LIVE_ARM) $(QEMU_STAMP) ## the same for arm64 and arm/v7, and qemu-
 .PHONY: types
 types: build ## regenerate generator/src/types from schemas/
 	node dist/generator/src/gen-types.js
-	npx tsc -p tsconfig.json
+	npx tsc -b tsconfig.json
 
 .PHONY: generate
 generate: types ## regenerate charts/promstack (deterministic)
