@@ -7,6 +7,9 @@ import { resolveRef } from "../schema/defaults.js";
 import { dottedPath, type Problem } from "./problem.js";
 import { positionOf, type ProfileSource } from "./source.js";
 
+// The contract's compiler lives with the precompiled validator; tests import it from here too.
+export { compileContract } from "./contract-validator.js";
+
 function pathSegments(instancePath: string): Array<string | number> {
   if (!instancePath) return [];
   return instancePath
