@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 
 const cli = fileURLToPath(new URL("../dist/generator/src/cli.js", import.meta.url));
 if (!existsSync(cli)) {
-  console.error("promstack: the CLI is not built yet; run `make build` (or `npm ci && npx tsc`) first");
+  console.error("promstack: the CLI is not built yet; run `make build` (or `npm ci && npm run build`) first");
   process.exit(2);
 }
 const { main } = await import(cli);

@@ -1,24 +1,17 @@
 // The promstack command line: generate the chart, validate profiles, write Flux manifests.
+// Each command loads the modules only it needs (import() in its function), so that
+// `promstack validate` does not pay for the generator, import, flux or the tools.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadCatalogue } from "./catalogue.js";
-import { GENERATED_NOTICE, withHeader } from "./chart/header.js";
-import { chartMetadata } from "./chart/metadata.js";
-import { fluxManifests, receiverUrlWarnings } from "./flux/manifests.js";
-import { FLUX_OPTION_NAMES, fluxUsage, resolveFluxOptions } from "./flux/options.js";
-import { checkOutputDir, fluxFiles, fluxStream, oversizedObjects } from "./flux/output.js";
 import { paths } from "./paths.js";
-import { loadPacks } from "./rules/packs.js";
-import { runbookPages } from "./rules/runbooks.js";
-import { buildContract } from "./schema/contract.js";
+import type { ImportInput } from "./import/index.js";
+import type { InputKind } from "./import/source.js";
+import type { ToolSet } from "./tools/locate.js";
+import { loadContract } from "./validate/contract-validator.js";
 import { createValidator, type ValidationReport } from "./validate/index.js";
 import { formatProblem, sortProblems } from "./validate/problem.js";
-import { skippedLine, toolChecks } from "./tools/check.js";
-import { locateTools, type ToolSet } from "./tools/locate.js";
-import { secretsExample } from "./secrets-example.js";
-import { importFiles, type ImportInput } from "./import/index.js";
-import { InputError, type InputKind } from "./import/source.js";
-import { writeAllAtomically, writeFileAtomically, writeTreeAtomically, type OutputChange } from "./write/atomic.js";
+import type { OutputChange } from "./write/atomic.js";
 
 interface Io {
   out: (line: string) => void;
@@ -148,9 +141,10 @@ function profileFiles(dir: string): string[] {
     .map((name) => join(dir, name));
 }
 
-function validateProfiles(files: string[]): ValidationReport {
+async function validateProfiles(files: string[]): Promise<ValidationReport> {
   const catalogue = loadCatalogue();
-  return createValidator(buildContract(catalogue).umbrella, catalogue)(files);
+  const { contract, validate } = await loadContract(catalogue);
+  return createValidator(contract, catalogue, validate)(files);
 }
 
 /** What `promstack validate` prints for a report, and its exit code. */
@@ -166,8 +160,9 @@ async function runValidate(args: string[], io: Io): Promise<number> {
   const { options, positional, help } = parseOptions(args, [], ["no-tools"]);
   if (help) return io.out(usage.validate), 0;
   if (positional.length === 0) throw new UsageError("validate needs at least one profile file");
-  const result = validateProfiles(positional);
+  const result = await validateProfiles(positional);
   if (options.has("no-tools")) return reportValidation(result, positional.length, io);
+  const { locateTools } = await import("./tools/locate.js");
   return reportValidation(await withToolChecks(result, locateTools(), io), positional.length, io);
 }
 
@@ -176,9 +171,11 @@ async function runValidate(args: string[], io: Io): Promise<number> {
  * (the tools judge only a profile that is otherwise sound, so their messages are not noise).
  */
 export async function withToolChecks(result: ValidationReport, tools: ToolSet, io: Io): Promise<ValidationReport> {
+  const { skippedLine } = await import("./tools/check.js");
   const skipped = skippedLine(tools);
   if (skipped) io.out(skipped);
   if (!tools.found.helm) return result;
+  const { toolChecks } = await import("./tools/check.js");
   const failing = new Set(result.problems.filter((p) => p.severity === "error").map((p) => p.file));
   const sound = result.profiles.filter((profile) => !failing.has(profile.source.file));
   const outcomes = await Promise.all(sound.map((profile) => toolChecks(profile.source, tools)));
@@ -195,8 +192,17 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   const output = resolve(options.get("output") ?? paths.chart);
   const profilesDir = resolve(options.get("profiles") ?? paths.values);
   const runbooksDir = resolve(options.get("runbooks") ?? paths.runbooks);
+  const [{ buildContract }, { chartMetadata }, { GENERATED_NOTICE, withHeader }, { loadPacks }, { runbookPages }, { secretsExample }, { writeAllAtomically }] = await Promise.all([
+    import("./schema/contract.js"),
+    import("./chart/metadata.js"),
+    import("./chart/header.js"),
+    import("./rules/packs.js"),
+    import("./rules/runbooks.js"),
+    import("./secrets-example.js"),
+    import("./write/atomic.js"),
+  ]);
   const catalogue = loadCatalogue();
-  const contract = buildContract(catalogue);
+  const contract = buildContract(catalogue); // the subcharts' schemas too, which generate writes
   const result = createValidator(contract.umbrella, catalogue)(profileFiles(profilesDir));
   report(result, io);
   if (result.errorCount > 0) {
@@ -204,8 +210,6 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
     return 1;
   }
   const meta = chartMetadata();
-  // Loaded here, not at the top: the dashboard builders and esbuild take a while to load and
-  // only generate needs them, so validate starts quickly.
   const [{ emitChart }, { bundleReceiver }] = await Promise.all([import("./chart/emit.js"), import("../../receiver/src/bundle.js")]);
   const files = emitChart(contract, catalogue, result.profiles, meta, await bundleReceiver());
   const runbooks = new Map([...runbookPages(loadPacks(), result.profiles)].map(([path, content]) => [path, withHeader(path, content)]));
@@ -230,7 +234,13 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
 }
 
 // --- promstack flux (the manifests live in ./flux/) ---
-function runFlux(args: string[], io: Io): number {
+async function runFlux(args: string[], io: Io): Promise<number> {
+  const [{ fluxManifests, receiverUrlWarnings }, { FLUX_OPTION_NAMES, fluxUsage, resolveFluxOptions }, { checkOutputDir, fluxFiles, fluxStream, oversizedObjects }, { writeTreeAtomically }] = await Promise.all([
+    import("./flux/manifests.js"),
+    import("./flux/options.js"),
+    import("./flux/output.js"),
+    import("./write/atomic.js"),
+  ]);
   const { options, positional, help } = parseOptions(args, FLUX_OPTION_NAMES);
   const chartVersion = version();
   if (help) return io.out(fluxUsage(chartVersion)), 0;
@@ -242,7 +252,7 @@ function runFlux(args: string[], io: Io): number {
     throw new UsageError((error as Error).message);
   }
   // An invalid profile fails exactly as `promstack validate` fails on it.
-  const result = validateProfiles(positional);
+  const result = await validateProfiles(positional);
   if (result.errorCount > 0) return reportValidation(result, positional.length, io);
   const source = result.profiles[0]!.source;
   // Warnings go to stderr: stdout may carry the manifests.
@@ -273,7 +283,8 @@ const IMPORT_KIND_OPTIONS: Record<string, InputKind> = {
   "kube-prometheus-stack": "kube-prometheus-stack",
 };
 
-function runImport(args: string[], io: Io): number {
+async function runImport(args: string[], io: Io): Promise<number> {
+  const [{ importFiles }, { InputError }, { writeFileAtomically }] = await Promise.all([import("./import/index.js"), import("./import/source.js"), import("./write/atomic.js")]);
   const inputs: ImportInput[] = [];
   let output: string | undefined;
   let secretName: string | undefined;
@@ -345,9 +356,9 @@ export async function main(args: string[], io: Io = defaultIo): Promise<number> 
       case "validate":
         return await runValidate(rest, io);
       case "flux":
-        return runFlux(rest, io);
+        return await runFlux(rest, io);
       case "import":
-        return runImport(rest, io);
+        return await runImport(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -1,6 +1,6 @@
 // Writes generator/src/types/values.ts: TypeScript types generated from the contract
 // with json-schema-to-typescript, so the generator cannot drift from the schemas.
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { compile } from "json-schema-to-typescript";
 import { loadCatalogue } from "./catalogue.js";
@@ -28,5 +28,9 @@ const source = await compile(bareRefs(umbrella) as Parameters<typeof compile>[0]
   style: { singleQuote: false, printWidth: 110 },
 });
 const file = join(paths.types, "values.ts");
-writeFileSync(file, source);
-console.log(`wrote ${file}`);
+// Rewriting an unchanged file would make the incremental compile that follows redo its work.
+if (existsSync(file) && readFileSync(file, "utf8") === source) console.log(`${file} is up to date`);
+else {
+  writeFileSync(file, source);
+  console.log(`wrote ${file}`);
+}

@@ -6,13 +6,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import configSchema from '../config.schema.json' with { type: 'json' };
-import type { LevelMapping } from './levels.js';
+import { DEFAULT_ROUTES, type RouteConfig } from './routes.js';
 
 export { configSchema };
-
-export interface RouteConfig {
-  readonly levels?: LevelMapping;
-}
+export { DEFAULT_ROUTES, type RouteConfig };
 
 /** The configuration file as written: every field optional. */
 export interface ReceiverConfig {
@@ -37,21 +34,6 @@ export interface ResolvedConfig {
 
 /** Paths served by the receiver itself; not usable as webhook routes. */
 export const RESERVED_PATHS = ['/healthz', '/readyz', '/metrics'] as const;
-
-export const DEFAULT_ROUTES: { readonly [path: string]: RouteConfig } = {
-  '/webhook': {
-    levels: { firing: { critical: 'CRITICAL', warning: 'WARNING', '*': 'INFO' }, resolved: 'INFO' },
-  },
-  '/webhook/critical': {
-    levels: { firing: 'CRITICAL', resolved: 'INFO' },
-  },
-  '/webhook/batch-jobs': {
-    levels: { firing: { critical: 'ERROR', warning: 'WARNING', '*': 'INFO' }, resolved: 'INFO' },
-  },
-  '/webhook/infrastructure': {
-    levels: { firing: { critical: 'CRITICAL', warning: 'WARNING', info: 'INFO', '*': 'WARNING' }, resolved: 'INFO' },
-  },
-};
 
 export const DEFAULTS = {
   listen: { host: '0.0.0.0', port: 8080 },

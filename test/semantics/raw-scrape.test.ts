@@ -10,7 +10,7 @@ import { parse, parseAllDocuments, stringify } from "yaml";
 import { loadCatalogue } from "../../generator/src/catalogue.js";
 import { buildContract } from "../../generator/src/schema/contract.js";
 import { buildScrapeConfigSchema, SCRAPE_CONFIG_SCHEMA_FILE } from "../../generator/src/schema/gen-scrape-config.js";
-import { compileContract } from "../../generator/src/validate/schema-errors.js";
+import { compileContract } from "../../generator/src/validate/contract-validator.js";
 import { chartFlags, prometheusServerFlags } from "../../generator/src/validate/chart-flags.js";
 import { prometheusMounts, SECRETS_DIR } from "../../generator/src/validate/prometheus-files.js";
 import type { PrometheusValues } from "../../generator/src/types/values.js";

@@ -113,7 +113,8 @@ export function emitChart(contract: Contract, catalogue: Catalogue, profiles: Va
   put("values.yaml", valuesYaml(contract.umbrella));
   files.set("values.schema.json", schemaJson(contract.umbrella));
   put(".helmignore", "ci/\n*.tgz\n");
-  // The umbrella renders the rules, so it needs the shared helpers too (identical copies).
+  // The shared helpers, once: named templates are global across a chart and its subcharts,
+  // and the subcharts are only ever rendered through this umbrella.
   addAssets(files, join(paths.assets, "common"), "templates");
   addAssets(files, join(paths.assets, "charts", "promstack"), "");
   put(
@@ -138,8 +139,8 @@ export function emitChart(contract: Contract, catalogue: Catalogue, profiles: Va
     put(join(dir, "Chart.yaml"), toYaml(subchartYaml(component, catalogue, meta)));
     // Globals come from the parent chart; a subchart's own values.yaml leaves them out.
     put(join(dir, "values.yaml"), valuesYaml(schema, { omit: ["global"] }));
-    files.set(join(dir, "values.schema.json"), schemaJson(schema));
-    addAssets(files, join(paths.assets, "common"), join(dir, "templates"));
+    // No values.schema.json here: the umbrella's covers every subchart key, and Helm would
+    // check the same values a second time against a subchart schema.
     addAssets(files, join(paths.assets, "charts", component.name), dir);
   }
 

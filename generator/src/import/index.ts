@@ -8,7 +8,8 @@ import { loadPacks, isAlertKey } from "../rules/packs.js";
 import { buildContract } from "../schema/contract.js";
 import { createValidator } from "../validate/index.js";
 import type { Problem } from "../validate/problem.js";
-import { compileContract, schemaProblems } from "../validate/schema-errors.js";
+import { compileContract, precompiledContract } from "../validate/contract-validator.js";
+import { schemaProblems } from "../validate/schema-errors.js";
 import { parseProfile } from "../validate/source.js";
 import { importAlertmanager } from "./alertmanager.js";
 import type { ImportContext } from "./context.js";
@@ -121,8 +122,10 @@ let checker: { contract: ReturnType<typeof buildContract>["umbrella"]; validate:
 function contractChecker(): NonNullable<typeof checker> {
   if (!checker) {
     const catalogue = loadCatalogue();
-    const contract = buildContract(catalogue).umbrella;
-    checker = { contract, validate: compileContract(contract), validator: createValidator(contract, catalogue) };
+    const compiled = precompiledContract();
+    const contract = compiled?.contract ?? buildContract(catalogue).umbrella;
+    const validate = compiled?.validate ?? compileContract(contract);
+    checker = { contract, validate, validator: createValidator(contract, catalogue, validate) };
   }
   return checker;
 }

@@ -1,5 +1,6 @@
 // promstack validate: the contract (ajv) first, then semantic checks on the values merged
 // over the chart defaults. Every problem of every file is reported, not just the first.
+import type { ValidateFunction } from "ajv";
 import type { Catalogue } from "../catalogue.js";
 import type { JsonSchema } from "../schema/bundle.js";
 import { deepMerge, defaultsOf } from "../schema/defaults.js";
@@ -7,7 +8,8 @@ import type { PromstackValues } from "../types/values.js";
 import { checkDurations } from "./durations.js";
 import { Findings } from "./findings.js";
 import { sortProblems, type Problem } from "./problem.js";
-import { compileContract, schemaProblems } from "./schema-errors.js";
+import { compileContract } from "./contract-validator.js";
+import { schemaProblems } from "./schema-errors.js";
 import { semanticProblems } from "./semantics.js";
 import { loadProfile, type ProfileSource } from "./source.js";
 import { readingProblems } from "./yaml-readings.js";
@@ -25,8 +27,8 @@ export interface ValidationReport {
   errorCount: number;
 }
 
-export function createValidator(contract: JsonSchema, catalogue: Catalogue) {
-  const validate = compileContract(contract);
+/** `validate` is the contract's compiled validator when the caller has it (see contract-validator.ts). */
+export function createValidator(contract: JsonSchema, catalogue: Catalogue, validate: ValidateFunction = compileContract(contract)) {
   const defaults = (defaultsOf(contract, contract) ?? {}) as Parameters<typeof deepMerge>[0];
 
   return function validateFiles(files: string[]): ValidationReport {

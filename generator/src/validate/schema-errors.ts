@@ -1,21 +1,14 @@
-// Validates values against the contract with ajv and turns ajv's errors into problems a
-// person can act on: what is wrong, where, and for unknown keys the likely intended one.
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import addFormatsModule from "ajv-formats";
+// Turns ajv's errors against the contract into problems a person can act on: what is
+// wrong, where, and for unknown keys the likely intended one.
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { closest, distance } from "fastest-levenshtein";
 import type { JsonSchema } from "../schema/bundle.js";
 import { resolveRef } from "../schema/defaults.js";
 import { dottedPath, type Problem } from "./problem.js";
 import { positionOf, type ProfileSource } from "./source.js";
 
-// ajv-formats is CommonJS; under NodeNext its default import is the module object.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-
-export function compileContract(schema: JsonSchema): ValidateFunction {
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-  addFormats(ajv);
-  return ajv.compile(schema);
-}
+// The contract's compiler lives with the precompiled validator; tests import it from here too.
+export { compileContract } from "./contract-validator.js";
 
 function pathSegments(instancePath: string): Array<string | number> {
   if (!instancePath) return [];

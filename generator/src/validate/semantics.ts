@@ -18,7 +18,7 @@ import { checkRules } from "./rules.js";
 import { checkExporters, checkScraping } from "./scraping.js";
 import type { Problem } from "./problem.js";
 import { hasPath, type ProfileSource } from "./source.js";
-import { DEFAULT_ROUTES } from "../../../receiver/src/config.js";
+import { DEFAULT_ROUTES } from "../../../receiver/src/routes.js";
 
 function valueAt(values: unknown, dotted: string): unknown {
   return dotted.split(".").reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), values);
