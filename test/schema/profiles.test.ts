@@ -41,6 +41,13 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
     expected: ["5:3: grafana.datasources.prometheus.url: prometheus.mode is operator, so this release runs no Prometheus for Grafana to query"],
   },
   {
+    fixture: "grafana-dashboard-json.yaml",
+    expected: [
+      `10:11: grafana.userDashboards.mine.json: dashboard "mine" is not JSON: Expected ',' or '}' after property value in JSON at position ${'{\n  "title": "Mine"\n  '.length}`,
+      '13:13: grafana.userDashboards.wrapped.json: dashboard "wrapped" is JSON but not a Grafana dashboard: it lacks a title and panels or rows',
+    ],
+  },
+  {
     fixture: "root-route-narrowed.yaml",
     expected: [
       "4:5: alertmanager.route.matchers: the root route must not have matchers: every alert enters it (put matchers on a child route in routes)",
