@@ -258,6 +258,13 @@ describe("schema: broken profiles are rejected with position and message", () =>
     expect(result.status).to.equal(0);
   });
 
+  it("warns, without failing, about an existing dashboard ConfigMap nothing of the release mounts", () => {
+    const file = join(repoRoot, "test", "fixtures", "existing-dashboard-configmap.yaml");
+    const result = promstack(["validate", file]);
+    expect(result.status, result.stderr).to.equal(0);
+    expect(result.stdout).to.contain(`${file}:8:26: grafana.userDashboards.team.existingConfigMap: warning: with grafana.deploy: false nothing mounts ConfigMap team-dashboards: label it grafana_dashboard: "1" so your Grafana's sidecar finds it`);
+  });
+
   it("warns, without failing, about a receiver nothing routes to", () => {
     const file = join(repoRoot, "test", "fixtures", "unused-receiver.yaml");
     const result = promstack(["validate", file]);

@@ -48,6 +48,12 @@ export function checkDashboards(values: PromstackValues, findings: Findings): vo
     if (name in general) findings.add("error", ["grafana", "userDashboards", name], `"${name}" is the name of a general dashboard (grafana.dashboards.${name}); give yours another name`, ["grafana", "userDashboards", name], true);
     if (typeof dashboard?.json === "string") checkUserDashboardJson(name, dashboard.json, findings);
   }
+  // Without a Grafana of this release nothing mounts an existing ConfigMap: the other Grafana's sidecar must find it.
+  if (grafana?.enabled && grafana.deploy === false) {
+    for (const [name, dashboard] of Object.entries(user)) {
+      if (dashboard?.existingConfigMap) findings.add("warning", ["grafana", "userDashboards", name, "existingConfigMap"], `with grafana.deploy: false nothing mounts ConfigMap ${dashboard.existingConfigMap}: label it grafana_dashboard: "1" so your Grafana's sidecar finds it`);
+    }
+  }
   if (grafana?.enabled) return;
   // The general dashboards are on by default: only those the profile itself names are worth a warning.
   const named = [
