@@ -5,6 +5,7 @@ import { expect } from "chai";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { find, helmTemplate, NAMESPACE, parseObjects, RELEASE, type K8sObject } from "../helpers/render.js";
+import { dashboards } from "../../generator/src/dashboards/index.js";
 import { chartDir, repoRoot, run, tools } from "../helpers/tools.js";
 
 const profile = (name: string) => join(repoRoot, "values", `${name}.yaml`);
@@ -24,6 +25,9 @@ interface GrafanaDashboard {
 }
 
 type ConfigMap = K8sObject & { data?: Record<string, string> };
+
+/** The chart's general dashboards (generator/src/dashboards/index.ts), in the order they are listed. */
+const GENERAL = dashboards.map((d) => d.name);
 
 const dashboardConfigMaps = (objects: K8sObject[]) =>
   objects.filter((o): o is ConfigMap => o.kind === "ConfigMap" && o.metadata.labels?.grafana_dashboard === "1");
@@ -73,20 +77,22 @@ const documented: Record<string, { profile: string; title?: string; panels?: str
 
 describe("render: grafana dashboards of each profile", () => {
   for (const [dashboard, expected] of Object.entries(documented)) {
-    describe(`${expected.profile} renders the ${dashboard} dashboard`, () => {
+    describe(`${expected.profile} renders the ${dashboard} dashboard from its profile (grafana.userDashboards)`, () => {
       const configMaps = dashboardConfigMaps(parseObjects(helmTemplate([profile(expected.profile)])));
+      const name = expected.configMapName ?? `${RELEASE}-grafana-dashboard-${dashboard}`;
+      const own = () => configMaps.find((c) => c.metadata.name === name)!;
 
-      it('as exactly one ConfigMap labelled grafana_dashboard: "1", with parseable JSON', () => {
-        expect(configMaps.map((c) => c.metadata.name)).to.deep.equal([expected.configMapName ?? `${RELEASE}-grafana-dashboard-${dashboard}`]);
-        expect(Object.keys(configMaps[0]!.data ?? {})).to.deep.equal([expected.fileName ?? `${dashboard}.json`]);
-        const parsed = dashboardIn(configMaps[0]!);
+      it('as one ConfigMap labelled grafana_dashboard: "1", with parseable JSON', () => {
+        expect(configMaps.map((c) => c.metadata.name)).to.include(name);
+        expect(Object.keys(own().data ?? {})).to.deep.equal([expected.fileName ?? `${dashboard}.json`]);
+        const parsed = dashboardIn(own());
         expect(parsed.uid).to.match(/^promstack-/);
         expect(visiblePanels(parsed).length).to.be.greaterThan(0);
       });
 
       if (expected.panels) {
         it(`with the ${expected.panels.length} panels the document lists`, () => {
-          const parsed = dashboardIn(configMaps[0]!);
+          const parsed = dashboardIn(own());
           if (expected.title) expect(parsed.title).to.equal(expected.title);
           expect(visiblePanels(parsed).map((p) => p.title)).to.deep.equal(expected.panels);
         });
@@ -95,7 +101,7 @@ describe("render: grafana dashboards of each profile", () => {
   }
 
   it("raspberry-pi refreshes every 30 s over the last hour", () => {
-    const [configMap] = dashboardConfigMaps(parseObjects(helmTemplate([profile("raspberry-pi")])));
+    const configMap = dashboardConfigMaps(parseObjects(helmTemplate([profile("raspberry-pi")]))).find((c) => c.metadata.name === `${RELEASE}-grafana-dashboard-raspberry-pi`);
     const parsed = dashboardIn(configMap!);
     expect(parsed.refresh).to.equal("30s");
     expect(parsed.time).to.deep.equal({ from: "now-1h", to: "now" });
@@ -114,10 +120,14 @@ describe("render: grafana server", () => {
   const pod = deployment.spec.template.spec;
   const volume = (name: string) => pod.volumes.find((v: any) => v.name === name);
 
-  it("mounts every enabled dashboard's ConfigMap, and only those", () => {
-    const mounted = volume("dashboards").projected.sources.map((s: any) => s.configMap.name).sort();
-    expect(mounted).to.deep.equal(dashboardConfigMaps(objects).map((c) => c.metadata.name).sort());
-    expect(mounted).to.have.length(4);
+  it("mounts every dashboard ConfigMap it renders, and the user's existing one", () => {
+    const sources = volume("dashboards").projected.sources.map((s: any) => s.configMap);
+    const required = sources.filter((c: any) => !c.optional).map((c: any) => c.name).sort();
+    const optional = sources.filter((c: any) => c.optional).map((c: any) => c.name).sort();
+    // The user's dashboards must be there; a general one exists only while its component runs.
+    expect(required).to.deep.equal([`${RELEASE}-grafana-dashboard-team-overview`, "team-dashboards"]);
+    expect(optional).to.deep.equal(GENERAL.map((name) => `${RELEASE}-grafana-dashboard-${name}`).sort());
+    expect([...required, ...optional]).to.include.members(dashboardConfigMaps(objects).map((c) => c.metadata.name));
     const provisioning = parse((find(objects, "ConfigMap", `${RELEASE}-grafana-provisioning`) as ConfigMap).data!["dashboards.yaml"]!);
     const mount = pod.containers[0].volumeMounts.find((m: any) => m.name === "dashboards");
     expect(provisioning.providers[0].options.path).to.equal(mount.mountPath);
@@ -206,10 +216,12 @@ describe("render: grafana behind its Ingress", () => {
 });
 
 describe("render: grafana.deploy false feeds an existing Grafana", () => {
-  it("slurm-exporter renders only the dashboard ConfigMap, no Grafana server", () => {
+  it("slurm-exporter renders only dashboard ConfigMaps (its own, and the general ones of the components it runs), no Grafana server", () => {
     const objects = parseObjects(helmTemplate([profile("slurm-exporter")]));
     const grafanaObjects = objects.filter((o) => o.metadata.labels?.["app.kubernetes.io/name"] === "grafana");
-    expect(grafanaObjects.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(["ConfigMap/slurm-exporter-dashboard"]);
+    expect(grafanaObjects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).to.deep.equal(
+      ["ConfigMap/slurm-exporter-dashboard", `ConfigMap/${RELEASE}-grafana-dashboard-alertmanager`, `ConfigMap/${RELEASE}-grafana-dashboard-prometheus`].sort(),
+    );
   });
 
   it("puts the ConfigMaps where the sidecar looks, with its folder annotation", () => {
@@ -217,9 +229,12 @@ describe("render: grafana.deploy false feeds an existing Grafana", () => {
       "--set", "grafana.dashboardConfigMaps.namespace=observability",
       "--set", "grafana.dashboardConfigMaps.annotations.grafana_folder=SLURM",
     ]));
-    const [configMap] = dashboardConfigMaps(objects);
-    expect(configMap!.metadata.namespace).to.equal("observability");
-    expect((configMap!.metadata as { annotations?: Record<string, string> }).annotations).to.deep.equal({ grafana_folder: "SLURM" });
+    const configMaps = dashboardConfigMaps(objects);
+    expect(configMaps.length).to.be.greaterThan(1);
+    for (const configMap of configMaps) {
+      expect(configMap.metadata.namespace, configMap.metadata.name).to.equal("observability");
+      expect((configMap.metadata as { annotations?: Record<string, string> }).annotations, configMap.metadata.name).to.deep.equal({ grafana_folder: "SLURM" });
+    }
   });
 
   it("refuses another namespace for a Grafana of this release, which could not mount it", () => {

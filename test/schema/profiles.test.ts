@@ -41,6 +41,13 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
     expected: ["5:3: grafana.datasources.prometheus.url: prometheus.mode is operator, so this release runs no Prometheus for Grafana to query"],
   },
   {
+    fixture: "grafana-dashboard-json.yaml",
+    expected: [
+      `10:11: grafana.userDashboards.mine.json: dashboard "mine" is not JSON: Expected ',' or '}' after property value in JSON at position ${'{\n  "title": "Mine"\n  '.length}`,
+      '13:13: grafana.userDashboards.wrapped.json: dashboard "wrapped" is JSON but not a Grafana dashboard: it lacks a title and panels or rows',
+    ],
+  },
+  {
     fixture: "root-route-narrowed.yaml",
     expected: [
       "4:5: alertmanager.route.matchers: the root route must not have matchers: every alert enters it (put matchers on a child route in routes)",
@@ -249,6 +256,13 @@ describe("schema: broken profiles are rejected with position and message", () =>
     const result = promstack(["validate", file]);
     expect(result.stderr, result.stderr).to.equal("");
     expect(result.status).to.equal(0);
+  });
+
+  it("warns, without failing, about an existing dashboard ConfigMap nothing of the release mounts", () => {
+    const file = join(repoRoot, "test", "fixtures", "existing-dashboard-configmap.yaml");
+    const result = promstack(["validate", file]);
+    expect(result.status, result.stderr).to.equal(0);
+    expect(result.stdout).to.contain(`${file}:8:26: grafana.userDashboards.team.existingConfigMap: warning: with grafana.deploy: false nothing mounts ConfigMap team-dashboards: label it grafana_dashboard: "1" so your Grafana's sidecar finds it`);
   });
 
   it("warns, without failing, about a receiver nothing routes to", () => {

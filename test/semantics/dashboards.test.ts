@@ -1,14 +1,15 @@
-// Every query of every shipped dashboard, judged by Prometheus's own parser and type checker
+// Every query of every shipped dashboard (the chart's general ones, and those the seed profiles
+// carry in grafana.userDashboards), judged by Prometheus's own parser and type checker
 // (promtool at the pinned Prometheus version): generate-time parsing with lezer-promql checks
 // syntax only, promtool also rejects type errors such as rate() of an instant vector.
 import { expect } from "chai";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { expandGrafanaMacros } from "../../generator/src/dashboards/check.js";
 import { checkPromQL } from "../../generator/src/promql.js";
-import { chartDir, run, tools } from "../helpers/tools.js";
+import { chartDir, profileFiles, run, tools } from "../helpers/tools.js";
 
 interface Panel {
   id: number;
@@ -19,10 +20,22 @@ interface Panel {
 
 const dashboardDir = join(chartDir, "charts", "grafana", "dashboards");
 
+/** The dashboards of every profile's grafana.userDashboards, by "<profile>/<name>". */
+function profileDashboards(): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const file of profileFiles()) {
+    const values = parse(readFileSync(file, "utf8")) as { grafana?: { userDashboards?: Record<string, { json?: string }> } };
+    for (const [name, dashboard] of Object.entries(values.grafana?.userDashboards ?? {})) {
+      if (dashboard.json) found.set(`${file.replace(/^.*\/|\.yaml$/g, "")}/${name}`, dashboard.json);
+    }
+  }
+  return found;
+}
+
 /** One recording rule per panel query, named after dashboard, panel and refId. */
-function rulesOf(file: string): Array<{ record: string; expr: string }> {
-  const dashboard = JSON.parse(readFileSync(join(dashboardDir, file), "utf8")) as { panels: Panel[] };
-  const prefix = file.replace(/\.json$/, "").replace(/[^A-Za-z0-9]/g, "_");
+function rulesOf(name: string, json: string): Array<{ record: string; expr: string }> {
+  const dashboard = JSON.parse(json) as { panels: Panel[] };
+  const prefix = name.replace(/\.json$/, "").replace(/[^A-Za-z0-9]/g, "_");
   return dashboard.panels
     .flatMap((panel) => [panel, ...(panel.panels ?? [])])
     .flatMap((panel) => (panel.targets ?? []).filter((t) => t.expr).map((t) => ({ record: `dashboard:${prefix}:panel${panel.id}_${t.refId}`, expr: expandGrafanaMacros(t.expr!).text })));
@@ -34,16 +47,18 @@ describe("semantics: promtool accepts every dashboard query", () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   const files = readdirSync(dashboardDir).filter((f) => f.endsWith(".json")).sort();
+  const dashboards = new Map([...files.map((f) => [f, readFileSync(join(dashboardDir, f), "utf8")] as const), ...profileDashboards()]);
 
-  it("the chart ships the four built-in dashboards", () => {
-    expect(files).to.deep.equal(["gorax.json", "jobpilot.json", "raspberry-pi.json", "slurm-exporter.json"]);
+  it("the chart ships the five general dashboards; the seed profiles carry their own", () => {
+    expect(files).to.deep.equal(["alert-receiver.json", "alertmanager.json", "kubernetes.json", "nodes.json", "prometheus.json"]);
+    expect([...profileDashboards().keys()].sort()).to.deep.equal(["gorax/gorax", "jobpilot/jobpilot", "raspberry-pi/raspberry-pi", "slurm-exporter/slurm-exporter"]);
   });
 
-  for (const file of files) {
+  for (const [file, json] of dashboards) {
     it(`${file}: promtool check rules`, () => {
-      const rules = rulesOf(file);
+      const rules = rulesOf(file, json);
       expect(rules.length).to.be.greaterThan(0);
-      const path = join(dir, `${file}.rules.yaml`);
+      const path = join(dir, `${file.replace(/\//g, "_")}.rules.yaml`);
       writeFileSync(path, stringify({ groups: [{ name: file, rules }] }));
       const result = run(tools.promtool, ["check", "rules", path]);
       expect(result.status, result.stdout + result.stderr).to.equal(0);

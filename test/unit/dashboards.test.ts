@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { PanelBuilder as TimeSeriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
 import type { Dashboard, Panel, RowPanel } from "@grafana/grafana-foundation-sdk/dashboard";
 import { GENERATED_NOTICE } from "../../generator/src/chart/header.js";
@@ -6,8 +8,13 @@ import { dashboardProblems, expandGrafanaMacros, panelQueries } from "../../gene
 import { DashboardError, emitDashboards } from "../../generator/src/dashboards/emit.js";
 import { dashboards } from "../../generator/src/dashboards/index.js";
 import { dashboard, finish, PROMETHEUS, query, type DashboardDefinition } from "../../generator/src/dashboards/kit.js";
+import { parse } from "yaml";
+import { profileDashboards, withDashboards } from "../../values/dashboards/build.js";
+import { repoRoot } from "../helpers/tools.js";
 
-const built = new Map(dashboards.map((definition) => [definition.name, definition.build()]));
+// The general dashboards of the chart and the seed profiles' own: both are built with the kit.
+const seeds = Object.values(profileDashboards).flat();
+const built = new Map([...dashboards, ...seeds].map((definition) => [definition.name, definition.build()]));
 const get = (name: string) => built.get(name)!;
 /** Visible panels, rows left out (the documents count panels, not rows). */
 const panelsOf = (d: Dashboard) => (d.panels ?? []).flatMap((p) => (p.type === "row" ? ((p as RowPanel).panels as Panel[]) : [p as Panel]));
@@ -209,7 +216,7 @@ describe("unit: a dashboard whose PromQL does not parse fails generation", () =>
   });
 
   it("rejects a dashboard the values schema does not offer, and a schema key without a dashboard", () => {
-    expect(() => emitDashboards([], dashboards)).to.throw(DashboardError, /dashboard "gorax" has no grafana.dashboards.gorax key/);
+    expect(() => emitDashboards([], dashboards)).to.throw(DashboardError, /dashboard "nodes" has no grafana.dashboards.nodes key/);
     expect(() => emitDashboards([...dashboards.map((d) => d.name), "extra"], dashboards)).to.throw(DashboardError, /offers dashboards.extra, but no dashboard module defines "extra"/);
   });
 });
@@ -229,5 +236,64 @@ describe("unit: emitted dashboard files", () => {
 
   it("is deterministic", () => {
     expect(emitDashboards(names)).to.deep.equal(emitDashboards(names));
+  });
+});
+
+describe("unit: general dashboards (what every install gets)", () => {
+  it("are the five of the chart, and none of a seed's", () => {
+    expect(dashboards.map((d) => d.name)).to.deep.equal(["nodes", "kubernetes", "prometheus", "alertmanager", "alert-receiver"]);
+    expect(dashboards.map((d) => d.name)).not.to.include.members(seeds.map((d) => d.name));
+  });
+
+  it("nodes: CPU, memory, disk I/O, filesystems, network and pressure rows, every node series named by nodename", () => {
+    const d = get("nodes");
+    expect((d.panels ?? []).filter((p) => p.type === "row").map((p) => p.title)).to.deep.equal(["CPU", "Memory", "Disk I/O", "Filesystems", "Network", "Pressure"]);
+    for (const q of panelQueries(d)) expect(q.expr, q.panelTitle).to.contain('node_uname_info{nodename=~"$node"}');
+    expect(exprs(d).join("\n")).to.contain("node_pressure_memory_stalled_seconds_total");
+  });
+
+  it("kubernetes: kube-state-metrics and cAdvisor series, filtered by namespace and pod", () => {
+    const text = exprs(get("kubernetes")).join("\n");
+    for (const metric of ["kube_pod_status_phase", "kube_pod_container_status_restarts_total", "container_cpu_usage_seconds_total", "container_memory_working_set_bytes"]) expect(text).to.contain(metric);
+    expect(get("kubernetes").templating?.list?.map((v) => v.name)).to.deep.equal(["datasource", "namespace", "pod"]);
+  });
+
+  it("prometheus, alertmanager and alert-receiver read the metrics their components export", () => {
+    expect(exprs(get("prometheus")).join("\n")).to.contain("prometheus_rule_evaluation_failures_total").and.contain("prometheus_remote_storage_samples_failed_total").and.contain("prometheus_tsdb_head_series");
+    expect(exprs(get("alertmanager")).join("\n")).to.contain("alertmanager_notifications_failed_total").and.contain("alertmanager_cluster_members").and.contain('alertmanager_silences{state="active"}');
+    // Every alert_receiver_ metric the receiver registers (receiver/src/metrics.ts) has a panel.
+    const receiver = exprs(get("alert-receiver")).join("\n");
+    for (const metric of ["alerts_received_total", "notifications_received_total", "alerts_truncated_total", "requests_rejected_total", "request_duration_seconds_bucket", "ready"]) expect(receiver).to.contain(`alert_receiver_${metric}`);
+  });
+});
+
+describe("unit: a seed's dashboards are written into its profile (values/dashboards/build.ts)", () => {
+  const definition = profileDashboards["slurm-exporter"]![0]!;
+  const profile = `# a profile\ngrafana:\n  userDashboards:\n    # kept\n    ${definition.name}:\n      fileName: dashboard.json\n      json: "{}"\n\nrules: { node: { enabled: false } } # kept too\n`;
+
+  it("replaces only the json scalar, with the dashboard as a block of indented JSON", () => {
+    const written = withDashboards("p.yaml", profile, [definition]);
+    expect(written.startsWith(`# a profile\ngrafana:\n  userDashboards:\n    # kept\n    ${definition.name}:\n      fileName: dashboard.json\n      json: |\n        {\n`)).to.equal(true);
+    expect(written.endsWith('        }\n\nrules: { node: { enabled: false } } # kept too\n')).to.equal(true);
+    const json = (parse(written) as { grafana: { userDashboards: Record<string, { json: string }> } }).grafana.userDashboards[definition.name]!.json;
+    expect(JSON.parse(json)).to.deep.equal(JSON.parse(JSON.stringify(definition.build())));
+  });
+
+  it("is idempotent, so make generate twice changes nothing", () => {
+    const once = withDashboards("p.yaml", profile, [definition]);
+    expect(withDashboards("p.yaml", once, [definition])).to.equal(once);
+  });
+
+  it("asks for the key when the profile has none, rather than guessing where it goes", () => {
+    expect(() => withDashboards("p.yaml", "grafana: {}\n", [definition])).to.throw(/p\.yaml: add grafana\.userDashboards\.slurm-exporter\.json/);
+  });
+});
+
+describe("unit: the values schema describes the general dashboards as built", () => {
+  it("each grafana.dashboards.<name> description states the dashboard's panel count", () => {
+    const schema = JSON.parse(readFileSync(join(repoRoot, "schemas", "grafana.schema.json"), "utf8")) as { properties: { dashboards: { properties: Record<string, { description: string }> } } };
+    const described = schema.properties.dashboards.properties;
+    expect(Object.keys(described)).to.deep.equal(dashboards.map((d) => d.name));
+    for (const { name } of dashboards) expect(described[name]!.description, name).to.match(new RegExp(`; ${panelsOf(get(name)).length} panels\\)\\.$`));
   });
 });

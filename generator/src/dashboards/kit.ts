@@ -19,11 +19,12 @@ import {
 import { ReduceDataOptionsBuilder } from "@grafana/grafana-foundation-sdk/common";
 import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
 import { PanelBuilder as StatPanel } from "@grafana/grafana-foundation-sdk/stat";
+import { PanelBuilder as TimeSeriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
 
 export interface DashboardDefinition {
-  /** Values key (grafana.dashboards.<name>) and file name (dashboards/<name>.json). */
+  /** Values key (grafana.dashboards.<name> or grafana.userDashboards.<name>) and file name (<name>.json). */
   name: string;
-  /** The source document (in ../shared/seeds) the dashboard reproduces. */
+  /** What the dashboard is built from: a seed document (in ../shared/seeds), or the component whose metrics it shows. */
   source: string;
   build(): Dashboard;
 }
@@ -107,6 +108,43 @@ interface Placeable {
 export function at<T extends Placeable>(panel: T, x: number, y: number, w: number, h: number): T {
   panel.gridPos({ x, y, w, h });
   return panel;
+}
+
+/** A time series panel with the look every promstack graph shares. */
+export function series(title: string, description: string, unit: string): TimeSeriesPanel {
+  return new TimeSeriesPanel().title(title).description(description).unit(unit).fillOpacity(10);
+}
+
+/**
+ * Places panels left to right on the 24-column grid, starting a new line when a panel does not
+ * fit, so a dashboard lists its panels in reading order without computing coordinates.
+ */
+export class Grid {
+  private x = 0;
+  private y = 0;
+  private lineHeight = 0;
+
+  place<T extends Placeable>(panel: T, w: number, h: number): T {
+    if (this.x + w > 24) this.newLine();
+    at(panel, this.x, this.y, w, h);
+    this.x += w;
+    this.lineHeight = Math.max(this.lineHeight, h);
+    return panel;
+  }
+
+  /** A row header across the grid; the panels placed after it belong to it. */
+  row<T extends Placeable>(row: T): T {
+    this.newLine();
+    at(row, 0, this.y, 24, 1);
+    this.y += 1;
+    return row;
+  }
+
+  private newLine(): void {
+    this.y += this.lineHeight;
+    this.x = 0;
+    this.lineHeight = 0;
+  }
 }
 
 /** Builds the dashboard and numbers its panels (Grafana needs unique ids for links and edits). */

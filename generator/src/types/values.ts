@@ -308,6 +308,13 @@ export type ExtraEnv = {
   name: string;
 }[];
 /**
+ * One of your dashboards: its JSON (json), or a ConfigMap you manage that holds it (existingConfigMap).
+ */
+export type GrafanaUserDashboard = GrafanaUserDashboard1 & GrafanaUserDashboard2;
+export type GrafanaUserDashboard1 = {
+  [k: string]: unknown | undefined;
+};
+/**
  * One Prometheus rule as a rule file writes it: an alerting rule (alert) or a recording rule (record), rendered verbatim (no ${} placeholders, no runbook_url added), in list order.
  */
 export type NativeRule = NativeRule1 & NativeRule2;
@@ -3133,6 +3140,7 @@ export interface GrafanaValues {
   admin?: GrafanaAdmin;
   datasources?: GrafanaDatasources;
   dashboards?: GrafanaDashboards;
+  userDashboards?: GrafanaUserDashboards;
   dashboardConfigMaps?: GrafanaDashboardConfigMaps;
   ingress?: Ingress;
   persistence?: Persistence;
@@ -3184,20 +3192,21 @@ export interface GrafanaAlertmanagerDatasource {
   uid?: string;
 }
 /**
- * Built-in dashboards, each rendered as its own ConfigMap when enabled. They are built in TypeScript (generator/src/dashboards/) and their PromQL is parsed at generate time.
+ * The general dashboards, built in TypeScript (generator/src/dashboards/) with their PromQL parsed at generate time. Each is on by default and rendered as its own ConfigMap when the component whose metrics it shows is enabled in this release.
  */
 export interface GrafanaDashboards {
-  gorax?: GrafanaDashboard;
-  jobpilot?: GrafanaDashboard;
-  "raspberry-pi"?: GrafanaDashboard;
-  "slurm-exporter"?: GrafanaDashboard;
+  nodes?: GrafanaDashboard;
+  kubernetes?: GrafanaDashboard;
+  prometheus?: GrafanaDashboard;
+  alertmanager?: GrafanaDashboard;
+  "alert-receiver"?: GrafanaDashboard;
 }
 /**
- * A built-in dashboard.
+ * A general dashboard of the chart.
  */
 export interface GrafanaDashboard {
   /**
-   * Render the dashboard's ConfigMap.
+   * Render the dashboard's ConfigMap when the component whose metrics it shows is enabled.
    */
   enabled?: boolean;
   /**
@@ -3206,6 +3215,30 @@ export interface GrafanaDashboard {
   configMapName?: string;
   /**
    * Key of the dashboard JSON in the ConfigMap (default: <name>.json).
+   */
+  fileName?: string;
+}
+/**
+ * Your own dashboards, by name: the dashboard JSON itself (--set-file grafana.userDashboards.<name>.json=<file>.json), rendered as a ConfigMap labelled grafana_dashboard: "1", or the name of a ConfigMap you manage in the release namespace, mounted into this chart's Grafana. promstack validate checks that the JSON parses and is a dashboard.
+ */
+export interface GrafanaUserDashboards {
+  [k: string]: GrafanaUserDashboard | undefined;
+}
+export interface GrafanaUserDashboard2 {
+  /**
+   * The dashboard JSON, as Grafana exports it (a title, and panels or rows). Rendered as a ConfigMap labelled grafana_dashboard: "1".
+   */
+  json?: string;
+  /**
+   * Name of a ConfigMap in the release namespace that holds dashboard JSON files (keys ending in .json): this chart's Grafana mounts it, and the pod waits until it exists. For an existing Grafana (deploy: false), label it grafana_dashboard: "1" yourself.
+   */
+  existingConfigMap?: string;
+  /**
+   * With json: name of the ConfigMap the chart renders (default: <release>-grafana-dashboard-<name>).
+   */
+  configMapName?: string;
+  /**
+   * With json: key of the dashboard JSON in the ConfigMap (default: <name>.json).
    */
   fileName?: string;
 }

@@ -9,6 +9,7 @@ import { durationSeconds } from "../duration.js";
 import type { Image, PromstackValues } from "../types/values.js";
 import { checkAlertmanager } from "./alerting.js";
 import { checkExtraArgs } from "./chart-flags.js";
+import { checkDashboards } from "./dashboards.js";
 import { checkInhibitionLabels } from "./inhibition.js";
 import { Findings, type Segments } from "./findings.js";
 import { checkNetworkPolicies } from "./network-policies.js";
@@ -75,11 +76,8 @@ function checkTimings(values: PromstackValues, findings: Findings): void {
 // --- grafana: what Grafana queries, and dashboards that would render nowhere -------------
 function checkGrafana(values: PromstackValues, findings: Findings): void {
   const grafana = values.grafana;
-  const enabledDashboards = Object.entries(grafana?.dashboards ?? {}).filter(([, dashboard]) => dashboard?.enabled);
-  if (!grafana?.enabled) {
-    for (const [name] of enabledDashboards) findings.add("warning", ["grafana", "dashboards", name, "enabled"], `dashboard "${name}" is not rendered while grafana.enabled is false (set grafana.deploy: false to render only the dashboard ConfigMaps)`);
-    return;
-  }
+  checkDashboards(values, findings);
+  if (!grafana?.enabled) return;
   if (grafana.deploy === false) return;
   // The chart's own Grafana reads dashboards from the release namespace only (the template fails
   // otherwise); validate cannot know that namespace, so an explicit one needs deploy: false.

@@ -54,20 +54,59 @@ toYaml; the dashboards are JSON files the generator wrote into dashboards/.
 {{- toYaml (dict "apiVersion" 1 "providers" (list $provider)) -}}
 {{- end -}}
 
-{{/* Names of the enabled built-in dashboards, sorted, one per line. */}}
-{{- define "grafana.enabledDashboards" -}}
+{{/*
+The dashboard ConfigMaps this Grafana mounts, as a JSON list of {name, optional}: the enabled
+general dashboards (optional, because the umbrella chart renders only those whose component
+runs), the ConfigMaps of the user's JSON dashboards, and the user's existing ConfigMaps.
+*/}}
+{{- define "grafana.mountedDashboards" -}}
+{{- $mounts := list -}}
 {{- range $name, $dashboard := .Values.dashboards }}
-{{- if $dashboard.enabled }}
-{{ $name }}
+{{- if $dashboard.enabled }}{{ $mounts = append $mounts (dict "name" (include "grafana.dashboardConfigMapName" (dict "ctx" $ "name" $name)) "optional" true) }}{{ end }}
 {{- end }}
+{{- range $name, $dashboard := .Values.userDashboards }}
+{{- $mounts = append $mounts (dict "name" ($dashboard.existingConfigMap | default (include "grafana.dashboardConfigMapName" (dict "ctx" $ "name" $name "user" true))) "optional" false) }}
 {{- end }}
+{{- toJson $mounts -}}
 {{- end -}}
 
-{{/* Name of a dashboard's ConfigMap: call with (dict "ctx" $ "name" "raspberry-pi"). */}}
+{{/*
+Name of a dashboard's ConfigMap: call with (dict "ctx" $ "name" "nodes"), and "user" true for
+grafana.userDashboards.<name>.
+*/}}
 {{- define "grafana.dashboardConfigMapName" -}}
-{{- with (get .ctx.Values.dashboards .name).configMapName -}}{{ . }}{{- else -}}
+{{- $dashboard := get (ternary .ctx.Values.userDashboards .ctx.Values.dashboards (.user | default false)) .name -}}
+{{- with $dashboard.configMapName -}}{{ . }}{{- else -}}
 {{- printf "%s-dashboard-%s" (include "promstack.fullname" .ctx) .name | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
+{{- end -}}
+
+{{/*
+One dashboard's ConfigMap, labelled grafana_dashboard: "1": this chart's Grafana mounts it and
+the dashboard sidecar of an existing Grafana finds it by the label. Call with (dict "ctx" $
+"name" name "json" text "user" bool); the grafana subchart's context, also from the umbrella.
+*/}}
+{{- define "grafana.dashboardConfigMap" -}}
+{{- $ctx := .ctx -}}
+{{- $dashboard := get (ternary $ctx.Values.userDashboards $ctx.Values.dashboards (.user | default false)) .name -}}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ include "grafana.dashboardConfigMapName" . }}
+  namespace: {{ $ctx.Values.dashboardConfigMaps.namespace | default $ctx.Release.Namespace | quote }}
+  labels:
+    {{- include "promstack.labels" (dict "ctx" $ctx "component" "grafana") | nindent 4 }}
+    {{- with $ctx.Values.dashboardConfigMaps.labels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+    grafana_dashboard: "1"
+  {{- with $ctx.Values.dashboardConfigMaps.annotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+data:
+  {{ $dashboard.fileName | default (printf "%s.json" .name) | quote }}: |-
+    {{- .json | trim | nindent 4 }}
 {{- end -}}
 
 {{/* The Secret holding the admin credentials. */}}

@@ -8,7 +8,7 @@
 import { BigValueColorMode, BigValueGraphMode, BigValueTextMode, GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode } from "@grafana/grafana-foundation-sdk/common";
 import { RowBuilder, VariableRefresh, QueryVariableBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
 import { PanelBuilder as TimeSeriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
-import { at, dashboard, finish, instant, labelVariable, PROMETHEUS, query, stat, thresholds, upDownMappings, type DashboardDefinition } from "./kit.js";
+import { at, dashboard, finish, instant, labelVariable, PROMETHEUS, query, stat, thresholds, upDownMappings, type DashboardDefinition } from "../../../generator/src/dashboards/kit.js";
 
 const ns = 'namespace=~"$namespace"';
 const services = `${ns},job=~"$service"`;

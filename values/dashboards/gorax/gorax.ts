@@ -8,7 +8,7 @@ import { BigValueColorMode, BigValueGraphMode, TableSortByFieldStateBuilder } fr
 import { PromQueryFormat } from "@grafana/grafana-foundation-sdk/prometheus";
 import { PanelBuilder as TablePanel } from "@grafana/grafana-foundation-sdk/table";
 import { PanelBuilder as TimeSeriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
-import { at, dashboard, finish, instant, labelVariable, query, stat, thresholds, type DashboardDefinition } from "./kit.js";
+import { at, dashboard, finish, instant, labelVariable, query, stat, thresholds, type DashboardDefinition } from "../../../generator/src/dashboards/kit.js";
 
 const executions = 'gorax_workflow_executions_total{tenant_id=~"$tenant",workflow_id=~"$workflow"}';
 const durationBuckets = 'gorax_workflow_execution_duration_seconds_bucket{tenant_id=~"$tenant",workflow_id=~"$workflow"}';

@@ -6,7 +6,7 @@
 // hold for any exporter version; the error rate uses the exporter's own collection counters.
 import { BigValueColorMode, BigValueGraphMode, BigValueTextMode, GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode } from "@grafana/grafana-foundation-sdk/common";
 import { PanelBuilder as TimeSeriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
-import { at, dashboard, finish, instant, query, stat, thresholds, upDownMappings, type DashboardDefinition } from "./kit.js";
+import { at, dashboard, finish, instant, query, stat, thresholds, upDownMappings, type DashboardDefinition } from "../../../generator/src/dashboards/kit.js";
 
 const job = 'job="slurm-exporter"';
 const sloLine = () => new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.Dashed);

@@ -4,7 +4,7 @@
 import { BigValueColorMode, BigValueGraphMode, GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode, VizLegendOptionsBuilder, LegendDisplayMode, LegendPlacement } from "@grafana/grafana-foundation-sdk/common";
 import { PanelBuilder as GaugePanel } from "@grafana/grafana-foundation-sdk/gauge";
 import { PanelBuilder as TimeSeriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
-import { at, byNodeName, dashboard, finish, instant, labelVariable, lastValue, query, stat, thresholds, type DashboardDefinition } from "./kit.js";
+import { at, byNodeName, dashboard, finish, instant, labelVariable, lastValue, query, stat, thresholds, type DashboardDefinition } from "../../../generator/src/dashboards/kit.js";
 
 // "Memory Usage by Node - Time series with thresholds (yellow @ 75%, red @ 85%)". The same
 // levels mark CPU and disk use, and the temperature gauge, where 75 °C is the HighTemperature
