@@ -3231,7 +3231,7 @@ export interface NetworkPoliciesValues {
   kubernetesApi?: NetworkTarget;
   nodeExporter?: NetworkTarget;
   /**
-   * Further destinations of Prometheus: the targets of prometheus.scrapeJobs and extraScrapeConfigs, RabbitMQ's pods (port 15692), remote_write endpoints.
+   * Further destinations of Prometheus: static targets, remote_write endpoints, jobs that discover in every namespace or outside Kubernetes. The chart adds the egress of Kubernetes-discovered jobs (prometheus.scrapeJobs and extraScrapeConfigs roles pod, endpoints, endpointslice) that name their namespaces, and of RabbitMQ's pods, on its own; promstack validate warns about each destination no entry allows.
    */
   scrapeTargets?: NetworkTarget[];
   /**

@@ -11,6 +11,7 @@ import { checkAlertmanager } from "./alerting.js";
 import { checkExtraArgs } from "./chart-flags.js";
 import { checkInhibitionLabels } from "./inhibition.js";
 import { Findings, type Segments } from "./findings.js";
+import { checkEgress } from "./network-egress.js";
 import { checkNetworkPolicies } from "./network-policies.js";
 import { checkReceivers } from "./receivers.js";
 import { checkRelabelling } from "./relabel.js";
@@ -129,5 +130,6 @@ export function semanticProblems(values: PromstackValues, catalogue: Catalogue, 
   checkExtraArgs(values as Record<string, unknown>, findings);
   if (values.exporters?.enabled) checkExporters(values.exporters, findings);
   checkNetworkPolicies(values, findings);
+  checkEgress(values, findings);
   return findings.problems;
 }
