@@ -2916,6 +2916,10 @@ export interface AlertReceiverValues {
   routes?: {
     [k: string]: ReceiverRoute | undefined;
   };
+  /**
+   * Webhook requests must carry the bearer token (default). false disables authentication: set it only when something else guards the receiver.
+   */
+  requireToken?: boolean;
   tokenSecret?: SecretKeyRef;
   /**
    * Largest accepted request body; larger bodies get 413.
