@@ -9,6 +9,7 @@ import { durationSeconds } from "../duration.js";
 import type { Image, PromstackValues } from "../types/values.js";
 import { checkAlertmanager } from "./alerting.js";
 import { checkExtraArgs } from "./chart-flags.js";
+import { checkIngressAuth } from "./ingress-auth.js";
 import { checkInhibitionLabels } from "./inhibition.js";
 import { Findings, type Segments } from "./findings.js";
 import { checkEgress } from "./network-egress.js";
@@ -153,5 +154,6 @@ export function semanticProblems(values: PromstackValues, catalogue: Catalogue, 
   if (values.exporters?.enabled) checkExporters(values.exporters, findings);
   checkNetworkPolicies(values, findings);
   checkEgress(values, findings);
+  checkIngressAuth(values, findings);
   return findings.problems;
 }
