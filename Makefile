@@ -86,6 +86,16 @@ $(OPERATOR_CRDS)/.installed:
 	@chmod u+w $(OPERATOR_CRDS)/*.yaml && touch $@
 # --- end Prometheus Operator CRDs ---
 
+# --- Traefik's Middleware CRD: an ingress' traefikBasicAuth Middleware is validated against it ---
+TRAEFIK_CRDS_VERSION := $(call version,tools.traefikCrds.version)
+TRAEFIK_CRDS := $(TOOLS)/traefik-crds-$(TRAEFIK_CRDS_VERSION)
+$(TRAEFIK_CRDS)/.installed:
+	@mkdir -p $(TRAEFIK_CRDS)
+	dir=$$(go mod download -json $(call version,tools.traefikCrds.module)@$(TRAEFIK_CRDS_VERSION) | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).Dir'); \
+	  cp "$$dir"/docs/content/reference/dynamic-configuration/traefik.io_middlewares.yaml $(TRAEFIK_CRDS)/
+	@chmod u+w $(TRAEFIK_CRDS)/*.yaml && touch $@
+# --- end Traefik CRD ---
+
 # --- Prometheus' sources: the raw scrape_config schema is generated from its Go structs, and
 # the tests judge it on its documentation/examples. prometheus/common at the version its go.mod requires.
 go_module_dir = $(shell go mod download -json $(1) | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).Dir')
@@ -155,7 +165,7 @@ $(PY_STAMP):
 	@rm -f $(VENV)/.installed-* && touch $@
 
 .PHONY: tools
-tools: $(HELM) $(CT) $(CT_CONFIG)/chart_schema.yaml $(PROMTOOL) $(AMTOOL) $(PY_STAMP) $(OPERATOR_CRDS)/.installed $(CYCLONUS) ## build the pinned toolchain into .tools/
+tools: $(HELM) $(CT) $(CT_CONFIG)/chart_schema.yaml $(PROMTOOL) $(AMTOOL) $(PY_STAMP) $(OPERATOR_CRDS)/.installed $(TRAEFIK_CRDS)/.installed $(CYCLONUS) ## build the pinned toolchain into .tools/
 	@echo "tools: helm $(HELM_VERSION), ct $(CT_VERSION), promtool $(PROMTOOL_VERSION), amtool $(AMTOOL_VERSION), $(PY_PINS)"
 
 # --- Live pipeline: the programs the chart deploys, built for amd64, arm64 and arm/v7 ----
@@ -270,7 +280,7 @@ cluster-down: ## stop the cluster of cluster-up
 	CLUSTER_DIR=$(CLUSTER_DIR) scripts/cluster/down.sh
 
 # --- Tests: one target per validation layer ---------------------------------------------
-TEST_ENV := HELM=$(HELM) CT=$(CT) CT_CONFIG_DIR=$(CT_CONFIG) PROMTOOL=$(PROMTOOL) AMTOOL=$(AMTOOL) KUBERNETES_VALIDATE=$(VENV)/bin/kubernetes-validate K8S_MINOR=$(K8S_MINOR) PROMETHEUS_OPERATOR_CRDS=$(OPERATOR_CRDS) CYCLONUS=$(CYCLONUS) IMPORT_CORPORA=$(IMPORT_CORPORA)
+TEST_ENV := HELM=$(HELM) CT=$(CT) CT_CONFIG_DIR=$(CT_CONFIG) PROMTOOL=$(PROMTOOL) AMTOOL=$(AMTOOL) KUBERNETES_VALIDATE=$(VENV)/bin/kubernetes-validate K8S_MINOR=$(K8S_MINOR) PROMETHEUS_OPERATOR_CRDS=$(OPERATOR_CRDS) TRAEFIK_CRDS=$(TRAEFIK_CRDS) CYCLONUS=$(CYCLONUS) IMPORT_CORPORA=$(IMPORT_CORPORA)
 # Only the semantics layer reads Prometheus' sources (go mod download runs when it is used).
 SEMANTICS_ENV = PROMETHEUS_MODULE_DIR=$(PROMETHEUS_MODULE_DIR) PROMETHEUS_COMMON_DIR=$(PROMETHEUS_COMMON_DIR) PROMETHEUS_BINARY=$(BIN)/prometheus-$(PROMTOOL_VERSION) ALERTMANAGER_BINARY=$(BIN)/alertmanager-$(AMTOOL_VERSION)
 

@@ -44,6 +44,13 @@ export function crdDirectory(): string {
   return dir;
 }
 
+/** Traefik's Middleware CRD, at the version versions.json pins (TRAEFIK_CRDS). */
+export function traefikCrdDirectory(): string {
+  const dir = process.env.TRAEFIK_CRDS;
+  if (!dir) throw new Error("TRAEFIK_CRDS is not set: run the tests through make");
+  return dir;
+}
+
 export class CrdValidator {
   private readonly validators = new Map<string, ValidateFunction>();
 

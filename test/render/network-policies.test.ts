@@ -2,12 +2,21 @@
 // connections between the stack's pods, an ingress controller, DNS, the nodes and the
 // outside, each expected allowed or denied exactly as the chart README documents.
 import { expect } from "chai";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NAMESPACE, RELEASE, type K8sObject } from "../helpers/render.js";
 import { profileFiles, run } from "../helpers/tools.js";
-import { caseName, fixture, rendered } from "./cases.js";
+import { parse } from "yaml";
+import { loadCatalogue } from "../../generator/src/catalogue.js";
+import { buildContract } from "../../generator/src/schema/contract.js";
+import { deepMerge, defaultsOf } from "../../generator/src/schema/defaults.js";
+import type { PromstackValues } from "../../generator/src/types/values.js";
+import { derivedScrapeTargets } from "../../generator/src/validate/network-egress.js";
+import { caseName, fixture, renderCases, rendered } from "./cases.js";
+
+const contract = buildContract(loadCatalogue()).umbrella;
+const defaults = defaultsOf(contract, contract) as Parameters<typeof deepMerge>[0];
 
 interface Peer {
   Internal?: { PodLabels: Record<string, string>; NamespaceLabels: Record<string, string>; Namespace: string };
@@ -135,6 +144,38 @@ describe("render: network policies, judged by cyclonus", () => {
       cases.forEach(([label, , , port, protocol, allowed], index) => {
         it(`${allowed ? "allows" : "denies"} ${label} (${port}/${protocol})`, () => expect(answers[index]).to.equal(allowed));
       });
+    });
+  }
+
+  describe("scrape-other-namespace.yaml: a new user's job in another namespace, policies on by default", () => {
+    const shop = pod("shop", { app: "shop" });
+    const cases: Case[] = [
+      ["Prometheus → the job's pods on its port (derived)", prometheus, shop, 8080, "TCP", true],
+      ["Prometheus → another port of those pods", prometheus, shop, 9999, "TCP", false],
+      ["Prometheus → port 8080 in a namespace no job names", prometheus, appPod, 8080, "TCP", false],
+      ["Prometheus → a host name's address (validate warns instead)", prometheus, external("198.51.100.7"), 9400, "TCP", false],
+      ["Alertmanager → Slack/PagerDuty (HTTPS)", alertmanager, slack, 443, "TCP", true],
+    ];
+    let answers: boolean[];
+    before(() => (answers = verdicts(policiesOf(fixture("scrape-other-namespace.yaml")), cases, dir)));
+    cases.forEach(([name, , , port, protocol, allowed], index) => {
+      it(`${allowed ? "allows" : "denies"} ${name} (${port}/${protocol})`, () => expect(answers[index]).to.equal(allowed));
+    });
+  });
+
+  // The chart derives egress in Helm; validate mirrors it to know what not to warn about.
+  for (const file of [...renderCases, fixture("scrape-other-namespace.yaml")]) {
+    it(`${caseName(file)}: Prometheus' policy has exactly the egress validate expects the chart to derive`, () => {
+      const values = deepMerge(defaults, (parse(readFileSync(file, "utf8")) ?? {}) as Parameters<typeof deepMerge>[1]) as PromstackValues;
+      const policy = policiesOf(file).find((p) => p.metadata.name === `${RELEASE}-prometheus`) as any;
+      const derived = derivedScrapeTargets(values, NAMESPACE);
+      const expected = derived.map((t) => ({
+        to: [{ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: t.namespaces }] } }],
+        ports: (t.ports ?? []).map((port) => ({ port, protocol: "TCP" })),
+      }));
+      // The derived rules come last, after the listed scrapeTargets.
+      const rendered = policy && derived.length ? (policy.spec.egress as unknown[]).slice(-derived.length) : [];
+      expect(rendered).to.deep.equal(expected);
     });
   }
 

@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { helmTemplate, NAMESPACE, parseObjects, RELEASE } from "../helpers/render.js";
-import { chartDir, run, tools } from "../helpers/tools.js";
+import { chartDir, profileFiles, run, tools } from "../helpers/tools.js";
 import { caseName, fixture, podTemplates, renderCases, rendered } from "./cases.js";
 
 const HOST_ACCESS = "node-exporter"; // the one component that needs the host's namespaces
@@ -153,5 +153,14 @@ describe("render: NOTES say which namespace and Pod Security level node-exporter
     const text = notes(fixture("operator-all.yaml"));
     expect(text).to.contain("(labelled release=kube-prometheus-stack - its Prometheus must select them)");
     expect(text).to.contain(`- { namespace: ${NAMESPACE}, name: ${RELEASE}-alertmanager-headless, port: http-web }`);
+  });
+
+  it("says what the NetworkPolicies (on by default) allow and how to turn them off", () => {
+    const text = notes(profileFiles().find((f) => f.endsWith("/raspberry-pi.yaml"))!);
+    expect(text).to.contain("NetworkPolicies are on");
+    expect(text).to.contain("the web UIs from\nnamespaces [kube-system]");
+    expect(text).to.contain("(ports 443/587)");
+    expect(text).to.contain("Turn them off with --set network-policies.enabled=false.");
+    expect(notes(profileFiles().find((f) => f.endsWith("/tavira.yaml"))!)).to.not.contain("NetworkPolicies are on");
   });
 });

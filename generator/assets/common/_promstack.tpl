@@ -214,7 +214,8 @@ An Ingress for a component's web UI, from an Ingress value (common.schema.json#/
 renders nothing when it is disabled. Call with
   (dict "ctx" $ "ingress" .Values.ingress "component" "alertmanager" "service" "<Service name>" "port" "http-web")
 where port is the Service port's name or number. TLS may be issued by cert-manager (clusterIssuer);
-basic auth is enforced by ingress-nginx from an htpasswd Secret.
+basic auth is enforced by ingress-nginx from an htpasswd Secret, or by Traefik through a
+Middleware rendered here, or single sign-on by an oauth2-proxy through ingress-nginx.
 */}}
 {{- define "promstack.ingress" -}}
 {{- $ingress := .ingress -}}
@@ -231,7 +232,30 @@ basic auth is enforced by ingress-nginx from an htpasswd Secret.
 {{- $_ := set $annotations "nginx.ingress.kubernetes.io/auth-secret" $basicAuth.secretName -}}
 {{- $_ := set $annotations "nginx.ingress.kubernetes.io/auth-realm" ($basicAuth.realm | default "Authentication Required") -}}
 {{- end -}}
+{{- $traefik := $ingress.traefikBasicAuth | default dict -}}
+{{- $middleware := printf "%s-basic-auth" .service | trunc 63 | trimSuffix "-" -}}
+{{- if $traefik.secretName -}}
+{{- $_ := set $annotations "traefik.ingress.kubernetes.io/router.middlewares" (printf "%s-%s@kubernetescrd" .ctx.Release.Namespace $middleware) -}}
+{{- end -}}
+{{- with ($ingress.oauth2Proxy | default dict).url -}}
+{{- $_ := set $annotations "nginx.ingress.kubernetes.io/auth-url" (printf "%s/oauth2/auth" (trimSuffix "/" .)) -}}
+{{- $_ := set $annotations "nginx.ingress.kubernetes.io/auth-signin" (printf "%s/oauth2/start?rd=$scheme://$host$escaped_request_uri" (trimSuffix "/" .)) -}}
+{{- end -}}
 {{- $annotations = merge $annotations (deepCopy ($ingress.annotations | default dict)) -}}
+{{- if $traefik.secretName }}
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata:
+  name: {{ $middleware }}
+  namespace: {{ .ctx.Release.Namespace }}
+  labels:
+    {{- include "promstack.labels" (dict "ctx" .ctx "component" .component) | nindent 4 }}
+spec:
+  basicAuth:
+    secret: {{ $traefik.secretName | quote }}
+    realm: {{ $traefik.realm | default "Authentication Required" | quote }}
+---
+{{- end }}
 apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:

@@ -557,7 +557,7 @@ export interface Persistence {
   ];
 }
 /**
- * An Ingress in front of a component's web UI, with TLS (optionally issued by cert-manager) and HTTP basic auth (enforced by ingress-nginx).
+ * An Ingress in front of a component's web UI, with TLS (optionally issued by cert-manager) and one way to authenticate: HTTP basic auth by ingress-nginx (basicAuth) or Traefik (traefikBasicAuth), or an oauth2-proxy in front of ingress-nginx (oauth2Proxy). promstack validate warns about a Prometheus or Alertmanager Ingress with none of them, unless authenticatedElsewhere says so.
  */
 export interface Ingress {
   /**
@@ -583,6 +583,12 @@ export interface Ingress {
   annotations?: Annotations;
   tls?: IngressTls;
   basicAuth?: IngressBasicAuth;
+  traefikBasicAuth?: IngressTraefikBasicAuth;
+  oauth2Proxy?: IngressOauth2Proxy;
+  /**
+   * Say that something the chart does not configure authenticates this Ingress (a controller-wide policy, a VPN, annotations): silences promstack validate's warning about an Ingress without authentication.
+   */
+  authenticatedElsewhere?: boolean;
 }
 /**
  * A map of annotation names to string values.
@@ -613,6 +619,25 @@ export interface IngressBasicAuth {
    * Realm shown in the browser's login prompt.
    */
   realm?: string;
+}
+/**
+ * HTTP basic auth in front of the UI by Traefik: the chart renders a Middleware (traefik.io/v1alpha1, Traefik's CRD) of type basicAuth and names it in the Ingress' traefik.ingress.kubernetes.io/router.middlewares annotation.
+ */
+export interface IngressTraefikBasicAuth {
+  secretName?: SecretName1;
+  /**
+   * Realm shown in the browser's login prompt.
+   */
+  realm?: string;
+}
+/**
+ * Single sign-on through an oauth2-proxy you run, enforced by ingress-nginx's auth-url and auth-signin annotations.
+ */
+export interface IngressOauth2Proxy {
+  /**
+   * Base URL of the oauth2-proxy as the browser reaches it, e.g. https://auth.example.com (its /oauth2/auth and /oauth2/start endpoints are used); empty disables it.
+   */
+  url?: string;
 }
 /**
  * Sidecar that watches the mounted configuration, scrape files and rules and calls /-/reload when they change, so a change needs no pod restart.
@@ -2923,6 +2948,10 @@ export interface AlertReceiverValues {
   routes?: {
     [k: string]: ReceiverRoute | undefined;
   };
+  /**
+   * Webhook requests must carry the bearer token (default). false disables authentication: set it only when something else guards the receiver.
+   */
+  requireToken?: boolean;
   tokenSecret?: SecretKeyRef;
   /**
    * Largest accepted request body; larger bodies get 413.
@@ -3264,7 +3293,7 @@ export interface NetworkPoliciesValues {
   kubernetesApi?: NetworkTarget;
   nodeExporter?: NetworkTarget;
   /**
-   * Further destinations of Prometheus: the targets of prometheus.scrapeJobs and extraScrapeConfigs, RabbitMQ's pods (port 15692), remote_write endpoints.
+   * Further destinations of Prometheus: static targets, remote_write endpoints, jobs that discover in every namespace or outside Kubernetes. The chart adds the egress of Kubernetes-discovered jobs (prometheus.scrapeJobs and extraScrapeConfigs roles pod, endpoints, endpointslice) that name their namespaces, and of RabbitMQ's pods, on its own; promstack validate warns about each destination no entry allows.
    */
   scrapeTargets?: NetworkTarget[];
   /**

@@ -10,8 +10,10 @@ import type { Image, PromstackValues } from "../types/values.js";
 import { checkAlertmanager } from "./alerting.js";
 import { checkExtraArgs } from "./chart-flags.js";
 import { checkDashboards } from "./dashboards.js";
+import { checkIngressAuth } from "./ingress-auth.js";
 import { checkInhibitionLabels } from "./inhibition.js";
 import { Findings, type Segments } from "./findings.js";
+import { checkEgress } from "./network-egress.js";
 import { checkNetworkPolicies } from "./network-policies.js";
 import { checkReceivers } from "./receivers.js";
 import { checkRelabelling } from "./relabel.js";
@@ -112,7 +114,29 @@ function checkAlertReceiverPaths(values: PromstackValues, findings: Findings): v
       const segments: Segments = ["alertmanager", "receivers", name, "webhook", index, "alertReceiverPath"];
       if (receiver?.enabled !== true) findings.add("error", segments, `${path} is a path of this release's alert receiver, but alert-receiver.enabled is not true`);
       else if (!paths.includes(path)) findings.add("error", segments, `the alert receiver serves no ${path} (its routes: ${paths.join(", ")})`);
+      else checkReceiverToken(receiver, webhook, ["alertmanager", "receivers", name, "webhook", index], findings);
     });
+  }
+  if (receiver?.enabled && receiver.requireToken === false && receiver.tokenSecret) {
+    findings.add("warning", ["alert-receiver", "tokenSecret"], "requireToken is false, so the receiver checks no token and this Secret is not used");
+  }
+}
+
+/**
+ * A webhook to the bundled receiver without credentials of its own sends the token of the Secret
+ * the chart creates when alert-receiver.tokenSecret is unset (the alertmanager subchart cannot
+ * see the receiver's values); with tokenSecret set, the webhook must name that same key.
+ */
+function checkReceiverToken(receiver: NonNullable<PromstackValues["alert-receiver"]>, webhook: Record<string, any>, at: Segments, findings: Findings): void {
+  const own = receiver.tokenSecret;
+  if (!own || receiver.requireToken === false) return;
+  const http = webhook.httpConfig ?? {};
+  const sent = webhook.bearerTokenSecret as { name: string; key: string } | undefined;
+  const wanted = `bearerTokenSecret: {name: ${own.name}, key: ${own.key}}`;
+  if (!sent && !http.authorization && !http.basicAuth && !http.oauth2) {
+    findings.add("error", at, `alert-receiver.tokenSecret names the receiver's token, so the chart creates no token Secret for this webhook to send: set ${wanted}`);
+  } else if (sent && (sent.name !== own.name || sent.key !== own.key)) {
+    findings.add("error", [...at, "bearerTokenSecret"], `the receiver checks alert-receiver.tokenSecret (${own.name}/${own.key}), not ${sent.name}/${sent.key}: set ${wanted}`);
   }
 }
 
@@ -132,5 +156,7 @@ export function semanticProblems(values: PromstackValues, catalogue: Catalogue, 
   checkExtraArgs(values as Record<string, unknown>, findings);
   if (values.exporters?.enabled) checkExporters(values.exporters, findings);
   checkNetworkPolicies(values, findings);
+  checkEgress(values, findings);
+  checkIngressAuth(values, findings);
   return findings.problems;
 }

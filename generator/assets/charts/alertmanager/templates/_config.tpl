@@ -107,6 +107,8 @@ Arguments: map, parent (the key holding map), rename, verbatim.
 {{- with and (has "alertReceiverPath" $shorthands) $values.alertReceiverPath }}{{ $_ := set $config "url" (printf "http://%s.%s.svc:8080%s" (printf "%s-alert-receiver" $.Release.Name | trunc 63 | trimSuffix "-") $.Release.Namespace .) }}{{ end -}}
 {{- with and (has "subject" $shorthands) $values.subject }}{{ $_ := set $config "headers" (merge (dict "Subject" .) (omit ($config.headers | default dict) "Subject")) }}{{ end -}}
 {{- with and (has "bearerTokenSecret" $shorthands) $values.bearerTokenSecret }}{{ $_ := set $config "http_config" (merge (dict "authorization" (dict "type" "Bearer" "credentials_file" (include "alertmanager.secretPath" .))) ($config.http_config | default dict)) }}{{ end -}}
+{{- /* The bundled receiver requires its token: a webhook to it without credentials of its own sends the chart's. */ -}}
+{{- if include "alertmanager.sendsReceiverToken" $values }}{{ $_ := set $config "http_config" (merge (dict "authorization" (dict "type" "Bearer" "credentials_file" (include "alertmanager.secretPath" (include "alertmanager.receiverToken" $ | fromJson)))) ($config.http_config | default dict)) }}{{ end -}}
 {{- $configs = append $configs $config -}}
 {{- end -}}
 {{- if $configs }}{{ $_ := set $out $spec.list $configs }}{{ end -}}
@@ -192,10 +194,22 @@ searched, since their keys are the user's own.
 {{- end -}}
 {{- end -}}
 
-{{/* Every Secret the config reads (receivers, globalConfig, smtp), sorted. */}}
+{{/* "true" when a webhook goes to the bundled receiver (alertReceiverPath) with no credentials of its own. */}}
+{{- define "alertmanager.sendsReceiverToken" -}}
+{{- $http := .httpConfig | default dict -}}
+{{- if and .alertReceiverPath (not (or .bearerTokenSecret $http.authorization $http.basicAuth $http.oauth2)) }}true{{ end -}}
+{{- end -}}
+
+{{/* The token Secret the alert-receiver subchart creates, <release>-alert-receiver-token (key token), as JSON. */}}
+{{- define "alertmanager.receiverToken" -}}
+{{- dict "name" (printf "%s-alert-receiver-token" .Release.Name | trunc 63 | trimSuffix "-") "key" "token" | toJson -}}
+{{- end -}}
+
+{{/* Every Secret the config reads (receivers, globalConfig, smtp, the receiver's token), sorted. */}}
 {{- define "alertmanager.secretNames" -}}
 {{- $verbatim := (.Files.Get "files/integrations.yaml" | fromYaml).verbatim -}}
 {{- $names := dict -}}
+{{- range $receiver := .Values.receivers }}{{ range (($receiver | default dict).webhook | default list) }}{{ if include "alertmanager.sendsReceiverToken" . }}{{ $_ := set $names (include "alertmanager.receiverToken" $ | fromJson).name true }}{{ end }}{{ end }}{{ end -}}
 {{- include "alertmanager.collectSecrets" (dict "value" (concat (list .Values.smtp .Values.globalConfig) (values (.Values.receivers | default dict))) "names" $names "verbatim" $verbatim) -}}
 {{- keys $names | sortAlpha | toJson -}}
 {{- end -}}
