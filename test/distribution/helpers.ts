@@ -55,10 +55,10 @@ export const PROFILE = join(repoRoot, "values", "raspberry-pi.yaml");
 
 /**
  * `helm template` of a chart reference (directory, archive, repo/chart, oci://...). Renders
- * are compared, so Grafana's admin Secret is named: the one the chart creates otherwise
- * holds a password drawn at random on every render.
+ * are compared, so Grafana's admin Secret and the receiver's token Secret are named: the ones
+ * the chart creates otherwise hold a password or token drawn at random on every render.
  */
 export function renderChart(chart: string, env: Record<string, string>, extraArgs: string[] = []): string {
-  const deterministic = ["--set", "grafana.admin.existingSecret=grafana-admin"];
+  const deterministic = ["--set", "grafana.admin.existingSecret=grafana-admin", "--set", "alert-receiver.tokenSecret.name=receiver-token", "--set", "alert-receiver.tokenSecret.key=token"];
   return helm(["template", "monitoring", chart, "--namespace", "monitoring", "-f", PROFILE, ...deterministic, ...extraArgs], env).stdout;
 }
