@@ -4,7 +4,7 @@
 // series so other Node.js targets do not show up).
 import { BigValueColorMode, BigValueGraphMode } from "@grafana/grafana-foundation-sdk/common";
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
-import { dashboard, finish, Grid, query, series, stat, thresholds, upDownMappings, type DashboardDefinition } from "./kit.js";
+import { dashboard, finish, Grid, query, series, stat, thresholds, upDownStat, type DashboardDefinition } from "./kit.js";
 
 /** A process metric of the receiver's pods only. */
 const ofReceiver = (metric: string) => `${metric} and on(instance) alert_receiver_ready`;
@@ -17,9 +17,7 @@ function build() {
       .refresh("1m")
       .time({ from: "now-6h", to: "now" })
       .withPanel(grid.place(
-        stat().title("Ready").description("Whether every receiver replica accepts notifications.").graphMode(BigValueGraphMode.None).colorMode(BigValueColorMode.Background)
-          .mappings(upDownMappings).thresholds(thresholds("red", [1, "green"]))
-          .withTarget(query("A", "min(alert_receiver_ready)")), 8, 4))
+        upDownStat("Ready", "Whether every receiver replica accepts notifications.", "min(alert_receiver_ready)"), 8, 4))
       .withPanel(grid.place(
         stat().title("Notifications").description("Webhook notifications accepted in the selected time range.").unit("none").decimals(0).graphMode(BigValueGraphMode.Area)
           .withTarget(query("A", "sum(increase(alert_receiver_notifications_received_total[$__range]))")), 8, 4))

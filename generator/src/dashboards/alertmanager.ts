@@ -2,9 +2,9 @@
 // notifications each integration sent and failed, and gossip health. Metric names are those
 // Alertmanager v0.34.2 exports; every replica reports its own copy of alerts and silences,
 // so stats take the maximum over replicas.
-import { BigValueColorMode, BigValueGraphMode } from "@grafana/grafana-foundation-sdk/common";
+import { BigValueGraphMode } from "@grafana/grafana-foundation-sdk/common";
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
-import { dashboard, finish, Grid, query, series, stat, thresholds, upDownMappings, type DashboardDefinition } from "./kit.js";
+import { countStat, dashboard, finish, Grid, query, series, stat, upDownStat, type DashboardDefinition } from "./kit.js";
 
 function build() {
   const grid = new Grid();
@@ -17,15 +17,13 @@ function build() {
         stat().title("Active alerts").description("Alerts Alertmanager holds that are neither silenced nor inhibited.").unit("none").decimals(0).graphMode(BigValueGraphMode.Area)
           .withTarget(query("A", 'max(alertmanager_alerts{state="active"})')), 6, 4))
       .withPanel(grid.place(
-        stat().title("Active silences").description("Silences in effect now.").unit("none").decimals(0).graphMode(BigValueGraphMode.None)
+        countStat("Active silences", "Silences in effect now.")
           .withTarget(query("A", 'max(alertmanager_silences{state="active"})')), 6, 4))
       .withPanel(grid.place(
-        stat().title("Cluster members").description("Peers each replica sees in the gossip cluster; lower than the replicas means a split.").unit("none").decimals(0).graphMode(BigValueGraphMode.None)
+        countStat("Cluster members", "Peers each replica sees in the gossip cluster; lower than the replicas means a split.")
           .withTarget(query("A", "min(alertmanager_cluster_members)")), 6, 4))
       .withPanel(grid.place(
-        stat().title("Configuration").description("Whether the last configuration reload succeeded on every replica.").graphMode(BigValueGraphMode.None).colorMode(BigValueColorMode.Background)
-          .mappings(upDownMappings).thresholds(thresholds("red", [1, "green"]))
-          .withTarget(query("A", "min(alertmanager_config_last_reload_successful)")), 6, 4))
+        upDownStat("Configuration", "Whether the last configuration reload succeeded on every replica.", "min(alertmanager_config_last_reload_successful)"), 6, 4))
       .withRow(grid.row(new RowBuilder("Notifications")))
       .withPanel(grid.place(
         series("Notifications sent", "Notification attempts per second, by integration (slack, pagerduty, email, webhook...).", "short").min(0)

@@ -16,7 +16,7 @@ import {
   type RowPanel,
   type ValueMapping,
 } from "@grafana/grafana-foundation-sdk/dashboard";
-import { ReduceDataOptionsBuilder } from "@grafana/grafana-foundation-sdk/common";
+import { BigValueColorMode, BigValueGraphMode, ReduceDataOptionsBuilder } from "@grafana/grafana-foundation-sdk/common";
 import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
 import { PanelBuilder as StatPanel } from "@grafana/grafana-foundation-sdk/stat";
 import { PanelBuilder as TimeSeriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
@@ -76,6 +76,18 @@ export const lastValue = (): ReduceDataOptionsBuilder => new ReduceDataOptionsBu
 /** A stat panel showing the last value of its queries. */
 export function stat(): StatPanel {
   return new StatPanel().reduceOptions(lastValue());
+}
+
+/** A stat panel of a whole number (targets, members, silences): no unit, no decimals, no sparkline. */
+export function countStat(title: string, description: string): StatPanel {
+  return stat().title(title).description(description).unit("none").decimals(0).graphMode(BigValueGraphMode.None);
+}
+
+/** An UP/DOWN stat of a 0-or-1 expression (ready, last reload successful): red at 0, green at 1. */
+export function upDownStat(title: string, description: string, expr: string): StatPanel {
+  return stat().title(title).description(description).graphMode(BigValueGraphMode.None).colorMode(BigValueColorMode.Background)
+    .mappings(upDownMappings).thresholds(thresholds("red", [1, "green"]))
+    .withTarget(query("A", expr));
 }
 
 /** Absolute thresholds: a base colour, then [value, colour] steps in ascending order. */

@@ -5,7 +5,7 @@
 // a cAdvisor job (see values/gorax.yaml, kubelet-cadvisor).
 import { BigValueColorMode, BigValueGraphMode, StackingConfigBuilder, StackingMode } from "@grafana/grafana-foundation-sdk/common";
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
-import { dashboard, finish, Grid, labelVariable, query, series, stat, thresholds, type DashboardDefinition } from "./kit.js";
+import { countStat, dashboard, finish, Grid, labelVariable, query, series, stat, thresholds, type DashboardDefinition } from "./kit.js";
 
 const selected = 'namespace=~"$namespace",pod=~"$pod"';
 // cAdvisor also reports the pod's sandbox (container="") and the cgroup totals (no container label).
@@ -15,7 +15,7 @@ function build() {
   const grid = new Grid();
   const counter = (title: string, description: string, expr: string, red = 1) =>
     grid.place(
-      stat().title(title).description(description).unit("none").decimals(0).graphMode(BigValueGraphMode.None).colorMode(BigValueColorMode.Value)
+      countStat(title, description).colorMode(BigValueColorMode.Value)
         .thresholds(thresholds("green", [red, "red"]))
         .withTarget(query("A", expr)),
       6, 4,

@@ -3,7 +3,7 @@
 // Metric names are those node_exporter v1.10.1 exports on Linux.
 import { BigValueGraphMode, StackingConfigBuilder, StackingMode } from "@grafana/grafana-foundation-sdk/common";
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
-import { byNodeName, dashboard, finish, Grid, labelVariable, query, series, stat, thresholds, type DashboardDefinition } from "./kit.js";
+import { byNodeName, countStat, dashboard, finish, Grid, labelVariable, query, series, stat, thresholds, type DashboardDefinition } from "./kit.js";
 
 // Virtual interfaces (loopback, CNI bridges, veth pairs, tunnels) would count traffic twice.
 const physical = 'device!~"lo|veth.*|cni.*|flannel.*|cali.*|docker.*|br-.*|vxlan.*|tunl.*|kube-.*"';
@@ -24,10 +24,10 @@ function build() {
       .time({ from: "now-6h", to: "now" })
       .withVariable(labelVariable("node", "Node", "node_uname_info", "nodename"))
       .withPanel(grid.place(
-        stat().title("Nodes").description("Nodes whose node-exporter answers now.").unit("none").decimals(0).graphMode(BigValueGraphMode.None)
+        countStat("Nodes", "Nodes whose node-exporter answers now.")
           .withTarget(query("A", 'count(node_uname_info{nodename=~"$node"})')), 6, 4))
       .withPanel(grid.place(
-        stat().title("CPU cores").description("CPU cores of the selected nodes.").unit("none").decimals(0).graphMode(BigValueGraphMode.None)
+        countStat("CPU cores", "CPU cores of the selected nodes.")
           .withTarget(query("A", `sum(${byNodeName('count by (instance) (node_cpu_seconds_total{mode="idle"})')})`)), 6, 4))
       .withPanel(grid.place(
         stat().title("Memory").description("Memory of the selected nodes.").unit("bytes").graphMode(BigValueGraphMode.None)

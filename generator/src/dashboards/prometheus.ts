@@ -3,7 +3,7 @@
 // Metric names are those Prometheus v3 (module v0.315.0) exports.
 import { BigValueColorMode, BigValueGraphMode } from "@grafana/grafana-foundation-sdk/common";
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
-import { dashboard, finish, Grid, query, series, stat, thresholds, upDownMappings, type DashboardDefinition } from "./kit.js";
+import { countStat, dashboard, finish, Grid, query, series, stat, thresholds, upDownStat, type DashboardDefinition } from "./kit.js";
 
 function build() {
   const grid = new Grid();
@@ -19,13 +19,11 @@ function build() {
         stat().title("Head series").description("Series in memory (the head block): the main driver of Prometheus' memory use.").unit("short").graphMode(BigValueGraphMode.Area)
           .withTarget(query("A", "sum(prometheus_tsdb_head_series)")), 6, 4))
       .withPanel(grid.place(
-        stat().title("Targets down").description("Scrape targets whose last scrape failed.").unit("none").decimals(0).graphMode(BigValueGraphMode.None).colorMode(BigValueColorMode.Value)
+        countStat("Targets down", "Scrape targets whose last scrape failed.").colorMode(BigValueColorMode.Value)
           .thresholds(thresholds("green", [1, "red"]))
           .withTarget(query("A", "count(up == 0) or vector(0)")), 6, 4))
       .withPanel(grid.place(
-        stat().title("Configuration").description("Whether the last configuration reload succeeded.").graphMode(BigValueGraphMode.None).colorMode(BigValueColorMode.Background)
-          .mappings(upDownMappings).thresholds(thresholds("red", [1, "green"]))
-          .withTarget(query("A", "min(prometheus_config_last_reload_successful)")), 6, 4))
+        upDownStat("Configuration", "Whether the last configuration reload succeeded.", "min(prometheus_config_last_reload_successful)"), 6, 4))
       .withRow(grid.row(new RowBuilder("Ingestion")))
       .withPanel(grid.place(
         series("Samples appended", "Samples per second written to the head block, per Prometheus.", "short").min(0)
