@@ -8,16 +8,12 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { loadCatalogue } from "../../generator/src/catalogue.js";
 import { buildContract } from "../../generator/src/schema/contract.js";
-import { compileContract, schemaProblems } from "../../generator/src/validate/schema-errors.js";
+import { compileContract, pathSegments, schemaProblems } from "../../generator/src/validate/schema-errors.js";
 import { dottedPath } from "../../generator/src/validate/problem.js";
 import { loadProfile } from "../../generator/src/validate/source.js";
 import { chartDir, profileFiles, repoRoot, run, tools } from "../helpers/tools.js";
 
 const SCHEMA_FAILURE = "values don't meet the specifications of the schema";
-
-function pointerToDotted(pointer: string): string {
-  return dottedPath(pathSegmentsOf(pointer));
-}
 
 /** The places the umbrella chart's section of Helm's schema report names, as dotted paths like validate prints. */
 function helmSchemaPaths(stderr: string): { paths: string[]; refusedKeyNames: string[] } {
@@ -25,24 +21,16 @@ function helmSchemaPaths(stderr: string): { paths: string[]; refusedKeyNames: st
   const paths: string[] = [];
   const refusedKeyNames: string[] = [];
   for (const [, pointer, message] of section.matchAll(/at '([^']*)': ([^\n]*)/g)) {
-    const path = pointerToDotted(pointer!);
+    const path = dottedPath(pathSegments(pointer!));
     paths.push(path);
     // An unknown key is reported at its parent mapping, naming the key.
     const additional = /^additional propert(?:y|ies) (.*) not allowed$/.exec(message!);
-    if (additional) for (const [, key] of additional[1]!.matchAll(/'([^']*)'/g)) paths.push(dottedPath([...pathSegmentsOf(pointer!), key!]));
+    if (additional) for (const [, key] of additional[1]!.matchAll(/'([^']*)'/g)) paths.push(dottedPath([...pathSegments(pointer!), key!]));
     // A refused key name (propertyNames): Helm's library reports it at an unrelated location, so only its name counts.
     const keyName = /^invalid propertyName '([^']*)'$/.exec(message!);
     if (keyName) refusedKeyNames.push(keyName[1]!);
   }
   return { paths, refusedKeyNames };
-}
-
-function pathSegmentsOf(pointer: string): Array<string | number> {
-  return pointer
-    .split("/")
-    .slice(1)
-    .map((raw) => raw.replace(/~1/g, "/").replace(/~0/g, "~"))
-    .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
 }
 
 /** Helm names a place at or under the path validate names (Helm reports the innermost failure). */

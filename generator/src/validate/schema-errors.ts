@@ -10,7 +10,8 @@ import { positionOf, type ProfileSource } from "./source.js";
 // The contract's compiler lives with the precompiled validator; tests import it from here too.
 export { compileContract } from "./contract-validator.js";
 
-function pathSegments(instancePath: string): Array<string | number> {
+/** A JSON pointer (ajv's instancePath, Helm's schema errors) as path segments. */
+export function pathSegments(instancePath: string): Array<string | number> {
   if (!instancePath) return [];
   return instancePath
     .slice(1)
