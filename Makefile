@@ -214,15 +214,16 @@ types: build ## regenerate generator/src/types from schemas/
 	npx tsc -b tsconfig.json
 
 .PHONY: generate
-generate: types ## regenerate charts/promstack (deterministic)
+generate: types $(HELM) ## regenerate charts/promstack (deterministic)
 	node dist/values/dashboards/build.js values # the seed profiles' dashboards, as JSON into their profiles
 	$(PROMSTACK) generate
 	$(PROMSTACK) flux values/raspberry-pi.yaml --output docs/flux/raspberry-pi # the worked Flux example
+	PROMSTACK_HELM=$(HELM) $(PROMSTACK) explain $(PROFILES) --output-dir docs/profiles # each profile's render explained
 
 .PHONY: check-generated
 check-generated: generate ## fail when the committed chart or types differ from a regeneration
-	@if [ -n "$$(git status --porcelain -- charts generator/src/types docs/runbooks docs/flux 'values/*.secrets.example' 'values/*.yaml')" ]; then \
-	  git status --short -- charts generator/src/types docs/runbooks docs/flux 'values/*.secrets.example' 'values/*.yaml'; git diff --stat -- charts generator/src/types docs/runbooks docs/flux values; \
+	@if [ -n "$$(git status --porcelain -- charts generator/src/types docs/runbooks docs/flux docs/profiles 'values/*.secrets.example' 'values/*.yaml')" ]; then \
+	  git status --short -- charts generator/src/types docs/runbooks docs/flux docs/profiles 'values/*.secrets.example' 'values/*.yaml'; git diff --stat -- charts generator/src/types docs/runbooks docs/flux docs/profiles values; \
 	  echo "generated files differ from what is committed: run 'make generate' and commit"; exit 1; fi
 	@echo "check-generated: committed chart and types match a regeneration"
 

@@ -30,6 +30,7 @@ Commands:
   validate    check profile values files against the contract and semantic rules
   flux        write Flux manifests (source, HelmRelease, values ConfigMap) for a profile
   import      turn an alertmanager.yml, rule files, a prometheus.yml or kube-prometheus-stack values into a profile
+  explain     describe what a profile deploys and where each of its alerts goes (Markdown)
 
 Options:
   -h, --help     show help (also: promstack <command> --help)
@@ -98,6 +99,21 @@ Options:
   --allow-partial              exit 0 even when some keys could not be mapped
   -h, --help                   show this help`,
 };
+
+const explainUsage = `Usage: promstack explain <profile.yaml>... [--output <file> | --output-dir <dir>]
+
+Renders each profile with the chart (helm template, release and namespace "monitoring") and
+describes the render in Markdown: its workloads (replicas, images, requests and limits,
+volumes), Services and Ingresses; every alert with the receivers it reaches, decided by the
+rendered alertmanager.yml's routing tree on the alert's labels (alertname, Prometheus' external
+labels, the rule's labels), in the order amtool config routes test lists them; and the route
+tree as a Mermaid flowchart. An invalid profile fails as promstack validate fails on it.
+helm is PROMSTACK_HELM when set, else the pinned build in .tools/bin, else helm on PATH.
+
+Options:
+  --output <file>     write the page there (one profile; default: standard output)
+  --output-dir <dir>  write <dir>/<profile>.md for every profile, and remove other .md pages there
+  -h, --help          show this help`;
 
 function version(): string {
   return (JSON.parse(readFileSync(paths.packageJson, "utf8")) as { version: string }).version;
@@ -337,6 +353,35 @@ async function runImport(args: string[], io: Io): Promise<number> {
   return unmapped.length > 0 && !allowPartial ? 1 : 0;
 }
 
+// --- promstack explain (the description lives in ./explain/) ---
+async function runExplain(args: string[], io: Io): Promise<number> {
+  const { options, positional, help } = parseOptions(args, ["output", "output-dir"]);
+  if (help) return io.out(explainUsage), 0;
+  if (positional.length === 0) throw new UsageError("explain needs at least one profile file");
+  if (options.has("output") && options.has("output-dir")) throw new UsageError("explain takes --output or --output-dir, not both");
+  if (options.has("output") && positional.length > 1) throw new UsageError(`--output takes one profile (got ${positional.length}); use --output-dir`);
+  for (const file of positional) if (!existsSync(file)) return io.err(`promstack explain: ${file}: no such file`), 1;
+  const result = await validateProfiles(positional);
+  if (result.errorCount > 0) return reportValidation(result, positional.length, io);
+  const [{ locateTools }, { explainProfile, profileName }, { writeFileAtomically, writeTreeAtomically }] = await Promise.all([
+    import("./tools/locate.js"),
+    import("./explain/index.js"),
+    import("./write/atomic.js"),
+  ]);
+  const helm = locateTools().found.helm;
+  if (!helm) return io.err(`promstack explain: needs helm to render the profile: ${locateTools().missing.helm}`), 1;
+  const { GENERATED_NOTICE } = await import("./chart/header.js");
+  const pages = new Map<string, string>();
+  for (const file of positional) pages.set(`${profileName(file)}.md`, `<!-- ${GENERATED_NOTICE} -->\n${await explainProfile(helm.path, file)}`);
+  const outputDir = options.get("output-dir");
+  const output = options.get("output");
+  if (outputDir !== undefined) writeTreeAtomically(resolve(outputDir), pages);
+  else if (output !== undefined) writeFileAtomically(resolve(output), [...pages.values()][0]!);
+  else io.out([...pages.values()].join("\n").trimEnd());
+  if (output !== undefined || outputDir !== undefined) io.err(`explain: wrote ${[...pages.keys()].join(", ")} to ${outputDir ?? output}`);
+  return 0;
+}
+
 export async function main(args: string[], io: Io = defaultIo): Promise<number> {
   const [command, ...rest] = args;
   try {
@@ -359,6 +404,8 @@ export async function main(args: string[], io: Io = defaultIo): Promise<number> 
         return await runFlux(rest, io);
       case "import":
         return await runImport(rest, io);
+      case "explain":
+        return await runExplain(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
