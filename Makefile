@@ -158,6 +158,18 @@ linters: $(KUBE_SCORE) $(CHECKOV_VENV)/.installed ## build kube-score and instal
 LINTER_ENV := KUBE_SCORE=$(KUBE_SCORE) CHECKOV=$(CHECKOV)
 # --- end linters ---
 
+# --- Mermaid: the semantics layer parses promstack explain's route trees with Mermaid's own parser ---
+MERMAID_VERSION := $(call version,tools.mermaid.version)
+MERMAID_JSDOM_VERSION := $(call version,tools.mermaid.jsdom)
+MERMAID_DIR := $(TOOLS)/mermaid-$(MERMAID_VERSION)-jsdom-$(MERMAID_JSDOM_VERSION)
+$(MERMAID_DIR)/.installed:
+	@mkdir -p $(MERMAID_DIR) && echo '{"private": true}' > $(MERMAID_DIR)/package.json
+	cd $(MERMAID_DIR) && npm install --no-audit --no-fund --loglevel=error mermaid@$(MERMAID_VERSION) jsdom@$(MERMAID_JSDOM_VERSION)
+	@touch $@
+.PHONY: mermaid
+mermaid: $(MERMAID_DIR)/.installed ## install Mermaid (and jsdom) into .tools/ for the route-tree check
+# --- end Mermaid ---
+
 $(PY_STAMP):
 	@echo "tools: python venv with $(PY_PINS)"
 	python3 -m venv $(VENV)
@@ -283,7 +295,7 @@ cluster-down: ## stop the cluster of cluster-up
 # --- Tests: one target per validation layer ---------------------------------------------
 TEST_ENV := HELM=$(HELM) CT=$(CT) CT_CONFIG_DIR=$(CT_CONFIG) PROMTOOL=$(PROMTOOL) AMTOOL=$(AMTOOL) KUBERNETES_VALIDATE=$(VENV)/bin/kubernetes-validate K8S_MINOR=$(K8S_MINOR) PROMETHEUS_OPERATOR_CRDS=$(OPERATOR_CRDS) TRAEFIK_CRDS=$(TRAEFIK_CRDS) CYCLONUS=$(CYCLONUS) IMPORT_CORPORA=$(IMPORT_CORPORA)
 # Only the semantics layer reads Prometheus' sources (go mod download runs when it is used).
-SEMANTICS_ENV = PROMETHEUS_MODULE_DIR=$(PROMETHEUS_MODULE_DIR) PROMETHEUS_COMMON_DIR=$(PROMETHEUS_COMMON_DIR) PROMETHEUS_BINARY=$(BIN)/prometheus-$(PROMTOOL_VERSION) ALERTMANAGER_BINARY=$(BIN)/alertmanager-$(AMTOOL_VERSION)
+SEMANTICS_ENV = MERMAID_DIR=$(MERMAID_DIR) PROMETHEUS_MODULE_DIR=$(PROMETHEUS_MODULE_DIR) PROMETHEUS_COMMON_DIR=$(PROMETHEUS_COMMON_DIR) PROMETHEUS_BINARY=$(BIN)/prometheus-$(PROMTOOL_VERSION) ALERTMANAGER_BINARY=$(BIN)/alertmanager-$(AMTOOL_VERSION)
 
 .PHONY: test-unit
 test-unit: build ## generator functions
@@ -298,7 +310,7 @@ test-render: build tools linters ## helm lint, helm template, ct lint, strict Ku
 	$(TEST_ENV) $(LINTER_ENV) $(MOCHA) --timeout 300000 'dist/test/render/**/*.test.js'
 
 .PHONY: test-semantics
-test-semantics: build tools $(IMPORT_CORPORA)/.installed $(LIVE_HOST) ## promtool and amtool on the rendered configs
+test-semantics: build tools $(IMPORT_CORPORA)/.installed $(LIVE_HOST) $(MERMAID_DIR)/.installed ## promtool and amtool on the rendered configs
 	$(TEST_ENV) $(SEMANTICS_ENV) $(MOCHA) --timeout 120000 'dist/test/semantics/**/*.test.js'
 
 .PHONY: test-receiver
