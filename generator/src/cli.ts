@@ -39,7 +39,8 @@ Options:
 
 Writes the umbrella chart: Chart.yaml, values.yaml and values.schema.json from schemas/,
 templates from generator/assets/, README.md, one subchart per component, and
-ci/<profile>-values.yaml for every profile. Every profile is validated first; on any
+ci/<profile>-values.yaml for every profile, the runbook pages and the kube-prometheus-stack
+migration guide (docs/). Every profile is validated first; on any
 error nothing is written and the previous chart stays exactly as it was.
 
 Options:
@@ -208,7 +209,7 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   const output = resolve(options.get("output") ?? paths.chart);
   const profilesDir = resolve(options.get("profiles") ?? paths.values);
   const runbooksDir = resolve(options.get("runbooks") ?? paths.runbooks);
-  const [{ buildContract }, { chartMetadata }, { GENERATED_NOTICE, withHeader }, { loadPacks }, { runbookPages }, { secretsExample }, { writeAllAtomically }] = await Promise.all([
+  const [{ buildContract }, { chartMetadata }, { GENERATED_NOTICE, withHeader }, { loadPacks }, { runbookPages }, { secretsExample }, { writeAllAtomically }, { migrationGuide }] = await Promise.all([
     import("./schema/contract.js"),
     import("./chart/metadata.js"),
     import("./chart/header.js"),
@@ -216,6 +217,7 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
     import("./rules/runbooks.js"),
     import("./secrets-example.js"),
     import("./write/atomic.js"),
+    import("./import/migration-guide.js"),
   ]);
   const catalogue = loadCatalogue();
   const contract = buildContract(catalogue); // the subcharts' schemas too, which generate writes
@@ -233,6 +235,7 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   const changes: OutputChange[] = [
     { kind: "tree", target: output, files },
     { kind: "tree", target: runbooksDir, files: runbooks },
+    { kind: "file", target: paths.migrationGuide, content: withHeader("guide.md", migrationGuide()) },
   ];
   for (const profile of result.profiles) {
     const example = secretsExample(profile);

@@ -17,7 +17,7 @@ export interface Explanation {
 
 /** A table cell: pipes and line breaks would end it. */
 function cell(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ") || " ";
+  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r?\n/g, " ") || " ";
 }
 
 function table(header: string[], rows: string[][]): string[] {

@@ -4,10 +4,11 @@
 import { importAlertmanager } from "./alertmanager.js";
 import { unknownKeys, type ImportContext } from "./context.js";
 import { importScrapeConfigs } from "./prometheus.js";
+import { kpsNoEquivalentReason } from "./kube-prometheus-stack-keys.js";
 import { importRuleGroups } from "./rules.js";
 import { isMapping, type Path, type Src } from "./source.js";
 
-const NO_EQUIVALENT = (key: string) => `kube-prometheus-stack key ${key} has no promstack equivalent`;
+const NO_EQUIVALENT = kpsNoEquivalentReason;
 
 export function importKubePrometheusStack(src: Src, ctx: ImportContext, packAlerts: Map<string, string>): void {
   const value = src.value as Record<string, unknown>;
@@ -84,6 +85,7 @@ function importPrometheusSection(src: Src, ctx: ImportContext): void {
     if (Array.isArray(s.remoteWrite)) s.remoteWrite.forEach((_, i) => importOperatorRemoteWrite(spec.sub(["remoteWrite", i]), ctx));
     if (isMapping(s.image) && typeof s.image.registry === "string")
       ctx.report.add(spec.where(["image", "registry"]), "a registry for one component: promstack has global.imageRegistry for every image");
+    unknownKeys(ctx, spec.sub(["image"]), ["registry"], (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.image.${key}`));
     const known = [...handled, "retention", "retentionSize", "scrapeInterval", "scrapeTimeout", "evaluationInterval", "externalLabels", "additionalScrapeConfigs", "remoteWrite", "image", "secrets", "configMaps"];
     unknownKeys(ctx, spec, known, (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.${key}`));
   }
@@ -106,6 +108,7 @@ function importAlertmanagerSection(src: Src, ctx: ImportContext): void {
     if (s.retention) ctx.profile.set(["alertmanager", "retention"], String(s.retention), spec.where(["retention"]));
     if (isMapping(s.image) && typeof s.image.registry === "string")
       ctx.report.add(spec.where(["image", "registry"]), "a registry for one component: promstack has global.imageRegistry for every image");
+    unknownKeys(ctx, spec.sub(["image"]), ["registry"], (key) => NO_EQUIVALENT(`alertmanager.alertmanagerSpec.image.${key}`));
     unknownKeys(ctx, spec, [...handled, "retention", "image"], (key) => NO_EQUIVALENT(`alertmanager.alertmanagerSpec.${key}`));
   }
   unknownKeys(ctx, src, ["enabled", "config", "templateFiles", "alertmanagerSpec"], (key) => NO_EQUIVALENT(`alertmanager.${key}`));
