@@ -366,6 +366,8 @@ async function runExplain(args: string[], io: Io): Promise<number> {
   for (const file of positional) if (!existsSync(file)) return io.err(`promstack explain: ${file}: no such file`), 1;
   const result = await validateProfiles(positional);
   if (result.errorCount > 0) return reportValidation(result, positional.length, io);
+  // Warnings go to stderr: stdout may carry the page.
+  for (const problem of result.problems) io.err(formatProblem(problem));
   const [{ locateTools }, { explainProfile, profileName }, { writeFileAtomically, writeTreeAtomically }] = await Promise.all([
     import("./tools/locate.js"),
     import("./explain/index.js"),

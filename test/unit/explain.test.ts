@@ -4,6 +4,7 @@
 // amtool in test/semantics/explain.test.ts.
 import { expect } from "chai";
 import { stringify } from "yaml";
+import { relabelAlert } from "../../generator/src/explain/alert-relabel.js";
 import { explainRender } from "../../generator/src/explain/index.js";
 import { mermaidText, routeFlowchart } from "../../generator/src/explain/mermaid.js";
 import { explanationPage } from "../../generator/src/explain/page.js";
@@ -85,6 +86,20 @@ describe("promstack explain (unit)", () => {
     const page = explanationPage(explainRender("p", configs(true)));
     expect(page).to.contain("No alert of this profile reaches on its rule labels: payments, unused.");
     expect(page).to.contain('| g | Templated | cluster="prod", severity="{{ $labels.level }}" | default | templated severity |');
+  });
+
+  it("applies alert_relabel_configs' filtering actions before routing and names the actions it does not model", () => {
+    const labels = { alertname: "Down", replica: "a", cluster: "prod", severity: "critical" };
+    expect(relabelAlert(labels, [{ action: "labeldrop", regex: "replica" }]).labels).to.deep.equal({ alertname: "Down", cluster: "prod", severity: "critical" });
+    expect(relabelAlert(labels, [{ action: "labelkeep", regex: "alertname|severity" }]).labels).to.deep.equal({ alertname: "Down", severity: "critical" });
+    expect(relabelAlert(labels, [{ action: "drop", source_labels: ["cluster", "severity"], regex: "prod;crit.*" }]).labels).to.equal(undefined);
+    expect(relabelAlert(labels, [{ action: "keep", source_labels: ["severity"], regex: "crit" }]).labels).to.equal(undefined); // anchored: "crit" is not "critical"
+    expect(relabelAlert(labels, [{ source_labels: ["cluster"], target_label: "env" } as never]).unmodelled).to.deep.equal(["replace"]);
+    const withRelabel = configs(true);
+    withRelabel.prometheus!.text = stringify({ global: { external_labels: { cluster: "prod", replica: "a" } }, alerting: { alert_relabel_configs: [{ action: "labeldrop", regex: "replica" }, { action: "drop", source_labels: ["alertname"], regex: "Summed" }] } });
+    const alerts = explainRender("p", withRelabel).alerts;
+    expect(alerts.find((a) => a.alert === "Down")!.labels).to.deep.equal({ cluster: "prod", severity: "critical", alertname: "Down" });
+    expect(alerts.find((a) => a.alert === "Summed")).to.deep.include({ droppedByRelabelling: true, receivers: [] });
   });
 
   it("writes every Mermaid syntax character of a label as an entity code", () => {

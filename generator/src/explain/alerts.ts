@@ -4,6 +4,7 @@
 // only at run time, so where a route tests such a label the alert says which ones.
 import { parse } from "yaml";
 import { labelLoss } from "../promql-labels.js";
+import { relabelAlert, type RelabelConfig } from "./alert-relabel.js";
 import type { RenderedConfigs } from "../render/extract.js";
 import { matchRoutes, routeMatchers, type Labels, type RouteConfig } from "./route-tree.js";
 
@@ -20,6 +21,10 @@ export interface ExplainedAlert {
   seriesLabels: string[];
   /** Rule labels whose value is a template, only known when the alert fires. */
   templatedLabels: string[];
+  /** alert_relabel_configs actions applied after the ones modelled here (the labels are those before them). */
+  unmodelledRelabelling: string[];
+  /** True when alert_relabel_configs drops the alert: it reaches no Alertmanager. */
+  droppedByRelabelling: boolean;
 }
 
 export interface AlertmanagerConfig {
@@ -34,11 +39,16 @@ export function parseAlertmanagerConfig(text: string): AlertmanagerConfig {
   return config;
 }
 
-/** Prometheus' external labels from the rendered prometheus.yml (none in operator mode: the operator's Prometheus sets its own). */
-export function externalLabels(configs: RenderedConfigs): Labels {
-  if (!configs.prometheus) return {};
-  const parsed = parse(configs.prometheus.text) as { global?: { external_labels?: Labels } } | null;
-  return parsed?.global?.external_labels ?? {};
+interface PrometheusAlerting {
+  global?: { external_labels?: Labels };
+  alerting?: { alert_relabel_configs?: RelabelConfig[] };
+}
+
+/** Prometheus' external labels and alert relabelling from the rendered prometheus.yml (none in operator mode: the operator's Prometheus sets its own). */
+export function sendingSide(configs: RenderedConfigs): { external: Labels; relabel: RelabelConfig[] } {
+  if (!configs.prometheus) return { external: {}, relabel: [] };
+  const parsed = parse(configs.prometheus.text) as PrometheusAlerting | null;
+  return { external: parsed?.global?.external_labels ?? {}, relabel: parsed?.alerting?.alert_relabel_configs ?? [] };
 }
 
 /** Every label name some route of the tree tests. */
@@ -56,7 +66,7 @@ export function receiversFor(route: RouteConfig, labels: Labels): { receivers: s
 
 export function explainAlerts(configs: RenderedConfigs, config: AlertmanagerConfig | undefined): ExplainedAlert[] {
   const route = config?.route;
-  const external = externalLabels(configs);
+  const { external, relabel } = sendingSide(configs);
   const tested = route ? testedLabels(route) : new Set<string>();
   const out: ExplainedAlert[] = [];
   for (const file of configs.rules) {
@@ -64,11 +74,13 @@ export function explainAlerts(configs: RenderedConfigs, config: AlertmanagerConf
       for (const rule of group.rules) {
         if (rule.alert === undefined) continue;
         const own = Object.fromEntries(Object.entries(rule.labels ?? {}).map(([k, v]) => [k, String(v)]));
+        const relabelled = relabelAlert({ ...external, ...own, alertname: rule.alert }, relabel);
         // Alertmanager treats an empty value as an absent label.
-        const labels = Object.fromEntries(Object.entries({ ...external, ...own, alertname: rule.alert }).filter(([, v]) => v !== ""));
+        const labels = Object.fromEntries(Object.entries(relabelled.labels ?? {}).filter(([, v]) => v !== ""));
         const templatedLabels = Object.keys(own).filter((k) => own[k]!.includes("{{")).sort();
         const seriesLabels = [...tested].filter((name) => !(name in labels) && mayCarry(String(rule.expr), name)).sort();
-        out.push({ group: group.name, alert: rule.alert, labels, ...(route ? receiversFor(route, labels) : { receivers: [], routes: [] }), seriesLabels, templatedLabels });
+        const routed = route && relabelled.labels ? receiversFor(route, labels) : { receivers: [], routes: [] };
+        out.push({ group: group.name, alert: rule.alert, labels, ...routed, seriesLabels, templatedLabels, unmodelledRelabelling: [...new Set(relabelled.unmodelled)], droppedByRelabelling: relabelled.labels === undefined });
       }
     }
   }

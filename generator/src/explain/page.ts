@@ -47,7 +47,7 @@ export function explanationPage(e: Explanation): string {
   out.push("### Every rendered object", "", d.kinds.map((k) => `${k.kind} ${k.count}`).join(", ") + ".", "");
 
   out.push("## Alerts and their receivers", "");
-  out.push(`${e.alerts.length} alert(s). Receivers are listed in the order Alertmanager notifies them, decided on the labels below (alertname, Prometheus' external labels, the rule's labels); the semantics tests check every row against \`amtool config routes test\`.${e.inhibitRules > 0 ? ` ${e.inhibitRules} inhibit rule(s) may mute an alert while another fires.` : ""}`, "");
+  out.push(`${e.alerts.length} alert(s). Receivers are listed in the order Alertmanager notifies them, decided on the labels below (alertname, Prometheus' external labels, the rule's labels, after Prometheus' alert_relabel_configs); the semantics tests check every row against \`amtool config routes test\`.${e.inhibitRules > 0 ? ` ${e.inhibitRules} inhibit rule(s) may mute an alert while another fires.` : ""}`, "");
   const unreached = e.receivers.filter((r) => !e.alerts.some((a) => a.receivers.includes(r)));
   out.push(...table(
     ["group", "alert", "labels", "receivers", "also depends on"],
@@ -56,7 +56,12 @@ export function explanationPage(e: Explanation): string {
       a.alert,
       labelsText(a.labels) || "none",
       a.receivers.join(", ") || "none",
-      [...a.seriesLabels.map((l) => `series label ${l}`), ...a.templatedLabels.map((l) => `templated ${l}`)].join(", ") || "no",
+      [
+        ...(a.droppedByRelabelling ? ["dropped by alert_relabel_configs"] : []),
+        ...a.seriesLabels.map((l) => `series label ${l}`),
+        ...a.templatedLabels.map((l) => `templated ${l}`),
+        ...a.unmodelledRelabelling.map((action) => `alert_relabel_configs ${action} (not modelled)`),
+      ].join(", ") || "no",
     ]),
   ), "");
   if (unreached.length > 0) out.push(`No alert of this profile reaches on its rule labels: ${unreached.join(", ")}.`, "");
