@@ -8,6 +8,7 @@ import { relabelAlert } from "../../generator/src/explain/alert-relabel.js";
 import { explainRender } from "../../generator/src/explain/index.js";
 import { mermaidText, routeFlowchart } from "../../generator/src/explain/mermaid.js";
 import { explanationPage } from "../../generator/src/explain/page.js";
+import { inhibitionRows, receiverIntegrations } from "../../generator/src/explain/receivers.js";
 import type { K8sObject, RenderedConfigs } from "../../generator/src/render/extract.js";
 
 const objects = [
@@ -85,6 +86,7 @@ describe("promstack explain (unit)", () => {
   it("the page lists receivers no alert reaches and escapes table cells", () => {
     const page = explanationPage(explainRender("p", configs(true)));
     expect(page).to.contain("No alert of this profile reaches on its rule labels: payments, unused.");
+    expect(page).to.contain("| unused | none (alerts routed here are dropped) |");
     expect(page).to.contain('| g | Templated | cluster="prod", severity="{{ $labels.level }}" | default | templated severity |');
   });
 
@@ -100,6 +102,21 @@ describe("promstack explain (unit)", () => {
     const alerts = explainRender("p", withRelabel).alerts;
     expect(alerts.find((a) => a.alert === "Down")!.labels).to.deep.equal({ cluster: "prod", severity: "critical", alertname: "Down" });
     expect(alerts.find((a) => a.alert === "Summed")).to.deep.include({ droppedByRelabelling: true, receivers: [] });
+  });
+
+  it("shows where a receiver delivers without a credential: a Slack channel, an email recipient, a webhook's host only", () => {
+    const integrations = receiverIntegrations({
+      name: "r",
+      slack_configs: [{ channel: "#ops", api_url_file: "/etc/secret" }],
+      email_configs: [{ to: "ops@example.com" }],
+      webhook_configs: [{ url: "https://user:pass@hooks.example.com/T000/B000/XXXXXXXX?token=abc" }],
+      pagerduty_configs: [{ routing_key_file: "/etc/key" }],
+    });
+    expect(integrations).to.deep.equal(["slack (#ops)", "email (ops@example.com)", "webhook (hooks.example.com)", "pagerduty"]);
+    expect(inhibitionRows([{ source_matchers: ['severity="critical"'], target_match: { severity: "warning" }, equal: ["instance"] }, {}])).to.deep.equal([
+      ['severity="critical"', 'severity="warning"', "instance"],
+      ["any alert", "any alert", "none"],
+    ]);
   });
 
   it("writes every Mermaid syntax character of a label as an entity code", () => {

@@ -6,6 +6,7 @@ import { paths } from "../paths.js";
 import { extractConfigs, type RenderedConfigs } from "../render/extract.js";
 import { runTool } from "../tools/check.js";
 import { explainAlerts, parseAlertmanagerConfig } from "./alerts.js";
+import { inhibitionRows, receiverIntegrations } from "./receivers.js";
 import { summariseDeployment } from "./deployment.js";
 import { routeFlowchart } from "./mermaid.js";
 import { explanationPage, type Explanation } from "./page.js";
@@ -33,8 +34,9 @@ export function explainRender(profile: string, configs: RenderedConfigs): Explan
     deployment: summariseDeployment(configs.objects),
     alerts: explainAlerts(configs, config),
     receivers: (config?.receivers ?? []).map((r) => r.name),
+    integrations: Object.fromEntries((config?.receivers ?? []).map((r) => [r.name, receiverIntegrations(r)])),
+    inhibitions: inhibitionRows(config?.inhibit_rules ?? []),
     flowchart: config ? routeFlowchart(config.route!) : undefined,
-    inhibitRules: (config?.inhibit_rules ?? []).length,
   };
 }
 

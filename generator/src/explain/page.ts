@@ -10,9 +10,12 @@ export interface Explanation {
   deployment: DeploymentSummary;
   alerts: ExplainedAlert[];
   receivers: string[];
+  /** Each receiver's integrations, e.g. "slack (#alerts)", "webhook (alert-receiver.monitoring.svc)". */
+  integrations: Record<string, string[]>;
+  /** Inhibit rules: source matchers, target matchers, equal labels. */
+  inhibitions: string[][];
   /** Undefined when the render has no Alertmanager. */
   flowchart?: string;
-  inhibitRules: number;
 }
 
 /** A table cell: pipes and line breaks would end it. */
@@ -47,7 +50,7 @@ export function explanationPage(e: Explanation): string {
   out.push("### Every rendered object", "", d.kinds.map((k) => `${k.kind} ${k.count}`).join(", ") + ".", "");
 
   out.push("## Alerts and their receivers", "");
-  out.push(`${e.alerts.length} alert(s). Receivers are listed in the order Alertmanager notifies them, decided on the labels below (alertname, Prometheus' external labels, the rule's labels, after Prometheus' alert_relabel_configs); the semantics tests check every row against \`amtool config routes test\`.${e.inhibitRules > 0 ? ` ${e.inhibitRules} inhibit rule(s) may mute an alert while another fires.` : ""}`, "");
+  out.push(`${e.alerts.length} alert(s). Receivers are listed in the order Alertmanager notifies them, decided on the labels below (alertname, Prometheus' external labels, the rule's labels, after Prometheus' alert_relabel_configs); the semantics tests check every row against \`amtool config routes test\`.${e.inhibitions.length > 0 ? ` ${e.inhibitions.length} inhibit rule(s) may mute an alert while another fires (below).` : ""}`, "");
   const unreached = e.receivers.filter((r) => !e.alerts.some((a) => a.receivers.includes(r)));
   out.push(...table(
     ["group", "alert", "labels", "receivers", "also depends on"],
@@ -65,6 +68,11 @@ export function explanationPage(e: Explanation): string {
     ]),
   ), "");
   if (unreached.length > 0) out.push(`No alert of this profile reaches on its rule labels: ${unreached.join(", ")}.`, "");
+  if (e.receivers.length > 0) {
+    out.push("### Receivers", "");
+    out.push(...table(["receiver", "integrations"], e.receivers.map((name) => [name, (e.integrations[name] ?? []).join(", ") || "none (alerts routed here are dropped)"])), "");
+  }
+  if (e.inhibitions.length > 0) out.push("### Inhibit rules", "", ...table(["while an alert matching", "fires, mute alerts matching", "with equal labels"], e.inhibitions), "");
   if (e.flowchart === undefined) {
     out.push("## Route tree", "", "This profile deploys no Alertmanager (`alertmanager.enabled: false`): nothing routes its alerts.", "");
     return out.join("\n");
