@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { loadCatalogue } from "../../generator/src/catalogue.js";
 import { importFiles } from "../../generator/src/import/index.js";
-import { KPS_KEYS, reportedReason, type KpsKey } from "../../generator/src/import/kube-prometheus-stack-keys.js";
+import { KPS_KEYS, KPS_REASONS, reportedReason, type KpsKey } from "../../generator/src/import/kube-prometheus-stack-keys.js";
 import { migrationGuide } from "../../generator/src/import/migration-guide.js";
 import { loadContract } from "../../generator/src/validate/contract-validator.js";
 import { createValidator } from "../../generator/src/validate/index.js";
@@ -37,6 +37,11 @@ describe("kube-prometheus-stack migration table (docs/migrating-from-kube-promet
   it("lists each key once", () => {
     const keys = KPS_KEYS.map((row) => row.key);
     expect(keys.filter((key, i) => keys.indexOf(key) !== i)).to.deep.equal([]);
+  });
+
+  it("gives every reason of the import's table to at least one row (no reason the guide does not show)", () => {
+    const reported = new Set(KPS_KEYS.filter((row) => row.status !== "mapped").map((row) => reportedReason(row).key));
+    expect(Object.keys(KPS_REASONS).filter((key) => !reported.has(key))).to.deep.equal([]);
   });
 
   KPS_KEYS.forEach((row, index) => {
