@@ -21,6 +21,13 @@ import { parse } from "yaml";
 const fixturesDir = join(repoRoot, "test", "fixtures");
 const cases = [...profileFiles(), ...readdirSync(fixturesDir).filter((f) => f.endsWith(".yaml")).sort().map((f) => join(fixturesDir, f))];
 
+/** Each case rendered once for both suites. */
+const renders = new Map<string, ReturnType<typeof renderProfile>>();
+function rendered(file: string): ReturnType<typeof renderProfile> {
+  if (!renders.has(file)) renders.set(file, renderProfile(tools.helm, file));
+  return renders.get(file)!;
+}
+
 /** amtool's answer for each label set, a few at a time (each run is a process). */
 async function amtoolReceivers(configFile: string, sets: LabelSet[]): Promise<string[][]> {
   const answers: string[][] = new Array(sets.length);
@@ -47,7 +54,7 @@ describe("semantics: promstack explain routes every alert as amtool config route
 
   for (const file of cases) {
     it(`${basename(file)}: every alert's receivers and every probe label set equal amtool's`, async () => {
-      const configs = await renderProfile(tools.helm, file);
+      const configs = await rendered(file);
       const explanation = explainRender(profileName(file), configs);
       if (!configs.alertmanager) {
         expect(explanation.alerts.every((a) => a.receivers.length === 0), "no Alertmanager: no receivers").to.equal(true);
@@ -109,7 +116,7 @@ describe("semantics: the route trees are valid Mermaid", function () {
 
   for (const file of cases) {
     it(`${basename(file)}: its route tree parses`, async () => {
-      const explanation = explainRender(profileName(file), await renderProfile(tools.helm, file));
+      const explanation = explainRender(profileName(file), await rendered(file));
       if (explanation.flowchart === undefined) return;
       const result = (await mermaid.parse(explanation.flowchart)) as { diagramType?: string };
       expect(result.diagramType).to.match(/^flowchart/);
