@@ -162,9 +162,13 @@ LINTER_ENV := KUBE_SCORE=$(KUBE_SCORE) CHECKOV=$(CHECKOV)
 MERMAID_VERSION := $(call version,tools.mermaid.version)
 MERMAID_JSDOM_VERSION := $(call version,tools.mermaid.jsdom)
 MERMAID_DIR := $(TOOLS)/mermaid-$(MERMAID_VERSION)-jsdom-$(MERMAID_JSDOM_VERSION)
-$(MERMAID_DIR)/.installed:
-	@mkdir -p $(MERMAID_DIR) && echo '{"private": true}' > $(MERMAID_DIR)/package.json
-	cd $(MERMAID_DIR) && npm install --no-audit --no-fund --loglevel=error mermaid@$(MERMAID_VERSION) jsdom@$(MERMAID_JSDOM_VERSION)
+# scripts/mermaid holds its package.json and lockfile (every transitive version locked); its
+# two direct pins must be the ones versions.json names, or the directory name would lie.
+$(MERMAID_DIR)/.installed: scripts/mermaid/package.json scripts/mermaid/package-lock.json
+	@node -e 'const d = require("./scripts/mermaid/package.json").dependencies; if (d.mermaid !== "$(MERMAID_VERSION)" || d.jsdom !== "$(MERMAID_JSDOM_VERSION)") { console.error("scripts/mermaid/package.json pins mermaid " + d.mermaid + ", jsdom " + d.jsdom + "; versions.json says $(MERMAID_VERSION), $(MERMAID_JSDOM_VERSION)"); process.exit(1); }'
+	@rm -rf $(MERMAID_DIR) && mkdir -p $(MERMAID_DIR)
+	cp scripts/mermaid/package.json scripts/mermaid/package-lock.json $(MERMAID_DIR)/
+	cd $(MERMAID_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 .PHONY: mermaid
 mermaid: $(MERMAID_DIR)/.installed ## install Mermaid (and jsdom) into .tools/ for the route-tree check
