@@ -181,6 +181,8 @@ export const KPS_KEYS: KpsKey[] = [
 
   { key: "alertmanager.enabled", example: false, status: "mapped", promstack: "alertmanager.enabled" },
   { key: "alertmanager.config", example: { route: { receiver: "team" }, receivers: [{ name: "team" }] }, status: "mapped", promstack: "alertmanager.route.receiver", value: "team" },
+  // Helm merges a partial config over the chart's default: the route and receivers stay the defaults'.
+  { key: "alertmanager.config.global.resolve_timeout", example: "10m", status: "mapped", promstack: "alertmanager.globalConfig.resolveTimeout" },
   { key: "alertmanager.templateFiles", example: { "team.tmpl": '{{ define "team.title" }}{{ .CommonLabels.alertname }}{{ end }}' }, status: "mapped", promstack: "alertmanager.templates", value: { "team.tmpl": '{{ define "team.title" }}{{ .CommonLabels.alertname }}{{ end }}' } },
   ...scheduling(ALERTMANAGER_SPEC, "alertmanager"),
   { key: `${ALERTMANAGER_SPEC}.retention`, example: "240h", status: "mapped", promstack: "alertmanager.retention" },

@@ -95,7 +95,7 @@ function importPrometheusSection(src: Src, ctx: ImportContext): void {
 function importAlertmanagerSection(src: Src, ctx: ImportContext): void {
   const value = src.value as Record<string, unknown>;
   if (typeof value.enabled === "boolean") ctx.profile.set(["alertmanager", "enabled"], value.enabled, src.where(["enabled"]));
-  if (isMapping(value.config)) importAlertmanager(src.sub(["config"]), ctx);
+  if (isMapping(value.config)) importAlertmanager(src.sub(["config"]), ctx, true);
   if (isMapping(value.templateFiles))
     for (const [name, content] of Object.entries(value.templateFiles)) {
       const file = name.endsWith(".tmpl") ? name : `${name.replace(/[^A-Za-z0-9_.-]/g, "_")}.tmpl`;
