@@ -1,22 +1,27 @@
 // One running pipeline for one profile: node-exporter, Prometheus, the Alertmanager
 // replicas (gossiping), the alert receiver when the release has one, the local sinks and the
 // fixture exporter, all on 127.0.0.1, all built from one `helm template` of the profile.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { configMapData, helmTemplate, NAMESPACE, parseObjects } from "../helpers/render.js";
 import { FixtureExporter, fixtureRules } from "./fixtures.js";
-import { integrations, localise, type LocalProcess } from "./localise.js";
+import { integrations, localise, slowestTimeScale, type LocalProcess } from "./localise.js";
 import { binary, type Platform } from "./platform.js";
 import { freePort } from "./ports.js";
-import { Proc } from "./processes.js";
+import { MEMORY_CGROUP_ROOT, Proc, type Confinement } from "./processes.js";
+import { declaredSecrets } from "./secrets-example.js";
 import { HttpSink, Recorder, SmtpSink, type Arrival } from "./sinks.js";
 import { readRelease, workload, type Release, type Workload } from "./workloads.js";
+import { parseDuration } from "./duration.js";
 
 /** The release name the profiles' in-cluster URLs are written for ("monitoring-alert-receiver..."). */
 export const LIVE_RELEASE = "monitoring";
 export const LIVE_NAMESPACE = NAMESPACE;
+
+/** The slowest time scale a stack may need for its replicated Alertmanagers (see localise.ts, 6.) before the test takes too long. */
+export const SLOWEST_TIME_SCALE = 1 / 5;
 
 export interface StackOptions {
   profile: string;
@@ -49,7 +54,11 @@ export class Stack {
   renderedPrometheusConfig!: string;
   /** Whether the profile's rules include a node-down alert (else the fixture supplies one). */
   nodeDownAlert!: string;
+  /** The time scale the stack runs at: the requested one, or slower where HA Alertmanagers need it. */
+  timeScale!: number;
   readonly dir: string;
+  /** This stack's memory cgroups (one per process). */
+  private readonly cgroupParent: string;
   private readonly http = new HttpSink(this.recorder);
   private readonly smtp: SmtpSink[] = [];
   private readonly ports = new Map<string, number>();
@@ -57,6 +66,9 @@ export class Stack {
 
   private constructor(readonly options: StackOptions) {
     this.dir = mkdtempSync(join(tmpdir(), "promstack-live-"));
+    // The pods' users read their config below this directory.
+    chmodSync(this.dir, 0o755);
+    this.cgroupParent = join(MEMORY_CGROUP_ROOT, `promstack-live-${process.pid}-${this.dir.slice(-6)}`);
   }
 
   static async start(options: StackOptions): Promise<Stack> {
@@ -78,6 +90,9 @@ export class Stack {
     this.renderedAlertmanagerConfig = configMapData(objects, am.volumes.find((v) => v.configMap)!.configMap!.name, "alertmanager.yml");
     this.renderedPrometheusConfig = configMapData(objects, prom.volumes.find((v) => v.configMap)!.configMap!.name, "prometheus.yml");
     this.nodeDownAlert = profileNodeDownAlert(this.release) ?? "LiveNodeExporterDown";
+    this.timeScale = slowestTimeScale(this.release, this.renderedAlertmanagerConfig, this.options.timeScale);
+    if (this.timeScale > SLOWEST_TIME_SCALE) throw new Error(`${this.options.profile}: its replicated Alertmanagers need time scale ${this.timeScale.toFixed(3)}, slower than the bound ${SLOWEST_TIME_SCALE}`);
+    console.log(`      ${this.options.profile.replace(/.*\//, "")}: timings x ${this.timeScale.toFixed(4)} (1/${(1 / this.timeScale).toFixed(1)})${this.timeScale > this.options.timeScale ? `, slower than the requested 1/${Math.round(1 / this.options.timeScale)} so that group_interval stays above the Alertmanager replicas' peer-timeout floor` : ""}`);
 
     await this.http.start();
     await this.exporter.start();
@@ -90,6 +105,9 @@ export class Stack {
     const apps = PROGRAMS.filter((app) => this.release.workloads.has(app));
     for (const app of apps) await this.allocatePorts(workload(this.release, app));
 
+    const notices = new Set<string>();
+    // Free now and never listened on by this stack.
+    const closedPort = await freePort({ udp: false });
     this.processes = localise(
       this.release,
       {
@@ -105,13 +123,17 @@ export class Stack {
           if (!smtp) throw new Error(`no SMTP sink for ${receiver}/${index}`);
           return `127.0.0.1:${smtp.port}`;
         },
-        timeScale: this.options.timeScale,
+        timeScale: this.timeScale,
+        notices,
+        closedPort,
+        declaredSecrets: declaredSecrets(this.options.profile.replace(/\.ya?ml$/, ".secrets.example")),
         fixtureRules: fixtureRules({ nodeDownRule: this.nodeDownAlert === "LiveNodeExporterDown" }),
         fixtureTarget: `127.0.0.1:${this.exporter.port}`,
       },
       [...apps],
     );
 
+    for (const notice of notices) console.log(`      ${this.options.profile.replace(/.*\//, "")}: ${notice}`);
     this.nodeExporter = await this.launch("node-exporter", 0);
     if (apps.includes("alert-receiver")) {
       this.receiver = await this.launch("alert-receiver", 0);
@@ -138,11 +160,27 @@ export class Stack {
     if (spec.command.length === 0) command = binary(app, this.options.platform);
     else if (spec.command[0] === "node") command = [process.execPath, ...spec.command.slice(1)];
     else throw new Error(`${app}: cannot run container command ${spec.command.join(" ")} on the host`);
-    const cwd = join(this.dir, `${app}-${replica}`);
+    // As the pod runs it: its user, its fsGroup owning the writable volumes, a working
+    // directory nobody may write (readOnlyRootFilesystem), and its memory limit.
+    const base = join(this.dir, `${app}-${replica}`);
+    const cwd = join(base, "cwd");
     mkdirSync(cwd, { recursive: true });
+    chmodSync(cwd, 0o555);
+    const user = podUser(w);
+    giveVolumesToPod(base, w, user.fsGroup);
+    const memoryLimit = w.container.resources?.limits?.["memory"];
+    const confinement: Confinement = {
+      uid: user.uid,
+      gid: user.gid,
+      groups: [user.fsGroup],
+      cgroup: join(this.cgroupParent, `${app}-${replica}`),
+      // Under QEMU the emulator's translation cache would count against the program's limit.
+      memoryBytes: memoryLimit && this.options.platform.slowdown === 1 ? quantityBytes(memoryLimit) : -1,
+    };
     const proc = new Proc(`${app}-${replica}`, command[0]!, [...command.slice(1), ...spec.args], {
       cwd,
       logFile: join(this.dir, `${app}-${replica}.log`),
+      confinement,
     });
     const probe = (w.container as { readinessProbe?: { httpGet?: { path: string; port: string | number } } }).readinessProbe?.httpGet;
     const portNumber = (w.container.ports ?? []).find((p) => p.name === probe?.port || p.containerPort === probe?.port)?.containerPort ?? w.container.ports?.[0]?.containerPort;
@@ -200,17 +238,65 @@ export class Stack {
     await Promise.all(members.map((m) => m.proc.stop()));
     await Promise.allSettled([this.http.stop(), this.exporter.stop(), ...this.smtp.map((s) => s.stop())]);
     if (!this.options.keepFiles) rmSync(this.dir, { recursive: true, force: true });
+    if (existsSync(this.cgroupParent)) {
+      for (const child of readdirSync(this.cgroupParent, { withFileTypes: true })) if (child.isDirectory()) rmdirSync(join(this.cgroupParent, child.name));
+      rmdirSync(this.cgroupParent);
+    }
+  }
+
+  /** The confinement of every running process, as the kernel reports it. */
+  confinements(): Array<{ name: string; workload: Workload; confined: ReturnType<Proc["confined"]>; oomKills: number }> {
+    const members = [this.nodeExporter, this.prometheus, this.receiver, ...this.alertmanagers].filter((m): m is Member => m !== undefined);
+    return members.map((m) => ({ name: m.proc.name, workload: workload(this.release, m.proc.name.replace(/-\d+$/, "")), confined: m.proc.confined(), oomKills: m.proc.oomKills() }));
   }
 }
 
+/** The pod's user (runAsUser/runAsGroup, container before pod) and fsGroup. Root is refused: the chart runs nothing as root. */
+export function podUser(w: Workload): { uid: number; gid: number; fsGroup: number } {
+  const uid = w.container.securityContext?.runAsUser ?? w.podSecurity.runAsUser;
+  const gid = w.container.securityContext?.runAsGroup ?? w.podSecurity.runAsGroup ?? uid;
+  if (uid === undefined || uid === 0) throw new Error(`${w.name}: runs as ${uid === 0 ? "root" : "the image's user (no runAsUser)"}; the live harness runs each process as the non-root user its pod names`);
+  return { uid, gid: gid!, fsGroup: w.podSecurity.fsGroup ?? gid! };
+}
+
+/**
+ * Volume directories as the kubelet leaves them: everything group-owned by the fsGroup;
+ * emptyDirs and claims group-writable (setgid), ConfigMap and Secret files read-only.
+ */
+function giveVolumesToPod(base: string, w: Workload, fsGroup: number): void {
+  const volumes = join(base, "volumes");
+  if (!existsSync(volumes)) return;
+  const walk = (path: string, writable: boolean): void => {
+    const stat = lstatSync(path);
+    chownSync(path, 0, fsGroup);
+    if (stat.isDirectory()) {
+      chmodSync(path, writable ? 0o2775 : 0o755);
+      for (const entry of readdirSync(path)) walk(join(path, entry), writable);
+    } else if (stat.isFile()) chmodSync(path, writable ? 0o664 : 0o444);
+  };
+  for (const name of readdirSync(volumes)) {
+    const volume = w.volumes.find((v) => v.name === name);
+    walk(join(volumes, name), w.claimTemplates.includes(name) || volume?.emptyDir !== undefined || volume?.persistentVolumeClaim !== undefined);
+  }
+}
+
+/** A Kubernetes memory quantity (128Mi, 1Gi, 500M, 1e9) in bytes. */
+export function quantityBytes(quantity: string): number {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T|e\d+)?$/.exec(quantity);
+  if (!m) throw new Error(`not a memory quantity: ${quantity}`);
+  const unit = m[2] ?? "";
+  const factor = unit.startsWith("e") ? 10 ** Number(unit.slice(1)) : ({ "": 1, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, k: 1e3, M: 1e6, G: 1e9, T: 1e12 } as Record<string, number>)[unit]!;
+  return Math.round(Number(m[1]) * factor);
+}
+
 /** Alerting rules of the rendered rule files (any ConfigMap key *.yaml holding rule groups): alert name -> ConfigMap. */
-export function renderedAlertRules(release: Release): Map<string, { configMap: string; expr: string }> {
-  const out = new Map<string, { configMap: string; expr: string }>();
+export function renderedAlertRules(release: Release): Map<string, { configMap: string; expr: string; for: number }> {
+  const out = new Map<string, { configMap: string; expr: string; for: number }>();
   for (const [name, data] of release.configMaps) {
     for (const [key, text] of Object.entries(data)) {
       if (!/\.ya?ml$/.test(key) || !/^groups:/m.test(text)) continue;
-      const groups = (parse(text) as { groups?: Array<{ rules?: Array<{ alert?: string; expr?: string }> }> }).groups ?? [];
-      for (const rule of groups.flatMap((g) => g.rules ?? [])) if (rule.alert) out.set(rule.alert, { configMap: name, expr: String(rule.expr ?? "") });
+      const groups = (parse(text) as { groups?: Array<{ rules?: Array<{ alert?: string; expr?: string; for?: string }> }> }).groups ?? [];
+      for (const rule of groups.flatMap((g) => g.rules ?? [])) if (rule.alert) out.set(rule.alert, { configMap: name, expr: String(rule.expr ?? ""), for: rule.for ? parseDuration(rule.for) : 0 });
     }
   }
   return out;
