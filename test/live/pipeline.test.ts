@@ -45,3 +45,15 @@ liveScenarios({
   timeScale: TIME_SCALE,
   scenarios: [1, 7],
 });
+
+// Operator mode: the release renders Alertmanagers and PrometheusRule objects for the user's
+// own Prometheus Operator; a Prometheus of the harness loads those rules in its place.
+for (const name of ["slurm-exporter", "tavira"]) {
+  liveScenarios({
+    title: `live (amd64): ${name} as shipped (three Alertmanagers; PrometheusRule objects loaded by the harness's Prometheus), timings printed`,
+    profile: profile(name),
+    platform: HOST,
+    timeScale: TIME_SCALE,
+    scenarios: [7],
+  });
+}

@@ -48,4 +48,29 @@ export const PROFILE_DRIVES: Record<string, AlertDrive[]> = {
     // this). Not GoraxStepRetriesHigh (default): the document's webhook on localhost:5001 has
     // nothing listening in the Alertmanager pod (the profile says so).
   ],
+  // Operator mode: the PrometheusRule objects, loaded by the harness's stand-in for the user's Prometheus.
+  tavira: [
+    {
+      alert: "QueueCriticalBacklog",
+      condition: "6000 jobs in the default queue (document: > 5000)",
+      series: [{ metric: "tavira_queue_size", labels: { job: "tavira-queue-worker-metrics", namespace: "default", queue: "default" }, gauge: 6000 }],
+    },
+    {
+      alert: "QueueHighBacklog",
+      condition: "the same 6000 jobs (document: > 1000)",
+      series: [{ metric: "tavira_queue_size", labels: { job: "tavira-queue-worker-metrics", namespace: "default", queue: "default" }, gauge: 6000 }],
+    },
+  ],
+  "slurm-exporter": [
+    {
+      alert: "SlurmExporterUnauthorizedAccess",
+      condition: "one 401 answer per second (document: > 0.1/s)",
+      series: [{ metric: "slurm_exporter_http_requests_total", labels: { job: "slurm-exporter", namespace: "slurm-exporter", status: "401" }, perSecond: 1 }],
+    },
+    {
+      alert: "SlurmExporterStaleMetrics",
+      condition: "the last collection 1000 s ago (document: > 5 minutes)",
+      series: [{ metric: "slurm_exporter_last_collection_timestamp", labels: { job: "slurm-exporter", namespace: "slurm-exporter", collector: "jobs" }, gauge: Math.round(Date.now() / 1000) - 1000 }],
+    },
+  ],
 };

@@ -12,7 +12,7 @@ import { arrivalText, deliveriesOf, describeDelivery, isDelivery, routedReceiver
 import { FIXTURE_ALERT } from "./fixtures.js";
 import type { Arrival } from "./sinks.js";
 import { isTemplated, templateMismatches, type TemplateData } from "./templates.js";
-import { get, getJson, podUser, quantityBytes, renderedAlertRules, Stack, waitUntil, type Member, type StackOptions } from "./stack.js";
+import { get, getJson, podUser, quantityBytes, Stack, waitUntil, type Member, type StackOptions } from "./stack.js";
 import { basename } from "node:path";
 import { statSync } from "node:fs";
 import { fidelityDir, loadFidelityTable } from "../helpers/fidelity.js";
@@ -276,7 +276,7 @@ export function liveScenarios(o: ScenarioOptions): void {
     }
 
     it("0. Prometheus loads every alert rule the release renders, and evaluates each without error", async () => {
-      const rendered = renderedAlertRules(stack.release);
+      const rendered = stack.profileAlertRules;
       // Two evaluation rounds, so that every rule has been evaluated at least once.
       await sleep(2 * t.evaluation + 1_000);
       const loaded = (await loadedRules(stack)).filter((r) => r.type === "alerting" && !r.file.includes("fixture-rules"));
@@ -502,7 +502,7 @@ export function liveScenarios(o: ScenarioOptions): void {
         const drives = PROFILE_DRIVES[profile] ?? [];
         expect(drives, `no series in profile-drives.ts make an alert of ${profile} fire`).to.not.be.empty;
         const table = loadFidelityTable(join(fidelityDir, `${profile}.fidelity.yaml`));
-        const rules = renderedAlertRules(stack.release);
+        const rules = stack.profileAlertRules;
         const since = Date.now();
         for (const drive of drives) {
           expect(rules.has(drive.alert), `${drive.alert} is not among ${profile}'s rendered alert rules`).to.equal(true);

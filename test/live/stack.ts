@@ -1,10 +1,10 @@
 // One running pipeline for one profile: node-exporter, Prometheus, the Alertmanager
 // replicas (gossiping), the alert receiver when the release has one, the local sinks and the
 // fixture exporter, all on 127.0.0.1, all built from one `helm template` of the profile.
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { configMapData, helmTemplate, NAMESPACE, parseObjects } from "../helpers/render.js";
 import { FixtureExporter, fixtureRules } from "./fixtures.js";
 import { integrations, localise, slowestTimeScale, type LocalProcess } from "./localise.js";
@@ -14,7 +14,7 @@ import { MEMORY_CGROUP_ROOT, Proc, type Confinement } from "./processes.js";
 import { declaredSecrets } from "./secrets-example.js";
 import { HttpSink, Recorder, SmtpSink, type Arrival } from "./sinks.js";
 import { readRelease, workload, type Release, type Workload } from "./workloads.js";
-import { parseDuration } from "./duration.js";
+import { formatDuration, parseDuration } from "./duration.js";
 
 /** The release name the profiles' in-cluster URLs are written for ("monitoring-alert-receiver..."). */
 export const LIVE_RELEASE = "monitoring";
@@ -54,6 +54,10 @@ export class Stack {
   renderedPrometheusConfig!: string;
   /** Whether the profile's rules include a node-down alert (else the fixture supplies one). */
   nodeDownAlert!: string;
+  /** Operator mode: the PrometheusRule objects' groups, as rule files (name -> YAML). */
+  operatorRules = new Map<string, string>();
+  /** Operator mode: the config of the Prometheus that stands in for the user's operator-managed one. */
+  private harnessPrometheusConfig: string | undefined;
   /** The time scale the stack runs at: the requested one, or slower where HA Alertmanagers need it. */
   timeScale!: number;
   readonly dir: string;
@@ -86,9 +90,14 @@ export class Stack {
     const objects = parseObjects(helmTemplate([this.options.profile], this.options.helmArgs ?? [], LIVE_RELEASE));
     this.release = readRelease(objects, LIVE_RELEASE, LIVE_NAMESPACE);
     const am = workload(this.release, "alertmanager");
-    const prom = workload(this.release, "prometheus");
     this.renderedAlertmanagerConfig = configMapData(objects, am.volumes.find((v) => v.configMap)!.configMap!.name, "alertmanager.yml");
-    this.renderedPrometheusConfig = configMapData(objects, prom.volumes.find((v) => v.configMap)!.configMap!.name, "prometheus.yml");
+    this.operatorRules = operatorRuleFiles(objects);
+    if (this.release.workloads.has("prometheus")) {
+      const prom = workload(this.release, "prometheus");
+      this.renderedPrometheusConfig = configMapData(objects, prom.volumes.find((v) => v.configMap)!.configMap!.name, "prometheus.yml");
+    } else if (this.operatorRules.size === 0) {
+      throw new Error(`${this.options.profile}: the release renders neither a Prometheus nor PrometheusRule objects`);
+    }
     this.nodeDownAlert = profileNodeDownAlert(this.release) ?? "LiveNodeExporterDown";
     this.timeScale = slowestTimeScale(this.release, this.renderedAlertmanagerConfig, this.options.timeScale);
     if (this.timeScale > SLOWEST_TIME_SCALE) throw new Error(`${this.options.profile}: its replicated Alertmanagers need time scale ${this.timeScale.toFixed(3)}, slower than the bound ${SLOWEST_TIME_SCALE}`);
@@ -134,13 +143,62 @@ export class Stack {
     );
 
     for (const notice of notices) console.log(`      ${this.options.profile.replace(/.*\//, "")}: ${notice}`);
-    this.nodeExporter = await this.launch("node-exporter", 0);
+    if (apps.includes("node-exporter")) this.nodeExporter = await this.launch("node-exporter", 0);
     if (apps.includes("alert-receiver")) {
       this.receiver = await this.launch("alert-receiver", 0);
       this.receiver.proc.onLine((line) => this.receiverLine(line));
     }
     for (let replica = 0; replica < am.replicas; replica++) this.alertmanagers.push(await this.launch("alertmanager", replica));
-    this.prometheus = await this.launch("prometheus", 0);
+    this.prometheus = apps.includes("prometheus") ? await this.launch("prometheus", 0) : await this.launchHarnessPrometheus();
+  }
+
+  /**
+   * Operator mode (the release renders PrometheusRule objects for the user's own Prometheus
+   * Operator and no Prometheus): a Prometheus of the harness, named as such, stands in for the
+   * user's. It loads the PrometheusRule groups as the operator does (spec.groups as a rule
+   * file), scrapes the fixture exporter and alerts the release's Alertmanagers. Its intervals
+   * are kube-prometheus-stack's defaults (30s), scaled like everything else.
+   */
+  private async launchHarnessPrometheus(): Promise<Member> {
+    const base = join(this.dir, "harness-prometheus");
+    const rulesDir = join(base, "rules");
+    mkdirSync(join(base, "data"), { recursive: true });
+    mkdirSync(rulesDir, { recursive: true });
+    const ruleFiles: string[] = [];
+    for (const [name, text] of this.operatorRules) {
+      const file = join(rulesDir, `${name}.yaml`);
+      writeFileSync(file, text);
+      rewriteRuleTimes(file, this.timeScale);
+      ruleFiles.push(file);
+    }
+    const fixture = join(this.dir, "fixture-rules", "live-fixture.rules.yaml");
+    if (existsSync(fixture)) ruleFiles.push(fixture);
+    const interval = formatDuration(30_000 * this.timeScale);
+    const port = await freePort();
+    const config = {
+      global: { scrape_interval: interval, evaluation_interval: interval, scrape_timeout: interval },
+      rule_files: ruleFiles,
+      alerting: { alertmanagers: [{ api_version: "v2", static_configs: [{ targets: this.alertmanagers.map((m) => new URL(m.url).host) }] }] },
+      scrape_configs: [{ job_name: "live-fixture", honor_labels: true, static_configs: [{ targets: [`127.0.0.1:${this.exporter.port}`] }] }],
+    };
+    this.harnessPrometheusConfig = join(base, "prometheus.yml");
+    writeFileSync(this.harnessPrometheusConfig, stringify(config));
+    this.renderedPrometheusConfig = stringify(config);
+    chownSync(join(base, "data"), 65534, 65534);
+    const cwd = join(base, "cwd");
+    mkdirSync(cwd);
+    chmodSync(cwd, 0o555);
+    const proc = new Proc("harness-prometheus-0", binary("prometheus", this.options.platform)[0]!, [...binary("prometheus", this.options.platform).slice(1), `--config.file=${this.harnessPrometheusConfig}`, `--storage.tsdb.path=${join(base, "data")}`, `--web.listen-address=127.0.0.1:${port}`], {
+      cwd,
+      logFile: join(this.dir, "harness-prometheus-0.log"),
+      confinement: { uid: 65534, gid: 65534, groups: [65534], cgroup: join(this.cgroupParent, "harness-prometheus-0"), memoryBytes: -1 },
+    });
+    const url = `http://127.0.0.1:${port}`;
+    await waitUntil(async () => {
+      if (!proc.alive) throw new Error(`harness Prometheus exited:\n${proc.tail()}`);
+      return (await get(`${url}/-/ready`)).status === 200;
+    }, 120_000 * this.options.platform.slowdown, "harness Prometheus ready");
+    return { replica: 0, url, proc };
   }
 
   private async allocatePorts(w: Workload): Promise<void> {
@@ -209,8 +267,16 @@ export class Stack {
     this.recorder.record({ kind: "alert-receiver", receiver: String(record["receiver"]), index: 0, at: Date.now(), json: record });
   }
 
+  /** The profile's alerting rules: the rendered rule-file ConfigMaps, and in operator mode the PrometheusRule objects. */
+  get profileAlertRules(): Map<string, { configMap: string; expr: string; for: number }> {
+    const out = renderedAlertRules(this.release);
+    for (const [name, text] of this.operatorRules) for (const [alert, rule] of alertRulesOf(text, `PrometheusRule ${name}`)) out.set(alert, rule);
+    return out;
+  }
+
   /** The localised config file (--config.file) of replica 0 of `app`, parsed. */
   localConfig(app: "prometheus" | "alertmanager"): Record<string, unknown> {
+    if (app === "prometheus" && this.harnessPrometheusConfig) return parse(readFileSync(this.harnessPrometheusConfig, "utf8")) as Record<string, unknown>;
     const spec = this.processes.find((p) => p.app === app && p.replica === 0);
     const flag = spec?.args.find((a) => a.startsWith("--config.file="));
     if (!flag) throw new Error(`${app} has no --config.file`);
@@ -247,7 +313,8 @@ export class Stack {
   /** The confinement of every running process, as the kernel reports it. */
   confinements(): Array<{ name: string; workload: Workload; confined: ReturnType<Proc["confined"]>; oomKills: number }> {
     const members = [this.nodeExporter, this.prometheus, this.receiver, ...this.alertmanagers].filter((m): m is Member => m !== undefined);
-    return members.map((m) => ({ name: m.proc.name, workload: workload(this.release, m.proc.name.replace(/-\d+$/, "")), confined: m.proc.confined(), oomKills: m.proc.oomKills() }));
+    // The harness's own Prometheus (operator mode) is no pod of the release.
+    return members.filter((m) => this.release.workloads.has(m.proc.name.replace(/-\d+$/, ""))).map((m) => ({ name: m.proc.name, workload: workload(this.release, m.proc.name.replace(/-\d+$/, "")), confined: m.proc.confined(), oomKills: m.proc.oomKills() }));
   }
 }
 
@@ -289,16 +356,40 @@ export function quantityBytes(quantity: string): number {
   return Math.round(Number(m[1]) * factor);
 }
 
+/** PrometheusRule objects' spec (their groups) as rule files, as the Prometheus Operator writes them: name -> YAML. */
+function operatorRuleFiles(objects: Array<{ kind: string; metadata: { name: string } } & Record<string, unknown>>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const o of objects) if (o.kind === "PrometheusRule") out.set(o.metadata.name, stringify({ groups: (o["spec"] as { groups?: unknown[] } | undefined)?.groups ?? [] }));
+  return out;
+}
+
+/** Rule `for` and group `interval` of a rule file, scaled (see localise.ts, 6.). */
+function rewriteRuleTimes(file: string, timeScale: number): void {
+  if (timeScale === 1) return;
+  const rules = parse(readFileSync(file, "utf8")) as { groups?: Array<Record<string, unknown> & { rules?: Array<Record<string, unknown>> }> };
+  for (const group of rules.groups ?? []) {
+    if (typeof group["interval"] === "string") group["interval"] = formatDuration(parseDuration(group["interval"]) * timeScale);
+    for (const rule of group.rules ?? []) for (const key of ["for", "keep_firing_for"]) if (typeof rule[key] === "string") rule[key] = formatDuration(parseDuration(rule[key] as string) * timeScale);
+  }
+  writeFileSync(file, stringify(rules));
+}
+
 /** Alerting rules of the rendered rule files (any ConfigMap key *.yaml holding rule groups): alert name -> ConfigMap. */
 export function renderedAlertRules(release: Release): Map<string, { configMap: string; expr: string; for: number }> {
   const out = new Map<string, { configMap: string; expr: string; for: number }>();
   for (const [name, data] of release.configMaps) {
     for (const [key, text] of Object.entries(data)) {
       if (!/\.ya?ml$/.test(key) || !/^groups:/m.test(text)) continue;
-      const groups = (parse(text) as { groups?: Array<{ rules?: Array<{ alert?: string; expr?: string; for?: string }> }> }).groups ?? [];
-      for (const rule of groups.flatMap((g) => g.rules ?? [])) if (rule.alert) out.set(rule.alert, { configMap: name, expr: String(rule.expr ?? ""), for: rule.for ? parseDuration(rule.for) : 0 });
+      for (const [alert, rule] of alertRulesOf(text, name)) out.set(alert, rule);
     }
   }
+  return out;
+}
+
+function alertRulesOf(text: string, source: string): Map<string, { configMap: string; expr: string; for: number }> {
+  const out = new Map<string, { configMap: string; expr: string; for: number }>();
+  const groups = (parse(text) as { groups?: Array<{ rules?: Array<{ alert?: string; expr?: string; for?: string }> }> }).groups ?? [];
+  for (const rule of groups.flatMap((g) => g.rules ?? [])) if (rule.alert) out.set(rule.alert, { configMap: source, expr: String(rule.expr ?? ""), for: rule.for ? parseDuration(rule.for) : 0 });
   return out;
 }
 
