@@ -230,7 +230,7 @@ export class Stack {
     const confinement: Confinement = {
       uid: user.uid,
       gid: user.gid,
-      groups: [user.fsGroup],
+      groups: user.fsGroup !== undefined ? [user.fsGroup] : [user.gid],
       cgroup: join(this.cgroupParent, `${app}-${replica}`),
       // Under QEMU the emulator's translation cache would count against the program's limit.
       memoryBytes: memoryLimit && this.options.platform.slowdown === 1 ? quantityBytes(memoryLimit) : -1,
@@ -319,31 +319,36 @@ export class Stack {
 }
 
 /** The pod's user (runAsUser/runAsGroup, container before pod) and fsGroup. Root is refused: the chart runs nothing as root. */
-export function podUser(w: Workload): { uid: number; gid: number; fsGroup: number } {
+export function podUser(w: Workload): { uid: number; gid: number; fsGroup: number | undefined } {
   const uid = w.container.securityContext?.runAsUser ?? w.podSecurity.runAsUser;
   const gid = w.container.securityContext?.runAsGroup ?? w.podSecurity.runAsGroup ?? uid;
   if (uid === undefined || uid === 0) throw new Error(`${w.name}: runs as ${uid === 0 ? "root" : "the image's user (no runAsUser)"}; the live harness runs each process as the non-root user its pod names`);
-  return { uid, gid: gid!, fsGroup: w.podSecurity.fsGroup ?? gid! };
+  return { uid, gid: gid!, fsGroup: w.podSecurity.fsGroup };
 }
 
 /**
- * Volume directories as the kubelet leaves them: everything group-owned by the fsGroup;
- * emptyDirs and claims group-writable (setgid), ConfigMap and Secret files read-only.
+ * Volume directories as the kubelet leaves them. With an fsGroup: everything group-owned by
+ * it, emptyDirs and claims group-writable (setgid), ConfigMap and Secret files read-only.
+ * Without one: emptyDirs world-writable (as the kubelet makes them), claims owned by root
+ * 0755 (a freshly formatted volume of most storage drivers), so a pod that needs an fsGroup
+ * to write its data fails here as it would there.
  */
-function giveVolumesToPod(base: string, w: Workload, fsGroup: number): void {
+function giveVolumesToPod(base: string, w: Workload, fsGroup: number | undefined): void {
   const volumes = join(base, "volumes");
   if (!existsSync(volumes)) return;
-  const walk = (path: string, writable: boolean): void => {
+  const walk = (path: string, mode: "read" | "group" | "root" | "world"): void => {
     const stat = lstatSync(path);
-    chownSync(path, 0, fsGroup);
+    chownSync(path, 0, fsGroup ?? 0);
     if (stat.isDirectory()) {
-      chmodSync(path, writable ? 0o2775 : 0o755);
-      for (const entry of readdirSync(path)) walk(join(path, entry), writable);
-    } else if (stat.isFile()) chmodSync(path, writable ? 0o664 : 0o444);
+      chmodSync(path, { read: 0o755, group: 0o2775, root: 0o755, world: 0o1777 }[mode]);
+      for (const entry of readdirSync(path)) walk(join(path, entry), mode);
+    } else if (stat.isFile()) chmodSync(path, { read: 0o444, group: 0o664, root: 0o644, world: 0o666 }[mode]);
   };
   for (const name of readdirSync(volumes)) {
     const volume = w.volumes.find((v) => v.name === name);
-    walk(join(volumes, name), w.claimTemplates.includes(name) || volume?.emptyDir !== undefined || volume?.persistentVolumeClaim !== undefined);
+    const claim = w.claimTemplates.includes(name) || volume?.persistentVolumeClaim !== undefined;
+    const writable = claim || volume?.emptyDir !== undefined;
+    walk(join(volumes, name), !writable ? "read" : fsGroup !== undefined ? "group" : claim ? "root" : "world");
   }
 }
 
