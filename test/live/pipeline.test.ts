@@ -17,7 +17,7 @@ liveScenarios({
   platform: HOST,
   timeScale: TIME_SCALE,
   // 5 skips with the reason when the profile has no inhibit rule (the document lists none).
-  scenarios: [1, 2, 3, 4, 5, 7],
+  scenarios: [1, 2, 3, 4, 5, 7, 8],
 });
 
 liveScenarios({
@@ -27,7 +27,7 @@ liveScenarios({
   helmArgs: ["--set", "alertmanager.replicas=3"],
   platform: HOST,
   timeScale: TIME_SCALE,
-  scenarios: [1, 4, 6],
+  scenarios: [1, 4, 6, 8],
 });
 
 liveScenarios({

@@ -17,6 +17,7 @@ import { basename } from "node:path";
 import { statSync } from "node:fs";
 import { fidelityDir, loadFidelityTable } from "../helpers/fidelity.js";
 import { PROFILE_DRIVES } from "./profile-drives.js";
+import { generalDashboardQueries, substituted } from "./dashboards.js";
 import { workload } from "./workloads.js";
 
 /** See localise.ts: the profiles' 30s intervals and 5m group_interval, 30 times shorter. */
@@ -24,7 +25,7 @@ export const TIME_SCALE = 1 / 30;
 
 export interface ScenarioOptions extends StackOptions {
   title: string;
-  /** Scenario numbers to run (1 cluster, 2 fire, 3 resolve, 4 silence, 5 inhibition, 6 burst with a crash, 7 the profile's own alerts against its fidelity table). */
+  /** Scenario numbers to run (1 cluster, 2 fire, 3 resolve, 4 silence, 5 inhibition, 6 burst with a crash, 7 the profile's own alerts against its fidelity table, 8 every general dashboard query has data). */
   scenarios: number[];
 }
 
@@ -536,6 +537,61 @@ export function liveScenarios(o: ScenarioOptions): void {
           }),
         );
         stack.exporter.clear();
+      });
+
+    if (want(8))
+      it("8. every query of every general dashboard the release enables returns a series from the real Prometheus, but those of components not run here and panels the profile can only leave empty (both counted and printed)", async () => {
+        const { queries, variables, enabled } = generalDashboardQueries(stack.release);
+        expect(queries, "queries of the enabled general dashboards").to.not.be.empty;
+        // Template variables as Grafana resolves them: the values their label_values() query returns now.
+        const values = new Map<string, string[]>();
+        for (const v of variables) {
+          const found = [...new Set((await promQuery(stack, v.selector)).map((r) => r.metric[v.label]).filter((x): x is string => x !== undefined))];
+          values.set(v.name, found.length > 0 ? found : ["(no value)"]);
+        }
+        // Components the live layer does not run: their metrics cannot exist here (named, counted, not hidden).
+        const notRunHere: Array<[RegExp, string]> = [
+          [/\bkube_[a-z_]+/, "kube-state-metrics (needs an API server; not run by the live layer)"],
+          [/\bcontainer_[a-z_]+/, "the kubelet's cAdvisor (not run by the live layer)"],
+          [/\bkubelet_[a-z_]+/, "the kubelet (not run by the live layer)"],
+        ];
+        // Panels this profile's own configuration leaves empty for good: printed every run as
+        // defects of the dashboards (a panel that can only be empty), decided from the rendered config.
+        const promConfig = parse(stack.renderedPrometheusConfig) as { remote_write?: unknown[] };
+        const clustered = stack.alertmanagers.length > 1;
+        const profileEmpty: Array<[RegExp, string, boolean]> = [
+          [/\bprometheus_remote_storage_/, "remote-write panels with no remote_write configured", !promConfig.remote_write?.length],
+          [/\balertmanager_cluster_/, "Alertmanager cluster panels with a single Alertmanager (no gossip, no cluster metrics)", !clustered],
+        ];
+        const empty: string[] = [];
+        const unavailable = new Map<string, number>();
+        const onlyEmpty = new Map<string, string[]>();
+        let withData = 0;
+        let filtered = 0;
+        for (const q of queries) {
+          const expr = substituted(q.expr, values);
+          if ((await promQuery(stack, expr)).length > 0) {
+            withData++;
+            continue;
+          }
+          const missing = notRunHere.find(([re]) => re.test(q.expr));
+          if (missing) {
+            unavailable.set(missing[1], (unavailable.get(missing[1]) ?? 0) + 1);
+            continue;
+          }
+          // "... > 0": a panel that shows only failures is empty while nothing fails; the series under the filter must exist.
+          const unfiltered = /^(.*\S)\s*>\s*0$/s.exec(expr)?.[1];
+          if (unfiltered && (await promQuery(stack, unfiltered)).length > 0) {
+            filtered++;
+            continue;
+          }
+          const explained = profileEmpty.find(([re, , applies]) => applies && re.test(q.expr));
+          if (explained) onlyEmpty.set(explained[1], [...(onlyEmpty.get(explained[1]) ?? []), `${q.dashboard} / ${q.panel}`]);
+          else empty.push(`${q.dashboard} / ${q.panel}: ${expr}`);
+        }
+        console.log(`      ${o.title}: dashboards ${enabled.join(", ")}: ${queries.length} queries checked, ${withData} with data, ${filtered} failure-only panels (empty while healthy, their series exist)${[...unavailable].map(([what, n]) => `, ${n} need ${what}`).join("")}, ${empty.length} unexplained empty`);
+        for (const [why, panels] of onlyEmpty) console.log(`      ${o.title}: DASHBOARD DEFECT, panels that can only be empty on this profile (${why}): ${[...new Set(panels)].join("; ")}`);
+        expect(empty, "dashboard queries without a single series (a panel that can only be empty)").to.deep.equal([]);
       });
 
     it("no process was killed for outgrowing its memory limit", () => {
