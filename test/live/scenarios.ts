@@ -543,18 +543,23 @@ export function liveScenarios(o: ScenarioOptions): void {
       it("8. every query of every general dashboard the release enables returns a series from the real Prometheus, but those of components not run here and panels the profile can only leave empty (both counted and printed)", async () => {
         const { queries, variables, enabled } = generalDashboardQueries(stack.release);
         expect(queries, "queries of the enabled general dashboards").to.not.be.empty;
-        // Template variables as Grafana resolves them: the values their label_values() query returns now.
-        const values = new Map<string, string[]>();
-        for (const v of variables) {
-          const found = [...new Set((await promQuery(stack, v.selector)).map((r) => r.metric[v.label]).filter((x): x is string => x !== undefined))];
-          values.set(v.name, found.length > 0 ? found : ["(no value)"]);
-        }
         // Components the live layer does not run: their metrics cannot exist here (named, counted, not hidden).
         const notRunHere: Array<[RegExp, string]> = [
           [/\bkube_[a-z_]+/, "kube-state-metrics (needs an API server; not run by the live layer)"],
           [/\bcontainer_[a-z_]+/, "the kubelet's cAdvisor (not run by the live layer)"],
           [/\bkubelet_[a-z_]+/, "the kubelet (not run by the live layer)"],
         ];
+        // Template variables as Grafana resolves them: the values their label_values() query
+        // returns, once every variable whose source runs here has one (and a minute of samples).
+        const labelValues = async (v: (typeof variables)[number]): Promise<string[]> => [...new Set((await promQuery(stack, v.selector)).map((r) => r.metric[v.label]).filter((x): x is string => x !== undefined))];
+        const resolvable = variables.filter((v) => !notRunHere.some(([re]) => re.test(v.selector)));
+        await waitUntil(async () => (await Promise.all(resolvable.map(labelValues))).every((l) => l.length > 0), 120_000 * slow, `values of ${resolvable.map((v) => `$${v.name}`).join(", ")}`);
+        await sleep(Math.max(0, 60_000 - (Date.now() - stack.startedAt)));
+        const values = new Map<string, string[]>();
+        for (const v of variables) {
+          const found = await labelValues(v);
+          values.set(v.name, found.length > 0 ? found : ["(no value)"]);
+        }
         // Panels this profile's own configuration leaves empty for good: printed every run as
         // defects of the dashboards (a panel that can only be empty), decided from the rendered config.
         const promConfig = parse(stack.renderedPrometheusConfig) as { remote_write?: unknown[] };

@@ -61,6 +61,8 @@ export class Stack {
   /** The time scale the stack runs at: the requested one, or slower where HA Alertmanagers need it. */
   timeScale!: number;
   readonly dir: string;
+  /** When the stack was started (ms since the epoch). */
+  readonly startedAt = Date.now();
   /** This stack's memory cgroups (one per process). */
   private readonly cgroupParent: string;
   private readonly http = new HttpSink(this.recorder);
