@@ -42,6 +42,7 @@ export class Proc {
   private listeners: Array<(line: string) => void> = [];
 
   private readonly cgroup: string | undefined;
+  private oomKillsAtExit = 0;
 
   constructor(readonly name: string, command: string, args: string[], options: { cwd: string; logFile: string; env?: NodeJS.ProcessEnv; confinement?: Confinement }) {
     this.log = createWriteStream(options.logFile, { flags: "a" });
@@ -100,16 +101,17 @@ export class Proc {
     return { pid, uid, limitBytes, oomKills: this.oomKills() };
   }
 
-  /** OOM kills in the process's memory cgroup so far. */
+  /** OOM kills in the process's memory cgroup so far (kept when the cgroup is removed at exit). */
   oomKills(): number {
-    if (!this.cgroup || !existsSync(this.cgroup)) return 0;
+    if (!this.cgroup || !existsSync(this.cgroup)) return this.oomKillsAtExit;
     const control = readFileSync(join(this.cgroup, "memory.oom_control"), "utf8");
     return Number(/oom_kill (\d+)/.exec(control)?.[1] ?? 0);
   }
 
   private removeCgroup(): void {
     if (!this.cgroup || !existsSync(this.cgroup)) return;
-    if (this.oomKills() > 0) this.lines.push(`killed by the kernel: memory limit of ${this.name}'s cgroup reached`);
+    this.oomKillsAtExit = this.oomKills();
+    if (this.oomKillsAtExit > 0) this.lines.push(`killed by the kernel: memory limit of ${this.name}'s cgroup reached`);
     try {
       rmdirSync(this.cgroup);
     } catch {

@@ -600,7 +600,7 @@ export function liveScenarios(o: ScenarioOptions): void {
       });
 
     it("no process was killed for outgrowing its memory limit", () => {
-      expect(stack.confinements().concat().filter((c) => c.oomKills > 0).map((c) => `${c.name}: ${c.oomKills} OOM kills`)).to.deep.equal([]);
+      expect(stack.everyProc.filter((p) => p.oomKills() > 0).map((p) => `${p.name}: ${p.oomKills()} OOM kills`)).to.deep.equal([]);
     });
   });
 }

@@ -61,6 +61,8 @@ export class Stack {
   /** The time scale the stack runs at: the requested one, or slower where HA Alertmanagers need it. */
   timeScale!: number;
   readonly dir: string;
+  /** Every process this stack started, restarted ones included. */
+  readonly everyProc: Proc[] = [];
   /** When the stack was started (ms since the epoch). */
   readonly startedAt = Date.now();
   /** This stack's memory cgroups (one per process). */
@@ -242,6 +244,7 @@ export class Stack {
       logFile: join(this.dir, `${app}-${replica}.log`),
       confinement,
     });
+    this.everyProc.push(proc);
     const probe = (w.container as { readinessProbe?: { httpGet?: { path: string; port: string | number } } }).readinessProbe?.httpGet;
     const portNumber = (w.container.ports ?? []).find((p) => p.name === probe?.port || p.containerPort === probe?.port)?.containerPort ?? w.container.ports?.[0]?.containerPort;
     const url = `http://127.0.0.1:${this.ports.get(`${app}/${replica}/${portNumber}`)}`;
