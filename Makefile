@@ -268,12 +268,19 @@ KUBECTL := $(BIN)/kubectl-$(KUBE_VERSION)
 KUBE_BINARIES := $(KUBE_APISERVER) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) $(KUBECTL)
 ETCD := $(BIN)/etcd-$(ETCD_VERSION)
 KWOK := $(BIN)/kwok-$(KWOK_VERSION)
+# Flux's controllers, at the versions whose CRDs FLUX_CRDS holds (versions.json), run by
+# scripts/cluster/flux.sh against the cluster.
+FLUX_SOURCE_CONTROLLER_VERSION := $(call version,tools.fluxSourceController.version)
+FLUX_HELM_CONTROLLER_VERSION := $(call version,tools.fluxHelmController.version)
+SOURCE_CONTROLLER := $(BIN)/source-controller-$(FLUX_SOURCE_CONTROLLER_VERSION)
+HELM_CONTROLLER := $(BIN)/helm-controller-$(FLUX_HELM_CONTROLLER_VERSION)
 CLUSTER_DIR := $(WORK)/cluster
 # kwok's stage files live in its module (the Prometheus Operator's CRDs come with `tools`).
 module_dir = $(shell go mod download -json $(1) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$$/\1/p')
 CLUSTER_ENV = CLUSTER_DIR=$(CLUSTER_DIR) KWOK_STAGES=$(call module_dir,sigs.k8s.io/kwok@$(KWOK_VERSION))/kustomize/stage \
   ETCD=$(ETCD) KUBE_APISERVER=$(KUBE_APISERVER) KUBE_CONTROLLER_MANAGER=$(KUBE_CONTROLLER_MANAGER) \
-  KUBE_SCHEDULER=$(KUBE_SCHEDULER) KUBECTL=$(KUBECTL) KWOK=$(KWOK) KUBECONFIG=$(CLUSTER_DIR)/kubeconfig
+  KUBE_SCHEDULER=$(KUBE_SCHEDULER) KUBECTL=$(KUBECTL) KWOK=$(KWOK) KUBECONFIG=$(CLUSTER_DIR)/kubeconfig \
+  FLUX_CRDS=$(FLUX_CRDS) SOURCE_CONTROLLER=$(SOURCE_CONTROLLER) HELM_CONTROLLER=$(HELM_CONTROLLER)
 
 $(KUBE_BINARIES) &:
 	scripts/cluster/build-kubernetes.sh $(KUBE_VERSION)
@@ -284,12 +291,25 @@ $(ETCD):
 $(KWOK):
 	scripts/go-tool.sh kwok sigs.k8s.io/kwok $(KWOK_VERSION) sigs.k8s.io/kwok/cmd/kwok
 
+# source-controller's go.mod requires a version of github.com/fluxcd/pkg/artifact whose zip the
+# module proxy refuses; versions.json names the replacement (tools.fluxSourceController.replaces).
+$(SOURCE_CONTROLLER):
+	REPLACES="$(call version,tools.fluxSourceController.replaces.join(" "))" \
+	  scripts/go-tool.sh source-controller github.com/fluxcd/source-controller $(FLUX_SOURCE_CONTROLLER_VERSION) github.com/fluxcd/source-controller
+
+$(HELM_CONTROLLER):
+	scripts/go-tool.sh helm-controller github.com/fluxcd/helm-controller $(FLUX_HELM_CONTROLLER_VERSION) github.com/fluxcd/helm-controller
+
+.PHONY: flux-controllers
+flux-controllers: $(SOURCE_CONTROLLER) $(HELM_CONTROLLER) ## build Flux's source-controller and helm-controller
+	@echo "flux-controllers: source-controller $(FLUX_SOURCE_CONTROLLER_VERSION), helm-controller $(FLUX_HELM_CONTROLLER_VERSION)"
+
 .PHONY: cluster-tools
-cluster-tools: $(KUBE_BINARIES) $(ETCD) $(KWOK) ## build etcd, the Kubernetes control plane, kubectl and kwok
+cluster-tools: $(KUBE_BINARIES) $(ETCD) $(KWOK) flux-controllers ## build etcd, the Kubernetes control plane, kubectl, kwok and Flux's controllers
 	@echo "cluster-tools: kubernetes $(KUBE_VERSION), etcd $(ETCD_VERSION), kwok $(KWOK_VERSION)"
 
 .PHONY: cluster-up
-cluster-up: cluster-tools ## start etcd, kube-apiserver, controller-manager, scheduler and kwok nodes on 127.0.0.1
+cluster-up: cluster-tools flux-crds ## start etcd, kube-apiserver, controller-manager, scheduler, kwok nodes and Flux's controllers on 127.0.0.1
 	$(CLUSTER_ENV) scripts/cluster/up.sh
 
 .PHONY: cluster-down
@@ -323,9 +343,9 @@ test-receiver: build ## the alert receiver over real HTTP
 
 # The cluster layer starts its own cluster and stops it afterwards, whatever the outcome.
 .PHONY: test-cluster
-test-cluster: build tools cluster-tools flux-crds ## ct install of every profile, upgrades, Pod Security, Flux manifests, on a real API server
+test-cluster: build tools cluster-tools flux-crds registry ## ct install of every profile, upgrades, Pod Security, Flux reconciling every profile, on a real API server
 	@$(CLUSTER_ENV) scripts/cluster/up.sh && trap 'CLUSTER_DIR=$(CLUSTER_DIR) scripts/cluster/down.sh' EXIT && \
-	  $(TEST_ENV) $(CLUSTER_ENV) FLUX_CRDS=$(FLUX_CRDS) $(MOCHA) --timeout 900000 'dist/test/cluster/**/*.test.js'
+	  $(TEST_ENV) $(CLUSTER_ENV) REGISTRY=$(REGISTRY) $(MOCHA) --timeout 900000 'dist/test/cluster/**/*.test.js'
 
 # --- Live layer: the rendered configs run by the upstream programs (see test/live/) ---------
 LIVE_ENV := $(TEST_ENV) LIVE_PROMETHEUS=$(BIN)/prometheus-$(PROMTOOL_VERSION) LIVE_ALERTMANAGER=$(BIN)/alertmanager-$(AMTOOL_VERSION) \
@@ -379,6 +399,9 @@ $(FLUX_CRDS)/.copied:
 
 .PHONY: flux-crds
 flux-crds: $(FLUX_CRDS)/.copied
+
+.PHONY: registry
+registry: $(REGISTRY) ## build the distribution registry (OCI) the distribution and cluster tests push charts to
 
 .PHONY: package
 package: build $(HELM) ## reproducible chart archive and signed provenance in .work/dist/ (throwaway key unless SIGNING_KEY)
