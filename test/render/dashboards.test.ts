@@ -72,6 +72,33 @@ describe("render: general dashboards where their data exists", () => {
   });
 });
 
+describe("render: rows a release cannot fill are dropped with their panels", () => {
+  const dashboardOf = (objects: K8sObject[], name: string) =>
+    JSON.parse((find(objects, "ConfigMap", `${RELEASE}-grafana-dashboard-${name}`) as ConfigMap).data![`${name}.json`]!) as { panels: Array<{ type: string; title: string; targets?: Array<{ expr: string }> }> };
+  const rows = (dashboard: ReturnType<typeof dashboardOf>) => dashboard.panels.filter((p) => p.type === "row").map((p) => p.title);
+  const exprs = (dashboard: ReturnType<typeof dashboardOf>) => dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)).join("\n");
+
+  it("without remote_write the Prometheus dashboard has no remote-write row or query; with an endpoint it has both", () => {
+    const without = dashboardOf(parseObjects(helmTemplate([])), "prometheus");
+    expect(rows(without)).to.not.include("Remote write");
+    expect(exprs(without)).to.not.contain("prometheus_remote_storage_");
+    expect(rows(without)).to.include("Notifications");
+    const withEndpoint = dashboardOf(parseObjects(helmTemplate([], ["--set", "prometheus.remoteWrite[0].url=https://mimir.example/api/v1/push"])), "prometheus");
+    expect(rows(withEndpoint)).to.include("Remote write");
+    expect(exprs(withEndpoint)).to.contain("prometheus_remote_storage_samples_total");
+    expect(withEndpoint.panels.length - without.panels.length).to.equal(3);
+  });
+
+  it("one Alertmanager: no cluster row or gossip query; several: the cluster row with its members", () => {
+    const single = dashboardOf(parseObjects(helmTemplate([], ["--set", "alertmanager.replicas=1"])), "alertmanager");
+    expect(rows(single)).to.not.include("Cluster");
+    expect(exprs(single)).to.not.contain("alertmanager_cluster_");
+    const ha = dashboardOf(parseObjects(helmTemplate([], ["--set", "alertmanager.replicas=3"])), "alertmanager");
+    expect(rows(ha)).to.include("Cluster");
+    expect(exprs(ha)).to.contain("min(alertmanager_cluster_members)");
+  });
+});
+
 describe("render: a user's own dashboard from --set-file", () => {
   let dir: string;
   before(() => (dir = mkdtempSync(join(tmpdir(), "promstack-user-dashboard-"))));

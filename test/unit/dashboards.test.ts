@@ -224,14 +224,22 @@ describe("unit: a dashboard whose PromQL does not parse fails generation", () =>
 describe("unit: emitted dashboard files", () => {
   const names = dashboards.map((d) => d.name);
 
-  it("writes one JSON file per dashboard into the grafana subchart, with the generated notice", () => {
+  it("writes one JSON file per dashboard into the grafana subchart, with the generated notice, and the rows each needs a feature for", () => {
     const files = emitDashboards(names);
-    expect([...files.keys()].sort()).to.deep.equal(names.map((n) => `charts/grafana/dashboards/${n}.json`).sort());
+    const rowsNeeding = dashboards.filter((d) => d.rowsNeeding).map((d) => `charts/grafana/dashboard-rows-needing/${d.name}.json`);
+    expect(rowsNeeding).to.not.be.empty;
+    expect([...files.keys()].sort()).to.deep.equal([...names.map((n) => `charts/grafana/dashboards/${n}.json`), ...rowsNeeding].sort());
     for (const [path, content] of files) {
+      if (path.includes("/dashboard-rows-needing/")) continue;
       const parsed = JSON.parse(content) as Record<string, unknown>;
       expect(parsed.$comment, path).to.equal(GENERATED_NOTICE);
       expect(parsed.uid, path).to.equal(built.get(path.replace(/^.*\/|\.json$/g, ""))!.uid);
     }
+  });
+
+  it("refuses a row-needing entry that names no row of its dashboard", () => {
+    const prometheus = dashboards.find((d) => d.name === "prometheus")!;
+    expect(() => emitDashboards(names, dashboards.map((d) => (d === prometheus ? { ...d, rowsNeeding: { "Remote writes": "remoteWrite" as const } } : d)))).to.throw(DashboardError, /names row "Remote writes" in rowsNeeding, but has no row of that title/);
   });
 
   it("is deterministic", () => {

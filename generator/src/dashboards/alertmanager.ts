@@ -15,15 +15,12 @@ function build() {
       .time({ from: "now-6h", to: "now" })
       .withPanel(grid.place(
         stat().title("Active alerts").description("Alerts Alertmanager holds that are neither silenced nor inhibited.").unit("none").decimals(0).graphMode(BigValueGraphMode.Area)
-          .withTarget(query("A", 'max(alertmanager_alerts{state="active"})')), 6, 4))
+          .withTarget(query("A", 'max(alertmanager_alerts{state="active"})')), 8, 4))
       .withPanel(grid.place(
         countStat("Active silences", "Silences in effect now.")
-          .withTarget(query("A", 'max(alertmanager_silences{state="active"})')), 6, 4))
+          .withTarget(query("A", 'max(alertmanager_silences{state="active"})')), 8, 4))
       .withPanel(grid.place(
-        countStat("Cluster members", "Peers each replica sees in the gossip cluster; lower than the replicas means a split.")
-          .withTarget(query("A", "min(alertmanager_cluster_members)")), 6, 4))
-      .withPanel(grid.place(
-        upDownStat("Configuration", "Whether the last configuration reload succeeded on every replica.", "min(alertmanager_config_last_reload_successful)"), 6, 4))
+        upDownStat("Configuration", "Whether the last configuration reload succeeded on every replica.", "min(alertmanager_config_last_reload_successful)"), 8, 4))
       .withRow(grid.row(new RowBuilder("Notifications")))
       .withPanel(grid.place(
         series("Notifications sent", "Notification attempts per second, by integration (slack, pagerduty, email, webhook...).", "short").min(0)
@@ -47,6 +44,9 @@ function build() {
           .withTarget(query("A", "max by (state) (alertmanager_silences)", "{{state}}")), 8, 8))
       .withRow(grid.row(new RowBuilder("Cluster")))
       .withPanel(grid.place(
+        countStat("Cluster members", "Peers each replica sees in the gossip cluster; lower than the replicas means a split.")
+          .withTarget(query("A", "min(alertmanager_cluster_members)")), 24, 4))
+      .withPanel(grid.place(
         series("Members per replica", "Peers each replica sees; all lines should equal the number of replicas.", "none").min(0)
           .withTarget(query("A", "alertmanager_cluster_members", "{{pod}}")), 8, 8))
       .withPanel(grid.place(
@@ -60,4 +60,4 @@ function build() {
   );
 }
 
-export const alertmanager: DashboardDefinition = { name: "alertmanager", source: "alertmanager", build };
+export const alertmanager: DashboardDefinition = { name: "alertmanager", source: "alertmanager", build, rowsNeeding: { Cluster: "alertmanagerCluster" } };

@@ -13,6 +13,11 @@ export function dashboardPath(name: string): string {
   return `charts/grafana/dashboards/${name}.json`;
 }
 
+/** Chart-relative path of the rows a dashboard shows only when the release has a feature (row title → fact). */
+export function rowsNeedingPath(name: string): string {
+  return `charts/grafana/dashboard-rows-needing/${name}.json`;
+}
+
 /**
  * The JSON file of every dashboard, by chart-relative path. `valuesKeys` are the dashboards the
  * grafana values schema offers (grafana.dashboards.<name>); each must match a definition.
@@ -33,6 +38,12 @@ export function emitDashboards(valuesKeys: string[], definitions: DashboardDefin
     // Keys sorted for a stable file; "$comment" carries the generated notice (Grafana keeps
     // unknown top-level keys and ignores them).
     files.set(dashboardPath(definition.name), toSortedJson({ $comment: GENERATED_NOTICE, ...dashboard }));
+    if (definition.rowsNeeding) {
+      const rows = (dashboard.panels ?? []).filter((panel) => panel.type === "row").map((panel) => panel.title);
+      for (const title of Object.keys(definition.rowsNeeding))
+        if (!rows.includes(title)) problems.push(`dashboard "${definition.name}" names row "${title}" in rowsNeeding, but has no row of that title`);
+      files.set(rowsNeedingPath(definition.name), toSortedJson({ $comment: GENERATED_NOTICE, ...definition.rowsNeeding }));
+    }
   }
   if (problems.length > 0) throw new DashboardError(`${problems.length} problem(s) in the built-in dashboards:\n  ${problems.join("\n  ")}`);
   return files;

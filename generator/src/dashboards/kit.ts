@@ -27,7 +27,16 @@ export interface DashboardDefinition {
   /** What the dashboard is built from: a seed document (in ../shared/seeds), or the component whose metrics it shows. */
   source: string;
   build(): Dashboard;
+  /**
+   * Rows (by title) whose panels can only have data when the release has a feature; the
+   * umbrella chart drops such a row and its panels when the feature is off (a panel that can
+   * only be empty is a defect). The facts are computed in templates/grafana-dashboards.yaml.
+   */
+  rowsNeeding?: Record<string, ReleaseFact>;
 }
+
+/** Facts about a release the umbrella chart decides from its values. */
+export type ReleaseFact = "remoteWrite" | "alertmanagerCluster";
 
 /** Every panel queries the Prometheus picked in the dashboard's data source variable, so the
  * dashboards work in this chart's Grafana and in an existing one whose data source uid differs. */

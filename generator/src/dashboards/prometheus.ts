@@ -61,12 +61,13 @@ function build() {
           .withTarget(query("A", "rate(prometheus_tsdb_wal_corruptions_total[$__rate_interval])", "{{instance}} corruptions"))
           .withTarget(query("B", "rate(prometheus_tsdb_wal_writes_failed_total[$__rate_interval])", "{{instance}} failed writes"))
           .withTarget(query("C", "rate(prometheus_tsdb_wal_truncations_failed_total[$__rate_interval])", "{{instance}} failed truncations")), 8, 8))
-      .withRow(grid.row(new RowBuilder("Notifications and remote write")))
+      .withRow(grid.row(new RowBuilder("Notifications")))
       .withPanel(grid.place(
         series("Alert notifications", "Alerts sent to Alertmanager per second, with errors and alerts dropped from a full queue.", "short").min(0)
           .withTarget(query("A", "sum by (instance) (rate(prometheus_notifications_sent_total[$__rate_interval]))", "{{instance}} sent"))
           .withTarget(query("B", "sum by (instance) (rate(prometheus_notifications_errors_total[$__rate_interval]))", "{{instance}} errors"))
           .withTarget(query("C", "rate(prometheus_notifications_dropped_total[$__rate_interval])", "{{instance}} dropped")), 8, 8))
+      .withRow(grid.row(new RowBuilder("Remote write")))
       .withPanel(grid.place(
         series("Remote write samples", "Samples per second sent to each remote endpoint, and samples that failed for good.", "short").min(0)
           .withTarget(query("A", "sum by (remote_name, url) (rate(prometheus_remote_storage_samples_total[$__rate_interval]))", "{{url}} sent"))
@@ -77,4 +78,4 @@ function build() {
   );
 }
 
-export const prometheus: DashboardDefinition = { name: "prometheus", source: "prometheus", build };
+export const prometheus: DashboardDefinition = { name: "prometheus", source: "prometheus", build, rowsNeeding: { "Remote write": "remoteWrite" } };
