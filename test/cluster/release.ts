@@ -111,13 +111,44 @@ export function expectWorkloadsReady(objects: K8sObject[], namespaces: Namespace
     if (object.kind === "DaemonSet") expect(wanted, `${object.metadata.name}: one pod per ${architectures.join("/")} node`).to.equal(eligibleNodes);
     summary.push(`${object.kind}/${object.metadata.name} ${ready}/${wanted}`);
   }
+  const platforms = imagePlatforms();
+  const unpinned = new Set<string>();
   for (const namespace of [namespaces.release, namespaces.host]) {
     for (const pod of getJson(["pods", "--namespace", namespace, "--selector", `app.kubernetes.io/instance=${release}`]).items) {
-      const node = (pod as K8sObject & { spec: { nodeName?: string } }).spec.nodeName ?? "";
+      const spec = (pod as K8sObject & { spec: PodImages & { nodeName?: string } }).spec;
+      const node = spec.nodeName ?? "";
       expect(architectures, `pod ${pod.metadata.name} on node ${node}`).to.include(arch.get(node));
+      // The node's architecture must be one each image is published for (versions.json), not
+      // only one the profile asked for: a wrong affinity or a catalogue slip shows here.
+      for (const { image } of [...(spec.initContainers ?? []), ...spec.containers]) {
+        const published = platforms.get(withoutRegistry(image));
+        if (published === undefined) unpinned.add(image);
+        else expect(published, `pod ${pod.metadata.name} on ${arch.get(node)} node ${node}: image ${image} is published for ${published.join(", ")}`).to.include(arch.get(node));
+      }
     }
   }
+  if (unpinned.size > 0) summary.push(`images outside versions.json (architecture not checked): ${[...unpinned].sort().join(", ")}`);
   return summary;
+}
+
+interface PodImages {
+  containers: Array<{ image: string }>;
+  initContainers?: Array<{ image: string }>;
+}
+
+/** A reference without its registry host (global.imageRegistry may replace it). */
+function withoutRegistry(image: string): string {
+  const [first, ...rest] = image.replace(/@.*$/, "").split("/");
+  return rest.length > 0 && (first!.includes(".") || first!.includes(":") || first === "localhost") ? rest.join("/") : image;
+}
+
+/** Node architecture labels each pinned image is published for, by reference without registry (from versions.json). */
+function imagePlatforms(): Map<string, string[]> {
+  const versions = JSON.parse(readFileSync(join(chartDir, "..", "..", "versions.json"), "utf8")) as { images: Record<string, { repository: string; tag: string; platforms: string[] }> };
+  const byReference = new Map<string, string[]>();
+  for (const { repository, tag, platforms } of Object.values(versions.images))
+    byReference.set(withoutRegistry(`${repository}:${tag}`), platforms.map((p) => (p === "linux/arm/v7" ? "arm" : p.replace(/^linux\//, ""))));
+  return byReference;
 }
 
 /** The claims the StatefulSets' volumeClaimTemplates create: kept by Kubernetes after uninstall. */
