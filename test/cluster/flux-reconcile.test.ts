@@ -73,7 +73,7 @@ function fluxEnv(): Record<string, string> {
   } catch {
     throw new Error(`${file} is missing: the Flux controllers did not start (run the cluster tests through make test-cluster)`);
   }
-  return Object.fromEntries(text.trim().split("\n").map((line) => line.split("=", 2) as [string, string]));
+  return Object.fromEntries(text.trim().split("\n").map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
 }
 
 function namespaceOf(o: K8sObject, fallback: string): string {
