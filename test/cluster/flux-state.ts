@@ -125,8 +125,7 @@ export function releaseObjects(stored: StoredRelease): K8sObject[] {
 
 /** Events the controllers recorded for an object, oldest first. */
 export function eventsFor(ref: Ref): Array<{ reason: string; message: string; type: string; count?: number }> {
-  const kind = ref.kind;
   return getJson<{ items: Array<{ reason: string; message: string; type: string; count?: number; involvedObject: { kind: string; name: string } }> }>(
-    ["events", "--namespace", ref.namespace, "--field-selector", `involvedObject.kind=${kind},involvedObject.name=${ref.name}`],
+    ["events", "--namespace", ref.namespace, "--field-selector", `involvedObject.kind=${ref.kind},involvedObject.name=${ref.name}`],
   ).items;
 }
