@@ -9,6 +9,8 @@
 # off, and the binary is named NAME-VERSION-ARCH (e.g. prometheus-v0.315.0-armv7); the
 # unsuffixed NAME symlink always points at the host build (GOARCH unset).
 #
+# GO_TAGS="a,b": build tags (e.g. runc's seccomp, containerd's no_btrfs).
+#
 # EMBED_STUBS="dir ...": directories of the module that a //go:embed needs but the module
 # zip lacks (web UIs that upstream builds with npm before releasing). The build then uses
 # a copy of the module with a placeholder page in each; the program's API is unaffected.
@@ -52,6 +54,6 @@ if [ -n "${EMBED_STUBS:-}" ]; then
   go mod edit -replace="$module=$copy"
 fi
 go get "$package@$version" >/dev/null 2>&1 || go get "$package@$version"
-go build -ldflags "$ldflags" -o "$target" "$package"
+go build ${GO_TAGS:+-tags "$GO_TAGS"} -ldflags "$ldflags" -o "$target" "$package"
 link
 echo "tools: built $name $version$suffix in $(( $(date +%s) - start ))s"
