@@ -22,6 +22,8 @@ export const realNode = {
 export const notBuilt: Record<string, string> = {
   kubeStateMetrics: "kube-state-metrics: the Go module proxy refuses its module",
   grafana: "Grafana: AGPL, must not be built here",
+  postgresExporter: "postgres-exporter: the Go module proxy refuses its module (403)",
+  redisExporter: "redis_exporter: the Go module proxy refuses its module (403)",
 };
 
 /** A taint on every kwok node keeps all pods (helm test pods too) off them, unless they tolerate it. */
@@ -37,8 +39,8 @@ export function taintKwokNodes(on: boolean): string[] {
 
 /**
  * Values this layer adds to a profile: every component with an image built here runs on the
- * real node; kube-state-metrics and Grafana on a kwok node (tolerating the taint). Only
- * nodeSelector and, for those two, tolerations are set; the profile's other scheduling stays.
+ * real node; the others (notBuilt) on a kwok node, tolerating the taint. Only nodeSelector
+ * and, for those on kwok, tolerations are set; the profile's other scheduling stays.
  */
 export function schedulingValuesFile(profile: string): string {
   const real = { nodeSelector: { "promstack.dev/node": "real" } };
@@ -51,8 +53,8 @@ export function schedulingValuesFile(profile: string): string {
     exporters: {
       nodeExporter: { scheduling: real },
       kubeStateMetrics: { scheduling: kwok },
-      postgres: { scheduling: real },
-      redis: { scheduling: real },
+      postgres: { scheduling: kwok },
+      redis: { scheduling: kwok },
       blackbox: { scheduling: real },
     },
   };
