@@ -444,7 +444,7 @@ test-arm: build tools arm-tools ## scenarios 1-3 with the arm64 and arm/v7 build
 .PHONY: test
 test: tools check-generated ## every test layer, after checking the committed output is current
 	@mkdir -p $(WORK); start=$$(date +%s); status=0; \
-	$(MAKE) -k test-unit test-schema test-render test-semantics test-receiver test-distribution test-live test-arm test-cluster 2>&1 | tee $(WORK)/test.log || status=$$?; \
+	$(MAKE) -k test-unit test-schema test-render test-semantics test-receiver test-distribution test-live test-arm test-cluster test-node 2>&1 | tee $(WORK)/test.log || status=$$?; \
 	echo "test: layers took $$(( $$(date +%s) - start ))s"; \
 	awk '/^ *[0-9]+ passing/ {p += $$1} /^ *[0-9]+ failing/ {f += $$1} END {printf "%d passed, %d failed\n", p, f}' $(WORK)/test.log; \
 	exit $$status

@@ -64,7 +64,7 @@ done
 socket="$dir/run/containerd.sock"
 for proc in /proc/[0-9]*; do
   [ -r "$proc/cmdline" ] || continue
-  if tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -qE "^[^ ]*containerd-shim-runc-v2 .*-address $socket( |$)"; then kill -KILL "${proc#/proc/}" 2>/dev/null || true; fi
+  if tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -qE "^[^ ]*containerd-shim-runc-v2[^ ]* .*-address $socket( |$)"; then kill -KILL "${proc#/proc/}" 2>/dev/null || true; fi
 done
 for entry in "${entries[@]}"; do
   read -r name pid binary <<<"$entry"
@@ -96,6 +96,13 @@ if [ -n "${CLUSTER_DIR:-}" ] && [ -f "$CLUSTER_DIR/pids" ] && [ -x "${KUBECTL:-}
   cluster_kubectl annotate storageclass kwok-volume storageclass.kubernetes.io/is-default-class=true --overwrite
 fi
 differences=$("$root/scripts/node/host-state.sh" compare "$dir/host")
+# Any process still serving our containerd socket is a leak too.
+for proc in /proc/[0-9]*; do
+  if [ -r "$proc/cmdline" ] && tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -qF -- "-address $socket"; then
+    differences+=$'\n'"process: ${proc#/proc/} $(tr '\0' ' ' <"$proc/cmdline")"
+  fi
+done
+differences=$(echo "$differences" | sed '/^$/d')
 if [ -n "$differences" ]; then
   echo "node-down: stopped, but the host differs from before node-up:" >&2; echo "$differences" >&2; exit 1
 fi
