@@ -316,6 +316,125 @@ cluster-up: cluster-tools flux-crds ## start etcd, kube-apiserver, controller-ma
 cluster-down: ## stop the cluster of cluster-up
 	CLUSTER_DIR=$(CLUSTER_DIR) scripts/cluster/down.sh
 
+# --- Node: a real kubelet node joining the cluster of cluster-up (test-node, issue 15) -----
+# kubelet and kube-proxy at the control plane's version; containerd, runc (seccomp), the CNI
+# plugins, CoreDNS and kube-network-policies from the module proxy; the pause program compiled
+# from Kubernetes' own pause.c; Debian's nftables (kube-proxy and kube-network-policies need
+# nft) and libseccomp-dev (runc's seccomp). See scripts/node/.
+# One node process reads every pin of this section (make runs each $(shell) at every start).
+$(foreach pin,$(shell node -p 'const v = require("./versions.json"), n = v.tools.node; [ \
+  "CONTAINERD_VERSION:=" + n.containerd.version, "CONTAINERD_MODULE:=" + n.containerd.module, "RUNC_VERSION:=" + n.runc.version, \
+  "RUNC_MODULE:=" + n.runc.module, "CNI_VERSION:=" + n.cniPlugins.version, "CNI_MODULE:=" + n.cniPlugins.module, \
+  "COREDNS_VERSION:=" + n.coredns.version, "COREDNS_MODULE:=" + n.coredns.module, "KNP_VERSION:=" + n.kubeNetworkPolicies.version, \
+  "KNP_MODULE:=" + n.kubeNetworkPolicies.module, "PAUSE_VERSION:=" + n.pause.version, "CONFIG_RELOADER_TAG:=" + v.images.configReloader.tag, \
+  "CONFIG_RELOADER_MODULE:=" + v.tools.prometheusOperatorCrds.module, "BUSYBOX_VERSION:=" + n.busybox.version, "NODEJS_NPM:=" + n.nodejs.npm, \
+  "NODEJS_VERSION:=" + v.images.alertReceiver.tag.split("-")[0], \
+  "DEBIAN_NODE_PACKAGES:=" + Object.entries(n.debianPackages).map(([p, ver]) => p + "=" + ver).join(",") ].join(" ")'),$(eval $(pin)))
+KUBELET := $(BIN)/kubelet-$(KUBE_VERSION)
+KUBE_PROXY := $(BIN)/kube-proxy-$(KUBE_VERSION)
+CONTAINERD := $(BIN)/containerd-$(CONTAINERD_VERSION)
+CTR := $(BIN)/ctr-$(CONTAINERD_VERSION)
+CONTAINERD_SHIM := $(BIN)/containerd-shim-runc-v2-$(CONTAINERD_VERSION)
+RUNC := $(BIN)/runc-$(RUNC_VERSION)
+CNI_PLUGINS := $(foreach p,ptp host-local loopback,$(BIN)/cni-$(p)-$(CNI_VERSION))
+COREDNS := $(BIN)/coredns-$(COREDNS_VERSION)
+KNP := $(BIN)/kube-network-policies-$(KNP_VERSION)
+PAUSE := $(BIN)/pause-$(PAUSE_VERSION)
+CONFIG_RELOADER := $(BIN)/prometheus-config-reloader-$(CONFIG_RELOADER_TAG)
+BUSYBOX := $(TOOLS)/busybox-$(subst :,_,$(BUSYBOX_VERSION))
+NODEJS := $(TOOLS)/nodejs-$(NODEJS_VERSION)
+NODE_DIR := $(WORK)/node
+NODE_BINARIES := $(KUBELET) $(KUBE_PROXY) $(CONTAINERD) $(CTR) $(CONTAINERD_SHIM) $(RUNC) $(CNI_PLUGINS) $(COREDNS) $(KNP) $(PAUSE)
+comma := ,
+NODE_STAMP := $(TOOLS)/.node-packages-$(subst =,-,$(subst $(comma),_,$(DEBIAN_NODE_PACKAGES)))
+
+# Debian packages, installed once (dpkg says whether each is there at its pinned version).
+$(NODE_STAMP):
+	@missing=""; for p in $(subst $(comma), ,$(DEBIAN_NODE_PACKAGES)); do \
+	  [ "$$(dpkg-query -W -f '$${Version}' "$${p%%=*}" 2>/dev/null)" = "$${p#*=}" ] || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "tools: apt-get install$$missing"; \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing || \
+	    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; }; }; fi
+	@touch $@
+
+$(KUBELET) $(KUBE_PROXY) &:
+	scripts/cluster/build-kubernetes.sh $(KUBE_VERSION) kubelet kube-proxy
+
+$(CONTAINERD):
+	GO_TAGS=no_btrfs,urfave_cli_no_docs scripts/go-tool.sh containerd $(CONTAINERD_MODULE) $(CONTAINERD_VERSION) \
+	  $(CONTAINERD_MODULE)/cmd/containerd "-X github.com/containerd/containerd/v2/version.Version=$(CONTAINERD_VERSION)"
+$(CTR):
+	GO_TAGS=no_btrfs,urfave_cli_no_docs scripts/go-tool.sh ctr $(CONTAINERD_MODULE) $(CONTAINERD_VERSION) \
+	  $(CONTAINERD_MODULE)/cmd/ctr "-X github.com/containerd/containerd/v2/version.Version=$(CONTAINERD_VERSION)"
+$(CONTAINERD_SHIM):
+	GO_TAGS=no_btrfs,no_grpc,urfave_cli_no_docs scripts/go-tool.sh containerd-shim-runc-v2 $(CONTAINERD_MODULE) $(CONTAINERD_VERSION) \
+	  $(CONTAINERD_MODULE)/cmd/containerd-shim-runc-v2 "-X github.com/containerd/containerd/v2/version.Version=$(CONTAINERD_VERSION)"
+# runc needs cgo and libseccomp for its seccomp filters (the libpathrs tag would need Rust).
+$(RUNC): $(NODE_STAMP)
+	GO_TAGS=seccomp,urfave_cli_no_docs scripts/go-tool.sh runc $(RUNC_MODULE) $(RUNC_VERSION) \
+	  $(RUNC_MODULE) "-X main.version=$(RUNC_VERSION:v%=%)"
+$(BIN)/cni-%-$(CNI_VERSION):
+	scripts/go-tool.sh cni-$* $(CNI_MODULE) $(CNI_VERSION) \
+	  $(CNI_MODULE)/plugins/$(if $(filter host-local,$*),ipam,$(if $(filter portmap,$*),meta,main))/$*
+$(COREDNS):
+	scripts/go-tool.sh coredns $(COREDNS_MODULE) $(COREDNS_VERSION) $(COREDNS_MODULE) \
+	  "-X github.com/coredns/coredns/coremain.GitCommit=$(COREDNS_VERSION)"
+$(KNP):
+	scripts/go-tool.sh kube-network-policies $(KNP_MODULE) $(KNP_VERSION) \
+	  $(KNP_MODULE)/cmd
+$(CONFIG_RELOADER):
+	scripts/go-tool.sh prometheus-config-reloader $(CONFIG_RELOADER_MODULE) $(CONFIG_RELOADER_TAG) \
+	  $(CONFIG_RELOADER_MODULE)/cmd/prometheus-config-reloader \
+	  "-X github.com/prometheus/common/version.Version=$(CONFIG_RELOADER_TAG:v%=%)"
+# Kubernetes' pause, compiled as upstream's build/pause/Makefile does (static, -Os).
+$(PAUSE):
+	@mkdir -p $(BIN)
+	src=$$(go mod download -json k8s.io/kubernetes@$(KUBE_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$$/\1/p')/build/pause/linux/pause.c; \
+	  gcc -Os -Wall -Werror -static -DVERSION=v$(PAUSE_VERSION)-promstack -o $@ "$$src"
+# busybox (the base of upstream's Prometheus images) and the official Node.js binary, unpacked.
+$(BUSYBOX)/.installed:
+	rm -rf $(BUSYBOX) && mkdir -p $(BUSYBOX)/deb
+	cd $(BUSYBOX)/deb && { apt-get download -q 'busybox-static=$(BUSYBOX_VERSION)' || { apt-get update -q && apt-get download -q 'busybox-static=$(BUSYBOX_VERSION)'; }; }
+	dpkg -x $(BUSYBOX)/deb/*.deb $(BUSYBOX) && rm -rf $(BUSYBOX)/deb && touch $@
+$(NODEJS)/.installed:
+	rm -rf $(NODEJS) && mkdir -p $(NODEJS)
+	cd $(NODEJS) && npm pack --silent $(NODEJS_NPM)@$(NODEJS_VERSION) >/dev/null && tar -xzf *.tgz && rm -f *.tgz
+	$(NODEJS)/package/bin/node --version | grep -qx 'v$(NODEJS_VERSION)' && touch $@
+
+NODE_IMAGE_INPUTS := $(BIN)/prometheus-$(PROMTOOL_VERSION) $(PROMTOOL) $(BIN)/alertmanager-$(AMTOOL_VERSION) $(AMTOOL) \
+  $(BIN)/node_exporter-$(NODE_EXPORTER_TAG) $(CONFIG_RELOADER) $(PAUSE) $(BUSYBOX)/.installed $(NODEJS)/.installed
+
+# The images, rebuilt when a program or the scripts change (a minute, mostly gzip).
+NODE_IMAGES := $(WORK)/node-images
+$(NODE_IMAGES)/images.txt: $(NODE_IMAGE_INPUTS) scripts/node/images.sh scripts/node/oci-image.sh versions.json
+	$(NODE_ENV) scripts/node/images.sh $(NODE_IMAGES)
+
+.PHONY: node-tools
+node-tools: $(NODE_STAMP) $(NODE_BINARIES) $(NODE_IMAGE_INPUTS) ## build the real node's programs (kubelet, containerd, runc, CNI, CoreDNS, ...) and the images' programs
+	@echo "node-tools: kubelet $(KUBE_VERSION), containerd $(CONTAINERD_VERSION), runc $(RUNC_VERSION), CNI $(CNI_VERSION), CoreDNS $(COREDNS_VERSION), kube-network-policies $(KNP_VERSION), pause $(PAUSE_VERSION)"
+
+NODE_ENV = NODE_DIR=$(NODE_DIR) CLUSTER_DIR=$(CLUSTER_DIR) KUBECTL=$(KUBECTL) KUBELET=$(KUBELET) KUBE_PROXY=$(KUBE_PROXY) \
+  CONTAINERD=$(CONTAINERD) CTR=$(CTR) CONTAINERD_SHIM=$(CONTAINERD_SHIM) RUNC=$(RUNC) CNI_BIN="$(CNI_PLUGINS)" COREDNS=$(COREDNS) \
+  KUBE_NETWORK_POLICIES=$(KNP) PAUSE_IMAGE=registry.k8s.io/pause:$(PAUSE_VERSION) \
+  IMAGE_PROMETHEUS=$(BIN)/prometheus-$(PROMTOOL_VERSION) IMAGE_PROMTOOL=$(PROMTOOL) IMAGE_ALERTMANAGER=$(BIN)/alertmanager-$(AMTOOL_VERSION) \
+  IMAGE_AMTOOL=$(AMTOOL) IMAGE_NODE_EXPORTER=$(BIN)/node_exporter-$(NODE_EXPORTER_TAG) IMAGE_CONFIG_RELOADER=$(CONFIG_RELOADER) \
+  IMAGE_PAUSE=$(PAUSE) IMAGE_BUSYBOX=$(BUSYBOX)/bin/busybox IMAGE_NODEJS=$(NODEJS)/package/bin/node NODE_IMAGES=$(NODE_IMAGES)
+
+.PHONY: node-up
+node-up: node-tools $(NODE_IMAGES)/images.txt ## a real node (kubelet, containerd, runc, CNI, kube-proxy, CoreDNS, NetworkPolicies) joins the cluster of cluster-up
+	$(NODE_ENV) scripts/node/up.sh
+
+# The node layer starts its own cluster and node, and stops both afterwards, whatever the outcome.
+.PHONY: test-node
+test-node: build tools cluster-tools node-tools $(NODE_IMAGES)/images.txt ## ct install onto a real node: pods really run, helm test executes, Alertmanager gossips
+	@$(CLUSTER_ENV) scripts/cluster/up.sh && trap '$(NODE_ENV) scripts/node/down.sh; CLUSTER_DIR=$(CLUSTER_DIR) scripts/cluster/down.sh' EXIT && \
+	  $(NODE_ENV) scripts/node/up.sh && \
+	  $(TEST_ENV) $(CLUSTER_ENV) $(NODE_ENV) $(MOCHA) --reporter spec --timeout 900000 'dist/test/node/**/*.test.js'
+
+.PHONY: node-down
+node-down: ## stop the node of node-up and undo its changes to the host
+	$(NODE_ENV) scripts/node/down.sh
+
 # --- Tests: one target per validation layer ---------------------------------------------
 TEST_ENV := HELM=$(HELM) CT=$(CT) CT_CONFIG_DIR=$(CT_CONFIG) PROMTOOL=$(PROMTOOL) AMTOOL=$(AMTOOL) KUBERNETES_VALIDATE=$(VENV)/bin/kubernetes-validate K8S_MINOR=$(K8S_MINOR) PROMETHEUS_OPERATOR_CRDS=$(OPERATOR_CRDS) TRAEFIK_CRDS=$(TRAEFIK_CRDS) CYCLONUS=$(CYCLONUS) IMPORT_CORPORA=$(IMPORT_CORPORA)
 # Only the semantics layer reads Prometheus' sources (go mod download runs when it is used).
@@ -362,7 +481,7 @@ test-arm: build tools arm-tools ## scenarios 1-3 with the arm64 and arm/v7 build
 .PHONY: test
 test: tools check-generated ## every test layer, after checking the committed output is current
 	@mkdir -p $(WORK); start=$$(date +%s); status=0; \
-	$(MAKE) -k test-unit test-schema test-render test-semantics test-receiver test-distribution test-live test-arm test-cluster 2>&1 | tee $(WORK)/test.log || status=$$?; \
+	$(MAKE) -k test-unit test-schema test-render test-semantics test-receiver test-distribution test-live test-arm test-cluster test-node 2>&1 | tee $(WORK)/test.log || status=$$?; \
 	echo "test: layers took $$(( $$(date +%s) - start ))s"; \
 	awk '/^ *[0-9]+ passing/ {p += $$1} /^ *[0-9]+ failing/ {f += $$1} END {printf "%d passed, %d failed\n", p, f}' $(WORK)/test.log; \
 	exit $$status

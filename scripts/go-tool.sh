@@ -11,6 +11,7 @@
 #
 # REPLACES="module=module@version ...": further replace directives, for a dependency whose
 # required version the module proxy refuses to serve (versions.json records each and why).
+# GO_TAGS="a,b": build tags (e.g. runc's seccomp, containerd's no_btrfs).
 #
 # EMBED_STUBS="dir ...": directories of the module that a //go:embed needs but the module
 # zip lacks (web UIs that upstream builds with npm before releasing). The build then uses
@@ -59,6 +60,6 @@ if [ -n "${EMBED_STUBS:-}" ]; then
   go mod edit -replace="$module=$copy"
 fi
 go get "$package@$version" >/dev/null 2>&1 || go get "$package@$version"
-go build -ldflags "$ldflags" -o "$target" "$package"
+go build ${GO_TAGS:+-tags "$GO_TAGS"} -ldflags "$ldflags" -o "$target" "$package"
 link
 echo "tools: built $name $version$suffix in $(( $(date +%s) - start ))s"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the Kubernetes control plane (kube-apiserver, kube-controller-manager,
-# kube-scheduler) and kubectl at one pinned version into .tools/bin, from the Go module proxy.
+# Builds Kubernetes binaries at one pinned version into .tools/bin, from the Go module proxy:
+# by default the control plane (kube-apiserver, kube-controller-manager, kube-scheduler) and
+# kubectl; the node layer names its own (kubelet, kube-proxy).
 #
 # k8s.io/kubernetes cannot be installed with `go install pkg@version`: its go.mod replaces every
 # k8s.io staging module (k8s.io/api, k8s.io/client-go, ...) with a folder of its own tree. A
@@ -8,13 +9,15 @@
 # The version ldflags are those of upstream's build (hack/lib/version.sh): without them the
 # binaries report v0.0.0 and clients such as helm judge the cluster by a wrong version.
 #
-# usage: scripts/cluster/build-kubernetes.sh VERSION   (e.g. v1.37.2)
+# usage: scripts/cluster/build-kubernetes.sh VERSION [NAME...]   (e.g. v1.37.2 kubelet kube-proxy)
 set -euo pipefail
 version=$1
 [[ $version =~ ^v1\.([0-9]+)\.([0-9]+)$ ]] || { echo "build-kubernetes: version must look like v1.NN.x, got '$version'" >&2; exit 2; }
 minor=${BASH_REMATCH[1]}
 staging="v0.$minor.${BASH_REMATCH[2]}"
-binaries=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+shift
+binaries=("$@")
+[ ${#binaries[@]} -gt 0 ] || binaries=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin="$root/.tools/bin"

@@ -119,6 +119,8 @@ launch etcd "$ETCD" --name promstack --data-dir "$dir/etcd" \
 wait_for etcd 30 curl -fsS "http://127.0.0.1:$etcd_port/health"
 
 # PodSecurity is among the default admission plugins; namespaces choose their level by label.
+# A real node (scripts/node/up.sh) serves logs and exec on its InternalIP to the administrator's
+# certificate.
 # No endpoint reconciler: it would publish 127.0.0.1 as the kubernetes Service's endpoint,
 # which Endpoints validation rejects.
 launch kube-apiserver "$KUBE_APISERVER" \
@@ -128,7 +130,9 @@ launch kube-apiserver "$KUBE_APISERVER" \
   --service-account-issuer https://kubernetes.default.svc.cluster.local \
   --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" \
   --service-cluster-ip-range 10.96.0.0/16 --authorization-mode RBAC --allow-privileged \
-  --endpoint-reconciler-type none --profiling=false
+  --endpoint-reconciler-type none --profiling=false \
+  --kubelet-preferred-address-types InternalIP,Hostname \
+  --kubelet-client-certificate "$pki/admin.crt" --kubelet-client-key "$pki/admin.key"
 kubectl() { "$KUBECTL" --kubeconfig "$kubeconfig" "$@"; }
 wait_for kube-apiserver 90 kubectl get --raw /readyz
 alive

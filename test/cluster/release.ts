@@ -37,8 +37,9 @@ export interface Installed { release: string; seconds: number; output: string }
  * timing), and keeps ct's `helm dependency build` away from the committed chart. ct waits
  * for readiness (helm --wait, kubectl rollout status) and runs `helm test`; the release is
  * kept (--skip-clean-up) for the test to inspect, and the test uninstalls it itself.
+ * extraHelmArgs go to helm install after the layer's own (e.g. the node layer's --values).
  */
-export function ctInstall(profile: string, namespaces: Namespaces): Installed {
+export function ctInstall(profile: string, namespaces: Namespaces, extraHelmArgs: string[] = []): Installed {
   const copyRoot = join(cluster.workDir, "charts", profile);
   rmSync(copyRoot, { recursive: true, force: true });
   const copy = join(copyRoot, "promstack");
@@ -54,7 +55,7 @@ export function ctInstall(profile: string, namespaces: Namespaces): Installed {
     "--namespace", namespaces.release,
     "--skip-clean-up",
     "--helm-extra-args", "--timeout 300s",
-    "--helm-extra-set-args", clusterSetArgs(namespaces).join(" "),
+    "--helm-extra-set-args", [...clusterSetArgs(namespaces), ...extraHelmArgs].join(" "),
   ], { cwd: copyRoot, env: { PATH: toolPath(), CT_CONFIG_DIR: process.env.CT_CONFIG_DIR }, timeoutMs: 900_000 });
   const seconds = (Date.now() - start) / 1000;
   const output = result.stdout + result.stderr;
