@@ -202,6 +202,15 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
     ],
   },
   {
+    fixture: "pod-knobs.yaml",
+    expected: [
+      '4:16: prometheus.podLabels["app.kubernetes.io/name"]: invalid key "app.kubernetes.io/name": the selector labels app.kubernetes.io/name and app.kubernetes.io/instance are the chart\'s own',
+      '5:21: prometheus.podAnnotations["checksum/config"]: invalid key "checksum/config": checksum/* annotations are the chart\'s own',
+      "8:84: prometheus.scheduling.topologySpreadConstraints[0].whenUnsatisfiable: minDomains needs whenUnsatisfiable DoNotSchedule",
+      '12:45: prometheus.scheduling.topologySpreadConstraints[1].labelSelector.matchExpressions[0]: missing required key "values"',
+    ],
+  },
+  {
     fixture: "several-problems.yaml",
     expected: [
       '2:9: prometheus.mode: "standlone" is not one of standalone, operator; did you mean "standalone"?',

@@ -64,8 +64,8 @@ describe("promstack import", () => {
     const lines = unmapped.lines();
     expect(lines).to.include(`${fixture("alertmanager.yml")}:34: tracing: promstack does not configure Alertmanager tracing`);
     expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:19: prometheus.prometheusSpec.enableAdminAPI: `))).to.equal(true);
-    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:27: defaultRules.disabled.KubeSomethingNotInPromstack: `))).to.equal(true);
-    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:28: grafana: `))).to.equal(true);
+    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:32: defaultRules.disabled.KubeSomethingNotInPromstack: `))).to.equal(true);
+    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:33: grafana: `))).to.equal(true);
   });
 
   it("maps kube-prometheus-stack's common keys", () => {
@@ -80,6 +80,11 @@ describe("promstack import", () => {
     expect(profile.global).to.deep.equal({ imageRegistry: "registry.example.com", imagePullSecrets: ["pull"] });
     expect((profile.rules as Record<string, any>).node.NodeDown).to.deep.equal({ enabled: false });
     expect(profile.alertmanager).to.deep.include({ replicas: 3, retention: "240h" });
+    expect(profile.alertmanager).to.deep.include({
+      podLabels: { team: "observability" },
+      podAnnotations: { "example.com/owner": "sre" },
+      scheduling: { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" }] },
+    });
   });
 
   it("writes a profile promstack validate accepts, whatever it could not map", () => {

@@ -180,8 +180,30 @@ capabilities:
 {{- end }}
 {{- end -}}
 
-{{/* nodeSelector, tolerations and priorityClassName from a PodScheduling value. */}}
+{{/*
+A pod template's metadata: the chart's labels (rendered promstack.labels) with the profile's
+podLabels over them (the schema keeps the selector labels out of podLabels), and the chart's own
+annotations (checksums) over the profile's podAnnotations (the schema keeps checksum/* out). Call with
+  (dict "labels" (include "promstack.labels" ...) "podLabels" .Values.podLabels "annotations" (dict ...) "podAnnotations" .Values.podAnnotations)
+*/}}
+{{- define "promstack.podMetadata" -}}
+labels:
+  {{- toYaml (merge (deepCopy (.podLabels | default dict)) (.labels | fromYaml)) | nindent 2 }}
+{{- $annotations := merge (deepCopy (.annotations | default dict)) (deepCopy (.podAnnotations | default dict)) }}
+{{- with $annotations }}
+annotations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+nodeSelector, tolerations, priorityClassName and topologySpreadConstraints from a PodScheduling
+value; a constraint without labelSelector counts the component's own pods. Call with
+  (dict "ctx" $ "scheduling" .Values.scheduling "component" "x")
+*/}}
 {{- define "promstack.scheduling" -}}
+{{- $selector := include "promstack.selectorLabels" (dict "ctx" .ctx "component" .component) | fromYaml -}}
+{{- with .scheduling -}}
 {{- with .nodeSelector }}
 nodeSelector:
   {{- toYaml . | nindent 2 }}
@@ -193,6 +215,17 @@ tolerations:
 {{- with .priorityClassName }}
 priorityClassName: {{ . | quote }}
 {{- end }}
+{{- with .topologySpreadConstraints }}
+{{- $constraints := list }}
+{{- range . }}
+{{- $constraint := deepCopy . }}
+{{- if not (hasKey $constraint "labelSelector") }}{{ $_ := set $constraint "labelSelector" (dict "matchLabels" $selector) }}{{ end }}
+{{- $constraints = append $constraints $constraint }}
+{{- end }}
+topologySpreadConstraints:
+  {{- toYaml $constraints | nindent 2 }}
+{{- end }}
+{{- end -}}
 {{- end -}}
 
 {{/* volumeClaimTemplates for an enabled Persistence value (without it, the pod mounts an emptyDir named data). */}}

@@ -35,13 +35,31 @@ export function importKubePrometheusStack(src: Src, ctx: ImportContext, packAler
 /** Scheduling, resources, replicas, retention and storage: the same keys in both specs. */
 function importPodSpec(spec: Src, target: Path, ctx: ImportContext, storageKey: string): string[] {
   const value = spec.value as Record<string, unknown>;
-  const handled = ["replicas", "resources", "nodeSelector", "tolerations", "affinity", "priorityClassName", "externalUrl", "podAntiAffinity", storageKey];
+  const handled = ["replicas", "resources", "nodeSelector", "tolerations", "affinity", "priorityClassName", "topologySpreadConstraints", "podMetadata", "externalUrl", "podAntiAffinity", storageKey];
   if (typeof value.replicas === "number") ctx.profile.set([...target, "replicas"], value.replicas, spec.where(["replicas"]));
   if (isMapping(value.resources) && Object.keys(value.resources).length) ctx.profile.set([...target, "resources"], value.resources, spec.where(["resources"]));
   for (const key of ["nodeSelector", "tolerations", "affinity", "priorityClassName"]) {
     const v = value[key];
     if (v === undefined || v === null || v === "" || (isMapping(v) && Object.keys(v).length === 0) || (Array.isArray(v) && v.length === 0)) continue;
     ctx.profile.set([...target, "scheduling", key], v, spec.where([key]));
+  }
+  if (Array.isArray(value.topologySpreadConstraints) && value.topologySpreadConstraints.length) {
+    const constraints = spec.sub(["topologySpreadConstraints"]);
+    value.topologySpreadConstraints.forEach((constraint, i) => {
+      // The Operator's own extension; the chart counts the component's pods by default instead.
+      if (isMapping(constraint) && constraint.additionalLabelSelectors !== undefined)
+        ctx.report.add(constraints.where([i, "additionalLabelSelectors"]), "additionalLabelSelectors has no promstack equivalent: a constraint without labelSelector counts the component's own pods");
+    });
+    const kept = value.topologySpreadConstraints.map((c) => (isMapping(c) ? Object.fromEntries(Object.entries(c).filter(([k]) => k !== "additionalLabelSelectors")) : c));
+    ctx.profile.set([...target, "scheduling", "topologySpreadConstraints"], kept, spec.where(["topologySpreadConstraints"]), "Without labelSelector a constraint counts this component's own pods.");
+  }
+  if (isMapping(value.podMetadata)) {
+    const metadata = spec.sub(["podMetadata"]);
+    for (const [from, to] of [["labels", "podLabels"], ["annotations", "podAnnotations"]] as const) {
+      const v = value.podMetadata[from];
+      if (isMapping(v) && Object.keys(v).length) ctx.profile.set([...target, to], v, metadata.where([from]));
+    }
+    unknownKeys(ctx, metadata, ["labels", "annotations"], (key) => `podMetadata.${key} has no promstack equivalent (the chart names its pods)`);
   }
   if (typeof value.externalUrl === "string" && value.externalUrl) ctx.profile.set([...target, "externalUrl"], value.externalUrl, spec.where(["externalUrl"]));
   if (value.podAntiAffinity === "soft" || value.podAntiAffinity === "hard" || value.podAntiAffinity === "")

@@ -25,6 +25,17 @@ export type Quantity = string;
  */
 export type ObjectName = string;
 /**
+ * A Kubernetes label name: an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.
+ */
+export type LabelKey = {
+  [k: string]: unknown | undefined;
+} & LabelKey1;
+export type LabelKey1 = string;
+/**
+ * A Kubernetes label value: empty, or at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.
+ */
+export type LabelValue = string;
+/**
  * Spreading replicas over nodes (kubernetes.io/hostname): soft prefers it, hard requires it (then the cluster needs a schedulable node per replica), none leaves it to the scheduler.
  */
 export type AntiAffinity = "soft" | "hard" | "none";
@@ -441,7 +452,8 @@ export interface PrometheusValues {
   remoteWrite?: RemoteWrite[];
   operator?: PrometheusOperator;
   extraArgs?: ExtraArgs;
-  podAnnotations?: Annotations;
+  podAnnotations?: PodAnnotations;
+  podLabels?: PodLabels;
   /**
    * Secrets mounted whole into the Prometheus container at /etc/prometheus/secrets/<name>/<key> (as the Prometheus Operator's spec.secrets), for extraScrapeConfigs that read files: bearer_token_file, tls_config ca_file/cert_file/key_file, password_file, credentials_file ...; standalone mode.
    */
@@ -506,6 +518,58 @@ export interface PodScheduling {
    * Kubernetes affinity. The chart adds the architecture constraint to every required node selector term, and the component's anti-affinity (antiAffinity) to podAntiAffinity.
    */
   affinity?: {};
+  /**
+   * Kubernetes topologySpreadConstraints of the pods, e.g. spread over zones with topologyKey topology.kubernetes.io/zone. A constraint without labelSelector selects this component's own pods (its app.kubernetes.io/name and app.kubernetes.io/instance labels).
+   */
+  topologySpreadConstraints?: TopologySpreadConstraint[];
+}
+/**
+ * How unevenly the pods may spread over a topology domain (Kubernetes TopologySpreadConstraint).
+ */
+export interface TopologySpreadConstraint {
+  /**
+   * Largest allowed difference in matching pods between two domains.
+   */
+  maxSkew: number;
+  topologyKey: LabelKey;
+  /**
+   * DoNotSchedule keeps a pod pending; ScheduleAnyway only prefers the spread.
+   */
+  whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway";
+  labelSelector?: LabelSelector;
+  /**
+   * Fewest eligible domains (needs whenUnsatisfiable DoNotSchedule).
+   */
+  minDomains?: number;
+  /**
+   * Whether the pod's node affinity and nodeSelector limit the domains counted (Kubernetes default Honor).
+   */
+  nodeAffinityPolicy?: "Honor" | "Ignore";
+  /**
+   * Whether tainted nodes the pod does not tolerate are left out (Kubernetes default Ignore).
+   */
+  nodeTaintsPolicy?: "Honor" | "Ignore";
+}
+/**
+ * A Kubernetes label selector: every matchLabels pair and every matchExpressions requirement must hold.
+ */
+export interface LabelSelector {
+  matchLabels?: KubernetesLabels;
+  /**
+   * Set-based requirements.
+   */
+  matchExpressions?: LabelSelectorRequirement[];
+}
+export interface LabelSelectorRequirement {
+  key: LabelKey;
+  /**
+   * In and NotIn need values; Exists and DoesNotExist take none.
+   */
+  operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+  /**
+   * Label values for In and NotIn.
+   */
+  values?: LabelValue[];
 }
 /**
  * Limits voluntary evictions (node drains, upgrades) so enough replicas stay up. Pods that are not Ready may always be evicted (unhealthyPodEvictionPolicy: AlwaysAllow), so crash-looping replicas never block a drain.
@@ -853,6 +917,18 @@ export interface PrometheusOperator {
  */
 export interface ExtraArgs {
   [k: string]: string | undefined;
+}
+/**
+ * Extra annotations on the pods (not on the workload object), e.g. for a service mesh or a backup tool. The chart's own checksum/* annotations (restart on a changed configuration) cannot be replaced.
+ */
+export interface PodAnnotations {
+  [k: string]: string | undefined;
+}
+/**
+ * Extra labels on the pods (not on the workload object). They may replace the chart's descriptive labels but not the selector labels app.kubernetes.io/name and app.kubernetes.io/instance.
+ */
+export interface PodLabels {
+  [k: string]: LabelValue | undefined;
 }
 /**
  * One Prometheus scrape_config as Prometheus reads it (snake_case), with every service discovery the pinned Prometheus compiles in: aws, azure, consul, digitalocean, dns, docker, dockerswarm, ec2, ecs, elasticache, eureka, file, gce, hetzner, http, ionos, kubernetes, kuma, lightsail, linode, marathon, msk, nerve, nomad, oci, openstack, outscale, ovhcloud, puppetdb, rds, scaleway, serverset, stackit, triton, uyuni, vultr.
@@ -1915,7 +1991,8 @@ export interface AlertmanagerValues {
   ingress?: Ingress;
   persistence?: Persistence;
   extraArgs?: ExtraArgs;
-  podAnnotations?: Annotations;
+  podAnnotations?: PodAnnotations;
+  podLabels?: PodLabels;
   route?: Route;
   /**
    * Receivers by name.
@@ -2965,7 +3042,8 @@ export interface AlertReceiverValues {
    * Deadline for finishing requests in flight after SIGTERM.
    */
   shutdownTimeoutMs?: number;
-  podAnnotations?: Annotations;
+  podAnnotations?: PodAnnotations;
+  podLabels?: PodLabels;
 }
 /**
  * Options of one webhook route (mirrors receiver/config.schema.json).
@@ -3008,6 +3086,8 @@ export interface NodeExporter {
   port?: number;
   namespace?: NamespaceName1;
   scheduling?: PodScheduling;
+  podAnnotations?: PodAnnotations;
+  podLabels?: PodLabels;
   extraArgs?: ExtraArgs;
 }
 /**
@@ -3025,6 +3105,8 @@ export interface KubeStateMetrics {
   image?: Image;
   resources?: Resources;
   scheduling?: PodScheduling;
+  podAnnotations?: PodAnnotations;
+  podLabels?: PodLabels;
   extraArgs?: ExtraArgs;
 }
 /**
@@ -3038,6 +3120,8 @@ export interface PostgresExporter {
   image?: Image;
   resources?: Resources;
   scheduling?: PodScheduling;
+  podAnnotations?: PodAnnotations;
+  podLabels?: PodLabels;
   /**
    * Server host name, e.g. postgres.db.svc (required when enabled).
    */
@@ -3073,6 +3157,8 @@ export interface RedisExporter {
   image?: Image;
   resources?: Resources;
   scheduling?: PodScheduling;
+  podAnnotations?: PodAnnotations;
+  podLabels?: PodLabels;
   /**
    * Server address, redis://host:6379 or rediss://host:6380 for TLS (required when enabled).
    */
@@ -3114,6 +3200,8 @@ export interface BlackboxExporter {
   image?: Image;
   resources?: Resources;
   scheduling?: PodScheduling;
+  podAnnotations?: PodAnnotations;
+  podLabels?: PodLabels;
   /**
    * blackbox_exporter modules by name, as its configuration file writes them (no credentials: they would land in a ConfigMap).
    */
@@ -3164,7 +3252,8 @@ export interface GrafanaValues {
   image?: Image;
   resources?: Resources;
   scheduling?: PodScheduling;
-  podAnnotations?: Annotations;
+  podAnnotations?: PodAnnotations;
+  podLabels?: PodLabels;
   extraEnv?: ExtraEnv;
   admin?: GrafanaAdmin;
   datasources?: GrafanaDatasources;
