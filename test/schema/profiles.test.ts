@@ -74,7 +74,7 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
   {
     fixture: "object-names.yaml",
     expected: [
-      `4:22: global.imagePullSecrets[0]: "{{ $value" is not a valid Secret name`,
+      `4:22: global.imagePullSecrets[0]: "{{ $value" is not a valid ImagePullSecret: a Secret name`,
       `7:19: prometheus.persistence.storageClass: "a b" is not a valid Object name`,
       `9:24: prometheus.scheduling.priorityClassName: "Big" is not a valid Object name`,
       `12:16: exporters.nodeExporter.namespace: "{{ $value" is not a valid Namespace name`,
@@ -208,6 +208,9 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
       '5:21: prometheus.podAnnotations["checksum/config"]: invalid key "checksum/config": checksum/* annotations are the chart\'s own',
       "8:84: prometheus.scheduling.topologySpreadConstraints[0].whenUnsatisfiable: minDomains needs whenUnsatisfiable DoNotSchedule",
       '12:45: prometheus.scheduling.topologySpreadConstraints[1].labelSelector.matchExpressions[0]: missing required key "values"',
+      '14:30: global.imagePullSecrets[0].name: "Bad" is not a valid Secret name',
+      '14:37: global.imagePullSecrets[1]: missing required key "name"',
+      '14:39: global.imagePullSecrets[1].secretName: unknown key "secretName"',
     ],
   },
   {

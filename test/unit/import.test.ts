@@ -77,7 +77,7 @@ describe("promstack import", () => {
     expect(p.scheduling).to.deep.equal({ nodeSelector: { role: "monitoring" } });
     expect(p.persistence).to.deep.equal({ enabled: true, size: "100Gi", storageClass: "fast" });
     expect(p.extraScrapeConfigs).to.deep.equal([{ job_name: "extra", static_configs: [{ targets: ["a:9100"] }] }]);
-    expect(profile.global).to.deep.equal({ imageRegistry: "registry.example.com", imagePullSecrets: ["pull"] });
+    expect(profile.global).to.deep.equal({ imageRegistry: "registry.example.com", imagePullSecrets: [{ name: "pull" }] });
     expect((profile.rules as Record<string, any>).node.NodeDown).to.deep.equal({ enabled: false });
     expect(profile.alertmanager).to.deep.include({ replicas: 3, retention: "240h" });
     expect(profile.alertmanager).to.deep.include({

@@ -52,7 +52,7 @@ app.kubernetes.io/instance: {{ .ctx.Release.Name }}
 {{- with (.Values.global).imagePullSecrets }}
 imagePullSecrets:
   {{- range . }}
-  - name: {{ . | quote }}
+  - name: {{ if kindIs "map" . }}{{ .name | quote }}{{ else }}{{ . | quote }}{{ end }}
   {{- end }}
 {{- end }}
 {{- end -}}

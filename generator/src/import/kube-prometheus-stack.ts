@@ -16,7 +16,7 @@ export function importKubePrometheusStack(src: Src, ctx: ImportContext, packAler
     const global = value.global;
     if (typeof global.imageRegistry === "string" && global.imageRegistry) ctx.profile.set(["global", "imageRegistry"], global.imageRegistry, g.where(["imageRegistry"]));
     if (Array.isArray(global.imagePullSecrets))
-      ctx.profile.set(["global", "imagePullSecrets"], global.imagePullSecrets.map((s) => (isMapping(s) ? String(s.name) : String(s))), g.where(["imagePullSecrets"]), "Secret names (kube-prometheus-stack takes {name: ...} objects).");
+      ctx.profile.set(["global", "imagePullSecrets"], global.imagePullSecrets.map((s) => (isMapping(s) ? { name: String(s.name) } : String(s))), g.where(["imagePullSecrets"]));
     unknownKeys(ctx, g, ["imageRegistry", "imagePullSecrets"], (key) => NO_EQUIVALENT(`global.${key}`));
   }
   if (isMapping(value.prometheus)) importPrometheusSection(src.sub(["prometheus"]), ctx);

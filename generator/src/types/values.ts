@@ -5,6 +5,14 @@
  */
 export type Architecture = "amd64" | "arm64" | "arm" | "ppc64le" | "s390x";
 /**
+ * a Secret name, a Kubernetes object name (DNS-1123 subdomain): lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters; alone or as {name: <Secret name>}
+ */
+export type ImagePullSecret =
+  | string
+  | {
+      name: SecretName;
+    };
+/**
  * a Kubernetes object name (DNS-1123 subdomain): lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters
  */
 export type SecretName = string;
@@ -395,9 +403,9 @@ export interface Global {
    */
   imageRegistry?: string;
   /**
-   * Names of Secrets used to pull images.
+   * Secrets used to pull images: each a Secret name, or {name: <Secret name>} as Kubernetes and kube-prometheus-stack write it.
    */
-  imagePullSecrets?: SecretName[];
+  imagePullSecrets?: ImagePullSecret[];
   commonLabels?: KubernetesLabels;
   /**
    * Name of the cluster; becomes the cluster external label.
