@@ -1,11 +1,15 @@
 // The pod knobs kube-prometheus-stack users set on every workload (podLabels, podAnnotations,
-// scheduling.topologySpreadConstraints), judged on what helm renders for all-enabled.yaml:
-// each value the profile writes reaches its pod template unchanged, the chart's selector labels
-// and checksums stay, and a constraint without labelSelector counts the component's own pods.
+// scheduling.topologySpreadConstraints) and on Prometheus and Alertmanager (extraVolumes,
+// extraVolumeMounts, Alertmanager's secretMounts), judged on what helm renders for
+// all-enabled.yaml: each value the profile writes reaches its pod template unchanged, the
+// chart's selector labels and checksums stay, and a constraint without labelSelector counts the
+// component's own pods.
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
-import { parse } from "yaml";
-import { RELEASE } from "../helpers/render.js";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
+import { find, helmTemplate, parseObjects, RELEASE } from "../helpers/render.js";
 import { fixture, podTemplates, rendered } from "./cases.js";
 
 const file = fixture("all-enabled.yaml");
@@ -69,5 +73,54 @@ describe("render: pod labels, annotations and topology spread on every workload"
   it("the chart's checksum annotations survive podAnnotations", () => {
     for (const owner of [`StatefulSet/${RELEASE}-alertmanager`, `Deployment/${RELEASE}-alert-receiver`, `Deployment/${RELEASE}-blackbox-exporter`])
       expect(Object.keys(pods.find((p) => p.owner === owner)!.metadata.annotations ?? {}).filter((k) => k.startsWith("checksum/")), owner).to.have.length(1);
+  });
+});
+
+describe("render: extra volumes and mounts of Prometheus and Alertmanager", () => {
+  for (const [component, container] of [["prometheus", "prometheus"], ["alertmanager", "alertmanager"]] as const) {
+    it(`${component}: extraVolumes and extraVolumeMounts as written, the chart's own kept`, () => {
+      const own = values[component];
+      expect(own.extraVolumes, "the fixture sets them").to.not.be.empty;
+      const sts = find(rendered(file), "StatefulSet", `${RELEASE}-${component}`) as any;
+      const spec = sts.spec.template.spec;
+      const main = spec.containers.find((c: any) => c.name === container);
+      expect(spec.volumes.slice(-own.extraVolumes.length)).to.deep.equal(own.extraVolumes);
+      expect(main.volumeMounts.slice(-own.extraVolumeMounts.length)).to.deep.equal(own.extraVolumeMounts);
+      expect(spec.volumes.map((v: any) => v.name)).to.include("config");
+      // Every mount names a volume of the pod, and no two share a path (the API server's rules).
+      const names = [...spec.volumes, ...(sts.spec.volumeClaimTemplates ?? []).map((c: any) => c.metadata)].map((v: any) => v.name);
+      for (const mount of main.volumeMounts) expect(names, mount.name).to.include(mount.name);
+      expect(new Set(names).size).to.equal(names.length);
+      expect(new Set(main.volumeMounts.map((m: any) => m.mountPath)).size).to.equal(main.volumeMounts.length);
+    });
+  }
+
+  it("alertmanager.secretMounts mounts each Secret at /etc/alertmanager/secrets/<name>", () => {
+    const spec = (find(rendered(file), "StatefulSet", `${RELEASE}-alertmanager`) as any).spec.template.spec;
+    for (const name of values.alertmanager.secretMounts as string[]) {
+      const volume = spec.volumes.find((v: any) => v.secret?.secretName === name);
+      expect(volume, name).to.be.an("object");
+      const mount = spec.containers[0].volumeMounts.find((m: any) => m.name === volume.name);
+      expect(mount).to.include({ mountPath: `/etc/alertmanager/secrets/${name}`, readOnly: true });
+    }
+  });
+
+  it("an extra emptyDir's sizeLimit is added to the Prometheus container's ephemeral-storage limit", () => {
+    const mebibytes = (q: string) => Number(/^(\d+)Mi$/.exec(q)![1]);
+    const without = JSON.parse(JSON.stringify(values));
+    delete without.prometheus.extraVolumes;
+    delete without.prometheus.extraVolumeMounts;
+    delete without.prometheus.extraScrapeConfigs;
+    const limitOf = (objects: any[]) => (find(objects, "StatefulSet", `${RELEASE}-prometheus`) as any).spec.template.spec.containers[0].resources.limits["ephemeral-storage"];
+    const dir = mkdtempSync(join(tmpdir(), "pod-knobs-"));
+    try {
+      const other = join(dir, "without.yaml");
+      writeFileSync(other, stringify(without));
+      const sizes = (values.prometheus.extraVolumes as any[]).filter((v) => v.emptyDir).map((v) => mebibytes(v.emptyDir.sizeLimit));
+      expect(sizes).to.not.be.empty;
+      expect(mebibytes(limitOf(rendered(file)))).to.equal(mebibytes(limitOf(parseObjects(helmTemplate([other])))) + sizes.reduce((a, b) => a + b, 0));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -214,6 +214,27 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
     ],
   },
   {
+    fixture: "extra-volumes.yaml",
+    expected: [
+      "5:15: prometheus.extraVolumes[0].name: config, rules, scrape and data are the chart's own volume names",
+      '6:7: prometheus.extraVolumes[1]: {"name":"both","secret":{"secretName":"a"},"configMap":{"... must set only one of: a "secret" key | a "configMap" key',
+      '7:34: prometheus.extraVolumes[2].emptyDir: missing required key "sizeLimit"',
+      '9:32: prometheus.extraVolumeMounts[0].mountPath: "/etc/ssl/../team" is not a valid MountPath',
+    ],
+  },
+  {
+    fixture: "extra-volume-mounts.yaml",
+    expected: [
+      "7:15: prometheus.extraVolumeMounts[0].name: no extraVolumes entry is named missing (there are: team-ca)",
+      "8:35: prometheus.extraVolumeMounts[1].mountPath: /etc/prometheus/secrets/team-ca overlaps the chart's own mount /etc/prometheus/secrets",
+      "13:30: prometheus.extraScrapeConfigs[0].tls_config.ca_file: /etc/ssl/other/ca.crt is in nothing the Prometheus pod mounts",
+      "17:15: alertmanager.extraVolumes[1].name: volume t is already defined at extraVolumes[0]",
+      "19:29: alertmanager.extraVolumeMounts[0].mountPath: /etc overlaps the chart's own mount /etc/alertmanager/config",
+      "20:29: alertmanager.extraVolumeMounts[1].mountPath: /etc is already mounted by extraVolumeMounts[0]",
+      "20:29: alertmanager.extraVolumeMounts[1].mountPath: /etc overlaps the chart's own mount /etc/alertmanager/config",
+    ],
+  },
+  {
     fixture: "several-problems.yaml",
     expected: [
       '2:9: prometheus.mode: "standlone" is not one of standalone, operator; did you mean "standalone"?',

@@ -64,8 +64,8 @@ describe("promstack import", () => {
     const lines = unmapped.lines();
     expect(lines).to.include(`${fixture("alertmanager.yml")}:34: tracing: promstack does not configure Alertmanager tracing`);
     expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:19: prometheus.prometheusSpec.enableAdminAPI: `))).to.equal(true);
-    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:32: defaultRules.disabled.KubeSomethingNotInPromstack: `))).to.equal(true);
-    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:33: grafana: `))).to.equal(true);
+    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:35: defaultRules.disabled.KubeSomethingNotInPromstack: `))).to.equal(true);
+    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:36: grafana: `))).to.equal(true);
   });
 
   it("maps kube-prometheus-stack's common keys", () => {
@@ -84,6 +84,9 @@ describe("promstack import", () => {
       podLabels: { team: "observability" },
       podAnnotations: { "example.com/owner": "sre" },
       scheduling: { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" }] },
+      secretMounts: ["alertmanager-extra"],
+      extraVolumes: [{ name: "team-templates", configMap: { name: "team-alert-templates" } }],
+      extraVolumeMounts: [{ name: "team-templates", mountPath: "/etc/alertmanager/extra/templates" }],
     });
   });
 

@@ -331,3 +331,10 @@ spec:
 {{- define "promstack.scrapeConfigMapName" -}}
 {{- printf "%s-promstack-scrape" .Release.Name | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
+
+{{/* The sizeLimits of the emptyDirs among extraVolumes, as a JSON list (for promstack.resources). */}}
+{{- define "promstack.extraEmptyDirSizes" -}}
+{{- $sizes := list -}}
+{{- range . }}{{ with .emptyDir }}{{ $sizes = append $sizes .sizeLimit }}{{ end }}{{ end -}}
+{{- toJson $sizes -}}
+{{- end -}}

@@ -35,7 +35,7 @@ export function importKubePrometheusStack(src: Src, ctx: ImportContext, packAler
 /** Scheduling, resources, replicas, retention and storage: the same keys in both specs. */
 function importPodSpec(spec: Src, target: Path, ctx: ImportContext, storageKey: string): string[] {
   const value = spec.value as Record<string, unknown>;
-  const handled = ["replicas", "resources", "nodeSelector", "tolerations", "affinity", "priorityClassName", "topologySpreadConstraints", "podMetadata", "externalUrl", "podAntiAffinity", storageKey];
+  const handled = ["replicas", "resources", "nodeSelector", "tolerations", "affinity", "priorityClassName", "topologySpreadConstraints", "podMetadata", "volumes", "volumeMounts", "externalUrl", "podAntiAffinity", storageKey];
   if (typeof value.replicas === "number") ctx.profile.set([...target, "replicas"], value.replicas, spec.where(["replicas"]));
   if (isMapping(value.resources) && Object.keys(value.resources).length) ctx.profile.set([...target, "resources"], value.resources, spec.where(["resources"]));
   for (const key of ["nodeSelector", "tolerations", "affinity", "priorityClassName"]) {
@@ -52,6 +52,11 @@ function importPodSpec(spec: Src, target: Path, ctx: ImportContext, storageKey: 
     });
     const kept = value.topologySpreadConstraints.map((c) => (isMapping(c) ? Object.fromEntries(Object.entries(c).filter(([k]) => k !== "additionalLabelSelectors")) : c));
     ctx.profile.set([...target, "scheduling", "topologySpreadConstraints"], kept, spec.where(["topologySpreadConstraints"]), "Without labelSelector a constraint counts this component's own pods.");
+  }
+  // The Operator adds these to the pod and its main container as written, as the chart does.
+  for (const [from, to] of [["volumes", "extraVolumes"], ["volumeMounts", "extraVolumeMounts"]] as const) {
+    const v = value[from];
+    if (Array.isArray(v) && v.length) ctx.profile.set([...target, to], v, spec.where([from]));
   }
   if (isMapping(value.podMetadata)) {
     const metadata = spec.sub(["podMetadata"]);
@@ -122,9 +127,11 @@ function importAlertmanagerSection(src: Src, ctx: ImportContext): void {
     const s = value.alertmanagerSpec;
     const handled = importPodSpec(spec, ["alertmanager"], ctx, "storage");
     if (s.retention) ctx.profile.set(["alertmanager", "retention"], String(s.retention), spec.where(["retention"]));
+    // The Operator mounts these at /etc/alertmanager/secrets/<name>/, as the chart does.
+    if (Array.isArray(s.secrets) && s.secrets.length) ctx.profile.set(["alertmanager", "secretMounts"], s.secrets.map(String), spec.where(["secrets"]));
     if (isMapping(s.image) && typeof s.image.registry === "string")
       ctx.report.add(spec.where(["image", "registry"]), "a registry for one component: promstack has global.imageRegistry for every image");
-    unknownKeys(ctx, spec, [...handled, "retention", "image"], (key) => NO_EQUIVALENT(`alertmanager.alertmanagerSpec.${key}`));
+    unknownKeys(ctx, spec, [...handled, "retention", "image", "secrets"], (key) => NO_EQUIVALENT(`alertmanager.alertmanagerSpec.${key}`));
   }
   unknownKeys(ctx, src, ["enabled", "config", "templateFiles", "alertmanagerSpec"], (key) => NO_EQUIVALENT(`alertmanager.${key}`));
 }

@@ -79,6 +79,25 @@ export type SecretKey = string;
  */
 export type LabelName = string;
 /**
+ * A volume added to the pod, from exactly one source: secret, configMap, emptyDir, persistentVolumeClaim or csi (the sources the restricted Pod Security level allows that a monitoring pod needs). Mount it with extraVolumeMounts.
+ */
+export type ExtraVolume = ExtraVolume1 & ExtraVolume2;
+export type ExtraVolume1 = {
+  [k: string]: unknown | undefined;
+};
+/**
+ * a relative path without a .. element: where the key lands in the volume
+ */
+export type RelativePath = string;
+/**
+ * an absolute path in the container without a .. element, a ':' or a trailing /; it must not be, hold or lie inside one of the chart's own mounts
+ */
+export type MountPath = string;
+/**
+ * a relative path without a .. element: mount only this path of the volume (a subPath mount is not updated when a Secret or ConfigMap changes)
+ */
+export type RelativePath1 = string;
+/**
  * A Prometheus duration, e.g. 30s, 5m, 1h30m.
  */
 export type PrometheusDuration = string;
@@ -470,6 +489,14 @@ export interface PrometheusValues {
    * ConfigMaps mounted whole into the Prometheus container at /etc/prometheus/configmaps/<name>/<key> (as the Prometheus Operator's spec.configMaps), e.g. for file_sd_configs target files of extraScrapeConfigs; standalone mode.
    */
   configMapMounts?: string[];
+  /**
+   * Volumes added to the Prometheus pod (secret, configMap, emptyDir, persistentVolumeClaim or csi), mounted with extraVolumeMounts; standalone mode.
+   */
+  extraVolumes?: ExtraVolume[];
+  /**
+   * Mounts of extraVolumes into the Prometheus container, e.g. a CA bundle at /etc/ssl/team that extraScrapeConfigs name in tls_config ca_file; standalone mode.
+   */
+  extraVolumeMounts?: ExtraVolumeMount[];
   /**
    * Raw Prometheus scrape_config entries (https://prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config), written as Prometheus reads them (snake_case) and appended as written; standalone mode. Every key Prometheus accepts, and only those; files they name must be ones the pod mounts (secretMounts, the service account). A job named prometheus replaces the chart's own self-scrape. Prefer scrapeJobs.
    */
@@ -937,6 +964,96 @@ export interface PodAnnotations {
  */
 export interface PodLabels {
   [k: string]: LabelValue | undefined;
+}
+export interface ExtraVolume2 {
+  /**
+   * Volume name (a DNS-1123 label); config, rules, scrape, data and names starting with secret- or configmap- are the chart's own.
+   */
+  name: NamespaceName;
+  secret?: ExtraSecretVolume;
+  configMap?: ExtraConfigMapVolume;
+  emptyDir?: ExtraEmptyDirVolume;
+  persistentVolumeClaim?: ExtraClaimVolume;
+  csi?: ExtraCsiVolume;
+}
+export interface ExtraSecretVolume {
+  secretName: SecretName;
+  /**
+   * Only these keys, at these paths (default: every key, named by its key).
+   */
+  items?: KeyToPath[];
+  /**
+   * File mode bits (default 0644, i.e. 420).
+   */
+  defaultMode?: number;
+  /**
+   * Start the pod even when the Secret does not exist.
+   */
+  optional?: boolean;
+}
+/**
+ * One key of a Secret or ConfigMap projected to a file path of the volume.
+ */
+export interface KeyToPath {
+  key: SecretKey;
+  path: RelativePath;
+  /**
+   * File mode bits (octal 0400 is 256).
+   */
+  mode?: number;
+}
+export interface ExtraConfigMapVolume {
+  name: SecretName;
+  /**
+   * Only these keys, at these paths (default: every key, named by its key).
+   */
+  items?: KeyToPath[];
+  /**
+   * File mode bits (default 0644, i.e. 420).
+   */
+  defaultMode?: number;
+  /**
+   * Start the pod even when the ConfigMap does not exist.
+   */
+  optional?: boolean;
+}
+export interface ExtraEmptyDirVolume {
+  /**
+   * Memory for a tmpfs (counted as the container's memory).
+   */
+  medium?: "" | "Memory";
+  sizeLimit: Quantity;
+}
+export interface ExtraClaimVolume {
+  claimName: SecretName;
+  readOnly?: boolean;
+}
+/**
+ * An inline CSI volume, e.g. the Secrets Store CSI driver (secrets-store.csi.k8s.io) that mounts secrets from Vault or a cloud secret manager.
+ */
+export interface ExtraCsiVolume {
+  driver: string;
+  readOnly?: boolean;
+  fsType?: string;
+  volumeAttributes?: {
+    [k: string]: string | undefined;
+  };
+  nodePublishSecretRef?: LocalObjectReference;
+}
+export interface LocalObjectReference {
+  name: SecretName;
+}
+/**
+ * Where the main container mounts one of extraVolumes.
+ */
+export interface ExtraVolumeMount {
+  name: NamespaceName;
+  mountPath: MountPath;
+  subPath?: RelativePath1;
+  /**
+   * Mount read-only (the default for secret and configMap volumes anyway).
+   */
+  readOnly?: boolean;
 }
 /**
  * One Prometheus scrape_config as Prometheus reads it (snake_case), with every service discovery the pinned Prometheus compiles in: aws, azure, consul, digitalocean, dns, docker, dockerswarm, ec2, ecs, elasticache, eureka, file, gce, hetzner, http, ionos, kubernetes, kuma, lightsail, linode, marathon, msk, nerve, nomad, oci, openstack, outscale, ovhcloud, puppetdb, rds, scaleway, serverset, stackit, triton, uyuni, vultr.
@@ -2001,6 +2118,18 @@ export interface AlertmanagerValues {
   extraArgs?: ExtraArgs;
   podAnnotations?: PodAnnotations;
   podLabels?: PodLabels;
+  /**
+   * Secrets mounted whole into the Alertmanager container at /etc/alertmanager/secrets/<name>/<key>, next to the ones the receivers' Secret references mount.
+   */
+  secretMounts?: SecretName[];
+  /**
+   * Volumes added to the Alertmanager pod (secret, configMap, emptyDir, persistentVolumeClaim or csi), mounted with extraVolumeMounts.
+   */
+  extraVolumes?: ExtraVolume[];
+  /**
+   * Mounts of extraVolumes into the Alertmanager container.
+   */
+  extraVolumeMounts?: ExtraVolumeMount[];
   route?: Route;
   /**
    * Receivers by name.

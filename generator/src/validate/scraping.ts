@@ -60,7 +60,7 @@ export function checkScraping(values: PromstackValues, findings: Findings): void
   if (!operator) checkScrapeConfigFiles(prometheus, findings);
   if (!operator) checkRawScrapeConfigs(prometheus, findings);
   if (operator) {
-    for (const key of ["remoteWrite", "extraScrapeConfigs", "secretMounts", "configMapMounts"] as const) {
+    for (const key of ["remoteWrite", "extraScrapeConfigs", "secretMounts", "configMapMounts", "extraVolumes", "extraVolumeMounts"] as const) {
       if ((prometheus[key] ?? []).length > 0) findings.add("warning", ["prometheus", key], `${key} configures the stack's own Prometheus, which operator mode does not deploy; it is ignored`, undefined, true);
     }
     if (Object.keys(prometheus.operator?.monitorSelectorLabels ?? {}).length === 0) {
