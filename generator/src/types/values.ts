@@ -477,6 +477,15 @@ export interface PrometheusValues {
    * remote_write endpoints (Thanos Receive, Mimir, VictoriaMetrics ...) for when one Prometheus is no longer enough; standalone mode.
    */
   remoteWrite?: RemoteWrite[];
+  /**
+   * remote_read endpoints queried alongside the local TSDB (Thanos, Mimir, another Prometheus ...); standalone mode.
+   */
+  remoteRead?: RemoteRead[];
+  /**
+   * Log every PromQL query (global query_log_file): a file name is written in the data volume (/prometheus/<name>), /dev/stdout or /dev/stderr go to the container log, another absolute path must be in a writable extraVolumeMounts entry. Empty logs none.
+   */
+  queryLogFile?: string;
+  tsdb?: PrometheusTsdb;
   operator?: PrometheusOperator;
   extraArgs?: ExtraArgs;
   podAnnotations?: PodAnnotations;
@@ -910,11 +919,59 @@ export interface RemoteWrite {
   tls?: HttpTls;
   basicAuth?: HttpBasicAuth;
   bearerTokenSecret?: SecretKeyRef;
+  oauth2?: OAuth2;
+  sigv4?: Sigv4;
+  /**
+   * Send exemplars too (send_exemplars); Prometheus stores exemplars only with extraArgs enable-feature: exemplar-storage.
+   */
+  sendExemplars?: boolean;
   queue?: RemoteWriteQueue;
   /**
    * Relabelling before sending; drop what the remote end should not get.
    */
   writeRelabelings?: RelabelRule[];
+}
+/**
+ * OAuth 2.0 client credentials: Prometheus fetches a token from tokenUrl with the client id and the secret (read from a Secret key mounted as a file) and sends it as a bearer token.
+ */
+export interface OAuth2 {
+  /**
+   * Client id (not secret: it lands in the ConfigMap).
+   */
+  clientId: string;
+  clientSecretSecret: SecretKeyRef;
+  /**
+   * Token endpoint URL.
+   */
+  tokenUrl: string;
+  /**
+   * Scopes requested.
+   */
+  scopes?: string[];
+  /**
+   * Extra parameters of the token request (not secret).
+   */
+  endpointParams?: {
+    [k: string]: string | undefined;
+  };
+}
+/**
+ * AWS Signature Version 4 signing (e.g. Amazon Managed Service for Prometheus). Credentials come from the AWS default chain: the pod's web identity (IRSA, EKS Pod Identity), or credentialsSecret.
+ */
+export interface Sigv4 {
+  /**
+   * AWS region, e.g. eu-west-1 (default: from the environment).
+   */
+  region?: string;
+  /**
+   * Profile of the shared credentials file to use.
+   */
+  profile?: string;
+  /**
+   * Role to assume with the chain's credentials.
+   */
+  roleArn?: string;
+  credentialsSecret?: SecretKeyRef;
 }
 /**
  * Sending queue tuning (Prometheus queue_config); unset keys keep Prometheus' defaults.
@@ -939,6 +996,45 @@ export interface RemoteWriteQueue {
   batchSendDeadline?: Duration;
   minBackoff?: Duration;
   maxBackoff?: Duration;
+}
+/**
+ * One remote_read endpoint.
+ */
+export interface RemoteRead {
+  /**
+   * Name in metrics and logs (default: a hash of the config).
+   */
+  name?: string;
+  /**
+   * Endpoint URL, e.g. https://thanos-query.example.com/api/v1/read (not secret).
+   */
+  url: string;
+  remoteTimeout?: Duration;
+  /**
+   * Extra HTTP headers (not secret: they land in the ConfigMap).
+   */
+  headers?: {
+    [k: string]: string | undefined;
+  };
+  /**
+   * Also read time ranges the local TSDB holds (default false).
+   */
+  readRecent?: boolean;
+  requiredMatchers?: Labels;
+  /**
+   * Add the external labels as matchers (Prometheus default true).
+   */
+  filterExternalLabels?: boolean;
+  tls?: HttpTls;
+  basicAuth?: HttpBasicAuth;
+  bearerTokenSecret?: SecretKeyRef;
+  oauth2?: OAuth2;
+}
+/**
+ * TSDB settings of prometheus.yml (storage.tsdb).
+ */
+export interface PrometheusTsdb {
+  outOfOrderTimeWindow?: Duration;
 }
 /**
  * Operator mode: labels the existing Prometheus Operator selects objects by (for kube-prometheus-stack, release: <its release name>).

@@ -128,6 +128,10 @@ function prometheusDestinations(values: PromstackValues, releaseNamespace: strin
     const target = urlDestination(remote.url);
     if (target) out.push({ segments: ["prometheus", "remoteWrite", index, "url"], what: `prometheus.remoteWrite[${index}] sends to ${target.host}:${target.port}`, port: target.port, address: hostAddress(target.host) });
   });
+  (prometheus.remoteRead ?? []).forEach((remote, index) => {
+    const target = urlDestination(remote.url);
+    if (target) out.push({ segments: ["prometheus", "remoteRead", index, "url"], what: `prometheus.remoteRead[${index}] reads from ${target.host}:${target.port}`, port: target.port, address: hostAddress(target.host) });
+  });
   return out;
 }
 

@@ -3,7 +3,7 @@
 // check that every file a raw scrape job names is one of them: Prometheus fails to load a
 // config whose credential or TLS file is missing, and promtool check config refuses it.
 import { posix } from "node:path";
-import type { PrometheusValues } from "../types/values.js";
+import type { OAuth2, PrometheusValues, Sigv4 } from "../types/values.js";
 import type { Findings, Segments } from "./findings.js";
 
 export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -25,8 +25,9 @@ export interface Mount {
 /** The Prometheus container's mounts for these values (standalone mode). */
 export function prometheusMounts(prometheus: PrometheusValues): Mount[] {
   const secrets = new Set<string>(prometheus.secretMounts ?? []);
-  for (const owner of [...(prometheus.scrapeJobs ?? []), ...(prometheus.remoteWrite ?? [])]) {
-    for (const ref of [owner.tls?.caSecret, owner.tls?.certSecret, owner.tls?.keySecret, owner.basicAuth?.usernameSecret, owner.basicAuth?.passwordSecret, owner.bearerTokenSecret]) {
+  for (const owner of [...(prometheus.scrapeJobs ?? []), ...(prometheus.remoteWrite ?? []), ...(prometheus.remoteRead ?? [])]) {
+    const { oauth2, sigv4 } = owner as { oauth2?: OAuth2; sigv4?: Sigv4 };
+    for (const ref of [owner.tls?.caSecret, owner.tls?.certSecret, owner.tls?.keySecret, owner.basicAuth?.usernameSecret, owner.basicAuth?.passwordSecret, owner.bearerTokenSecret, oauth2?.clientSecretSecret, sigv4?.credentialsSecret]) {
       if (ref) secrets.add(ref.name);
     }
   }

@@ -3,7 +3,7 @@
 import { durationSeconds } from "../duration.js";
 import type { ExportersValues, PromstackValues } from "../types/values.js";
 import type { Findings } from "./findings.js";
-import { checkScrapeConfigFiles } from "./prometheus-files.js";
+import { checkScrapeConfigFiles, prometheusMounts, unreadable } from "./prometheus-files.js";
 import { checkRawScrapeConfigs } from "./scrape-configs.js";
 
 /**
@@ -54,15 +54,39 @@ export function checkScraping(values: PromstackValues, findings: Findings): void
     else if (raw.job_name !== "prometheus" && reserved.includes(raw.job_name)) findings.add("error", at, `scrape job name "${raw.job_name}" is taken by the stack's own job of that name`);
     seen.add(raw.job_name);
   }
-  for (const [index, remote] of (prometheus.remoteWrite ?? []).entries()) {
-    if (remote.basicAuth && remote.bearerTokenSecret) findings.add("error", ["prometheus", "remoteWrite", index, "bearerTokenSecret"], "set either basicAuth or bearerTokenSecret, not both");
+  // Prometheus refuses a remote endpoint with two ways to authenticate.
+  for (const key of ["remoteWrite", "remoteRead"] as const) {
+    for (const [index, remote] of (prometheus[key] ?? []).entries()) {
+      const ways = (["basicAuth", "bearerTokenSecret", "oauth2", "sigv4"] as const).filter((way) => (remote as unknown as Record<string, unknown>)[way] !== undefined);
+      if (ways.length > 1) findings.add("error", ["prometheus", key, index, ways[1]!], `set one of ${ways.join(" and ")}, not both: Prometheus accepts one way to authenticate per endpoint`);
+    }
+  }
+  // One AWS_SHARED_CREDENTIALS_FILE serves every sigv4 endpoint of the container.
+  const credentials = (prometheus.remoteWrite ?? []).flatMap((remote, index) => (remote.sigv4?.credentialsSecret ? [{ index, ref: remote.sigv4.credentialsSecret }] : []));
+  for (const { index, ref } of credentials.slice(1)) {
+    const first = credentials[0]!;
+    if (ref.name !== first.ref.name || ref.key !== first.ref.key) {
+      findings.add("error", ["prometheus", "remoteWrite", index, "sigv4", "credentialsSecret"], `every sigv4 endpoint shares one credentials file (AWS_SHARED_CREDENTIALS_FILE): use ${first.ref.name}/${first.ref.key} as remoteWrite[${first.index}] does, with a profile per endpoint`);
+    }
+  }
+  const features = (prometheus.extraArgs?.["enable-feature"] ?? "").split(",").map((f) => f.trim());
+  for (const [index, remote] of (operator ? [] : prometheus.remoteWrite ?? []).entries()) {
+    if (remote.sendExemplars && !features.includes("exemplar-storage")) {
+      findings.add("warning", ["prometheus", "remoteWrite", index, "sendExemplars"], "Prometheus keeps no exemplars to send unless exemplar storage is on: add exemplar-storage to prometheus.extraArgs.enable-feature");
+    }
+  }
+  if (!operator && prometheus.queryLogFile?.startsWith("/") && !["/dev/stdout", "/dev/stderr"].includes(prometheus.queryLogFile)) {
+    const why = unreadable(prometheus.queryLogFile, prometheusMounts(prometheus), { write: true });
+    if (why) findings.add("error", ["prometheus", "queryLogFile"], `${why}; or write a bare file name (it lands in /prometheus/) or /dev/stdout`);
   }
   if (!operator) checkScrapeConfigFiles(prometheus, findings);
   if (!operator) checkRawScrapeConfigs(prometheus, findings);
   if (operator) {
-    for (const key of ["remoteWrite", "extraScrapeConfigs", "secretMounts", "configMapMounts", "extraVolumes", "extraVolumeMounts"] as const) {
+    for (const key of ["remoteWrite", "remoteRead", "extraScrapeConfigs", "secretMounts", "configMapMounts", "extraVolumes", "extraVolumeMounts"] as const) {
       if ((prometheus[key] ?? []).length > 0) findings.add("warning", ["prometheus", key], `${key} configures the stack's own Prometheus, which operator mode does not deploy; it is ignored`, undefined, true);
     }
+    if (prometheus.queryLogFile) findings.add("warning", ["prometheus", "queryLogFile"], "queryLogFile configures the stack's own Prometheus, which operator mode does not deploy; it is ignored", undefined, true);
+    if (prometheus.tsdb?.outOfOrderTimeWindow) findings.add("warning", ["prometheus", "tsdb", "outOfOrderTimeWindow"], "tsdb configures the stack's own Prometheus, which operator mode does not deploy; it is ignored", undefined, true);
     if (Object.keys(prometheus.operator?.monitorSelectorLabels ?? {}).length === 0) {
       findings.add("warning", ["prometheus", "operator", "monitorSelectorLabels"], "operator mode without monitorSelectorLabels: an operator that selects monitors by label (kube-prometheus-stack: release: <its release>) ignores them", ["prometheus", "mode"]);
     }
