@@ -104,10 +104,18 @@ function importPrometheusSection(src: Src, ctx: ImportContext): void {
     if (Array.isArray(s.configMaps) && s.configMaps.length) ctx.profile.set(["prometheus", "configMapMounts"], s.configMaps.map(String), spec.where(["configMaps"]));
     if (Array.isArray(s.additionalScrapeConfigs)) importScrapeConfigs(spec.sub(["additionalScrapeConfigs"]), ctx);
     else if (isMapping(s.additionalScrapeConfigs)) ctx.report.add(spec.where(["additionalScrapeConfigs"]), "scrape configs in a Secret: import that Secret's content with --prometheus");
-    if (Array.isArray(s.remoteWrite)) s.remoteWrite.forEach((_, i) => importOperatorRemoteWrite(spec.sub(["remoteWrite", i]), ctx));
+    if (Array.isArray(s.remoteWrite)) s.remoteWrite.forEach((_, i) => importOperatorRemote(spec.sub(["remoteWrite", i]), ctx, "remoteWrite"));
+    if (Array.isArray(s.remoteRead)) s.remoteRead.forEach((_, i) => importOperatorRemote(spec.sub(["remoteRead", i]), ctx, "remoteRead"));
+    // The Operator writes a bare file name to an emptyDir at /var/log/prometheus; the chart to the data volume.
+    if (typeof s.queryLogFile === "string" && s.queryLogFile)
+      ctx.profile.set(["prometheus", "queryLogFile"], s.queryLogFile, spec.where(["queryLogFile"]), s.queryLogFile.includes("/") ? undefined : `Written to /prometheus/${s.queryLogFile} (the Operator writes /var/log/prometheus/${s.queryLogFile}).`);
+    if (isMapping(s.tsdb)) {
+      if (typeof s.tsdb.outOfOrderTimeWindow === "string") ctx.profile.set(["prometheus", "tsdb", "outOfOrderTimeWindow"], s.tsdb.outOfOrderTimeWindow, spec.sub(["tsdb"]).where(["outOfOrderTimeWindow"]));
+      unknownKeys(ctx, spec.sub(["tsdb"]), ["outOfOrderTimeWindow"], (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.tsdb.${key}`));
+    }
     if (isMapping(s.image) && typeof s.image.registry === "string")
       ctx.report.add(spec.where(["image", "registry"]), "a registry for one component: promstack has global.imageRegistry for every image");
-    const known = [...handled, "retention", "retentionSize", "scrapeInterval", "scrapeTimeout", "evaluationInterval", "externalLabels", "additionalScrapeConfigs", "remoteWrite", "image", "secrets", "configMaps"];
+    const known = [...handled, "retention", "retentionSize", "scrapeInterval", "scrapeTimeout", "evaluationInterval", "externalLabels", "additionalScrapeConfigs", "remoteWrite", "remoteRead", "queryLogFile", "tsdb", "image", "secrets", "configMaps"];
     unknownKeys(ctx, spec, known, (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.${key}`));
   }
   unknownKeys(ctx, src, ["enabled", "prometheusSpec"], (key) => NO_EQUIVALENT(`prometheus.${key}`));
@@ -136,17 +144,35 @@ function importAlertmanagerSection(src: Src, ctx: ImportContext): void {
   unknownKeys(ctx, src, ["enabled", "config", "templateFiles", "alertmanagerSpec"], (key) => NO_EQUIVALENT(`alertmanager.${key}`));
 }
 
-/** The Operator's RemoteWriteSpec (camelCase, credentials as Secret key selectors) to prometheus.remoteWrite. */
-function importOperatorRemoteWrite(src: Src, ctx: ImportContext): void {
+/** The Operator's RemoteWriteSpec or RemoteReadSpec (camelCase, credentials as Secret key selectors) to prometheus.remoteWrite or remoteRead. */
+function importOperatorRemote(src: Src, ctx: ImportContext, target: "remoteWrite" | "remoteRead"): void {
   const value = src.value;
-  if (!isMapping(value)) return ctx.report.add(src.where(), "a remoteWrite entry must be a mapping");
-  const list = (ctx.profile.get(["prometheus", "remoteWrite"]) as unknown[] | undefined) ?? [];
-  const path: Path = ["prometheus", "remoteWrite", list.length];
+  if (!isMapping(value)) return ctx.report.add(src.where(), `a ${target} entry must be a mapping`);
+  const list = (ctx.profile.get(["prometheus", target]) as unknown[] | undefined) ?? [];
+  const path: Path = ["prometheus", target, list.length];
   const out: Record<string, unknown> = {};
   const selector = (v: unknown) => (isMapping(v) && typeof v.name === "string" && typeof v.key === "string" ? { name: v.name, key: v.key } : undefined);
   for (const [key, field] of Object.entries(value)) {
     const where = src.where([key]);
-    if (["url", "name", "remoteTimeout", "headers"].includes(key)) out[key] = field;
+    if (["url", "name", "remoteTimeout", "headers", "sendExemplars", "readRecent", "requiredMatchers", "filterExternalLabels"].includes(key)) out[key] = field;
+    else if (key === "oauth2" && isMapping(field)) {
+      // promstack takes the client id as text (it is no secret); the Operator may read it from a Secret or ConfigMap.
+      const clientId = isMapping(field.clientId) ? undefined : field.clientId;
+      if (typeof clientId !== "string") {
+        ctx.report.add(src.where([key, "clientId"]), "a client id read from a Secret or ConfigMap: promstack takes oauth2.clientId as text");
+        continue;
+      }
+      out.oauth2 = { clientId, clientSecretSecret: selector(field.clientSecret), tokenUrl: field.tokenUrl, ...(field.scopes ? { scopes: field.scopes } : {}), ...(field.endpointParams ? { endpointParams: field.endpointParams } : {}) };
+      unknownKeys(ctx, src.sub([key]), ["clientId", "clientSecret", "tokenUrl", "scopes", "endpointParams"], (k) => `oauth2.${k} has no promstack equivalent`);
+    } else if (key === "sigv4" && isMapping(field)) {
+      // The Operator passes access keys as environment variables; promstack takes one AWS credentials file from a Secret.
+      if (field.accessKey !== undefined || field.secretKey !== undefined) {
+        ctx.report.add(src.where([key]), "sigv4 accessKey/secretKey: put them in an AWS shared credentials file in a Secret and name it with sigv4.credentialsSecret");
+        continue;
+      }
+      out.sigv4 = Object.fromEntries(Object.entries(field).filter(([k]) => ["region", "profile", "roleArn"].includes(k)));
+      unknownKeys(ctx, src.sub([key]), ["region", "profile", "roleArn"], (k) => `sigv4.${k} has no promstack equivalent`);
+    }
     else if (key === "writeRelabelConfigs" && Array.isArray(field))
       out.writeRelabelings = field.map((rule) => (isMapping(rule) && typeof rule.action === "string" ? { ...rule, action: rule.action.toLowerCase() } : rule));
     else if (key === "queueConfig") out.queue = field;
@@ -165,7 +191,7 @@ function importOperatorRemoteWrite(src: Src, ctx: ImportContext): void {
     }
     ctx.profile.note([...path, key === "writeRelabelConfigs" ? "writeRelabelings" : key === "queueConfig" ? "queue" : key === "tlsConfig" ? "tls" : key === "authorization" ? "bearerTokenSecret" : key], where);
   }
-  ctx.profile.set(path, out, src.where(), "From the Operator's remoteWrite (credentials were already Secret keys).");
+  ctx.profile.set(path, out, src.where(), `From the Operator's ${target} (credentials were already Secret keys).`);
 }
 
 /** defaultRules.disabled names kube-prometheus-stack alerts; a built-in pack alert of the same name is switched off. */
