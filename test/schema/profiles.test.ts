@@ -235,6 +235,15 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
     ],
   },
   {
+    fixture: "ha-alerting.yaml",
+    expected: [
+      "4:25: prometheus.replicaExternalLabel: externalLabels already sets team",
+      "7:17: prometheus.additionalAlertmanagers[0].targets[0]: [1:2:3]:9093: 1:2:3 in brackets is not an IPv6 address",
+      "8:26: prometheus.additionalAlertmanagers[0].bearerTokenSecret: set one of basicAuth and bearerTokenSecret, not both",
+      "12:27: prometheus.scrapeJobs[0].static.targets[0]: a.example.com:99999: port 99999 is above 65535",
+    ],
+  },
+  {
     fixture: "several-problems.yaml",
     expected: [
       '2:9: prometheus.mode: "standlone" is not one of standalone, operator; did you mean "standalone"?',

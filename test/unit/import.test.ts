@@ -64,8 +64,8 @@ describe("promstack import", () => {
     const lines = unmapped.lines();
     expect(lines).to.include(`${fixture("alertmanager.yml")}:34: tracing: promstack does not configure Alertmanager tracing`);
     expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:19: prometheus.prometheusSpec.enableAdminAPI: `))).to.equal(true);
-    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:45: defaultRules.disabled.KubeSomethingNotInPromstack: `))).to.equal(true);
-    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:46: grafana: `))).to.equal(true);
+    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:46: defaultRules.disabled.KubeSomethingNotInPromstack: `))).to.equal(true);
+    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:47: grafana: `))).to.equal(true);
   });
 
   it("maps kube-prometheus-stack's common keys", () => {
@@ -78,6 +78,7 @@ describe("promstack import", () => {
     expect(p.persistence).to.deep.equal({ enabled: true, size: "100Gi", storageClass: "fast" });
     expect(p.extraScrapeConfigs).to.deep.equal([{ job_name: "extra", static_configs: [{ targets: ["a:9100"] }] }]);
     expect(p.queryLogFile).to.equal("queries.log");
+    expect(p.replicaExternalLabel).to.equal("prometheus_replica");
     expect(p.tsdb).to.deep.equal({ outOfOrderTimeWindow: "10m" });
     expect(p.remoteWrite).to.deep.equal([
       { url: "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write", sigv4: { region: "eu-west-1", roleArn: "arn:aws:iam::123456789012:role/amp" }, sendExemplars: true },

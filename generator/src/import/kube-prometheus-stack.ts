@@ -109,13 +109,16 @@ function importPrometheusSection(src: Src, ctx: ImportContext): void {
     // The Operator writes a bare file name to an emptyDir at /var/log/prometheus; the chart to the data volume.
     if (typeof s.queryLogFile === "string" && s.queryLogFile)
       ctx.profile.set(["prometheus", "queryLogFile"], s.queryLogFile, spec.where(["queryLogFile"]), s.queryLogFile.includes("/") ? undefined : `Written to /prometheus/${s.queryLogFile} (the Operator writes /var/log/prometheus/${s.queryLogFile}).`);
+    // The Operator's default is prometheus_replica; "" switches it off, as in promstack.
+    if (typeof s.replicaExternalLabelName === "string")
+      ctx.profile.set(["prometheus", "replicaExternalLabel"], s.replicaExternalLabelName, spec.where(["replicaExternalLabelName"]), "Dropped from alerts, so Alertmanager deduplicates the replicas' alerts.");
     if (isMapping(s.tsdb)) {
       if (typeof s.tsdb.outOfOrderTimeWindow === "string") ctx.profile.set(["prometheus", "tsdb", "outOfOrderTimeWindow"], s.tsdb.outOfOrderTimeWindow, spec.sub(["tsdb"]).where(["outOfOrderTimeWindow"]));
       unknownKeys(ctx, spec.sub(["tsdb"]), ["outOfOrderTimeWindow"], (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.tsdb.${key}`));
     }
     if (isMapping(s.image) && typeof s.image.registry === "string")
       ctx.report.add(spec.where(["image", "registry"]), "a registry for one component: promstack has global.imageRegistry for every image");
-    const known = [...handled, "retention", "retentionSize", "scrapeInterval", "scrapeTimeout", "evaluationInterval", "externalLabels", "additionalScrapeConfigs", "remoteWrite", "remoteRead", "queryLogFile", "tsdb", "image", "secrets", "configMaps"];
+    const known = [...handled, "retention", "retentionSize", "scrapeInterval", "scrapeTimeout", "evaluationInterval", "externalLabels", "additionalScrapeConfigs", "remoteWrite", "remoteRead", "queryLogFile", "tsdb", "replicaExternalLabelName", "image", "secrets", "configMaps"];
     unknownKeys(ctx, spec, known, (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.${key}`));
   }
   unknownKeys(ctx, src, ["enabled", "prometheusSpec"], (key) => NO_EQUIVALENT(`prometheus.${key}`));

@@ -71,6 +71,10 @@ export type ScrapeJob1 = {
  */
 export type NamespaceName = string;
 /**
+ * host:port, the host a name, an IPv4 address or an IPv6 address in brackets ([2001:db8::1]:9100); the port may be left out where a scheme implies it.
+ */
+export type HostPort = string;
+/**
  * a key of a Secret's data: letters, digits, '-', '_' and '.', at most 253 characters
  */
 export type SecretKey = string;
@@ -478,6 +482,14 @@ export interface PrometheusValues {
    */
   remoteWrite?: RemoteWrite[];
   /**
+   * For HA pairs: an external label whose value is the pod name (e.g. prometheus_replica, as the Prometheus Operator names it), so a Thanos or Mimir deduplicates the replicas' samples. It is dropped from alerts (alert_relabel_configs), so both replicas send identical alerts and Alertmanager delivers each once. Empty adds none.
+   */
+  replicaExternalLabel?: LabelName | "";
+  /**
+   * Alertmanagers outside this release that also receive every alert (for example a central one), besides the chart's own replicas; standalone mode.
+   */
+  additionalAlertmanagers?: AdditionalAlertmanager[];
+  /**
    * remote_read endpoints queried alongside the local TSDB (Thanos, Mimir, another Prometheus ...); standalone mode.
    */
   remoteRead?: RemoteRead[];
@@ -816,11 +828,11 @@ export interface KubernetesDiscovery {
  */
 export interface StaticTargets {
   /**
-   * host:port of each target.
+   * host:port of each target; an IPv6 address in brackets, e.g. [2001:db8::1]:9100.
    *
    * @minItems 1
    */
-  targets: [string, ...string[]];
+  targets: [HostPort, ...HostPort[]];
   labels?: Labels;
 }
 /**
@@ -996,6 +1008,30 @@ export interface RemoteWriteQueue {
   batchSendDeadline?: Duration;
   minBackoff?: Duration;
   maxBackoff?: Duration;
+}
+/**
+ * Alertmanager instances Prometheus sends alerts to directly (list every replica: never a load balancer).
+ */
+export interface AdditionalAlertmanager {
+  /**
+   * host:port of each Alertmanager replica.
+   *
+   * @minItems 1
+   */
+  targets: [HostPort, ...HostPort[]];
+  /**
+   * Scheme (default http).
+   */
+  scheme?: "http" | "https";
+  /**
+   * Path prefix of its API, when served under one (its --web.route-prefix).
+   */
+  pathPrefix?: string;
+  timeout?: Duration;
+  tls?: HttpTls;
+  basicAuth?: HttpBasicAuth;
+  bearerTokenSecret?: SecretKeyRef;
+  oauth2?: OAuth2;
 }
 /**
  * One remote_read endpoint.

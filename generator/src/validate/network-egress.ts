@@ -128,6 +128,12 @@ function prometheusDestinations(values: PromstackValues, releaseNamespace: strin
     const target = urlDestination(remote.url);
     if (target) out.push({ segments: ["prometheus", "remoteWrite", index, "url"], what: `prometheus.remoteWrite[${index}] sends to ${target.host}:${target.port}`, port: target.port, address: hostAddress(target.host) });
   });
+  (prometheus.additionalAlertmanagers ?? []).forEach((am, index) => {
+    am.targets.forEach((target, t) => {
+      const { host, port } = hostPort(target, am.scheme ?? "http");
+      out.push({ segments: ["prometheus", "additionalAlertmanagers", index, "targets", t], what: `prometheus.additionalAlertmanagers[${index}] sends alerts to ${target}`, port, address: hostAddress(host) });
+    });
+  });
   (prometheus.remoteRead ?? []).forEach((remote, index) => {
     const target = urlDestination(remote.url);
     if (target) out.push({ segments: ["prometheus", "remoteRead", index, "url"], what: `prometheus.remoteRead[${index}] reads from ${target.host}:${target.port}`, port: target.port, address: hostAddress(target.host) });

@@ -25,7 +25,7 @@ export interface Mount {
 /** The Prometheus container's mounts for these values (standalone mode). */
 export function prometheusMounts(prometheus: PrometheusValues): Mount[] {
   const secrets = new Set<string>(prometheus.secretMounts ?? []);
-  for (const owner of [...(prometheus.scrapeJobs ?? []), ...(prometheus.remoteWrite ?? []), ...(prometheus.remoteRead ?? [])]) {
+  for (const owner of [...(prometheus.scrapeJobs ?? []), ...(prometheus.remoteWrite ?? []), ...(prometheus.remoteRead ?? []), ...(prometheus.additionalAlertmanagers ?? [])]) {
     const { oauth2, sigv4 } = owner as { oauth2?: OAuth2; sigv4?: Sigv4 };
     for (const ref of [owner.tls?.caSecret, owner.tls?.certSecret, owner.tls?.keySecret, owner.basicAuth?.usernameSecret, owner.basicAuth?.passwordSecret, owner.bearerTokenSecret, oauth2?.clientSecretSecret, sigv4?.credentialsSecret]) {
       if (ref) secrets.add(ref.name);

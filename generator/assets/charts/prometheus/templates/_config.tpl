@@ -15,7 +15,7 @@ through *_file fields.
 {{- define "prometheus.secretNames" -}}
 {{- $names := dict -}}
 {{- range .Values.secretMounts }}{{ $_ := set $names . true }}{{ end -}}
-{{- range concat .Values.scrapeJobs .Values.remoteWrite (.Values.remoteRead | default list) -}}
+{{- range concat .Values.scrapeJobs .Values.remoteWrite (.Values.remoteRead | default list) (.Values.additionalAlertmanagers | default list) -}}
 {{- range $ref := list (.tls | default dict).caSecret (.tls | default dict).certSecret (.tls | default dict).keySecret (.basicAuth | default dict).usernameSecret (.basicAuth | default dict).passwordSecret .bearerTokenSecret (.oauth2 | default dict).clientSecretSecret (.sigv4 | default dict).credentialsSecret -}}
 {{- with $ref }}{{ $_ := set $names .name true }}{{ end -}}
 {{- end -}}
@@ -189,6 +189,8 @@ wanted port, then attach the namespace, pod, service and node labels the role kn
 {{- $externalLabels := dict -}}
 {{- with (.Values.global).clusterName }}{{ $_ := set $externalLabels "cluster" . }}{{ end -}}
 {{- $externalLabels = merge (deepCopy .Values.externalLabels) $externalLabels -}}
+{{- /* Prometheus expands ${VAR} in external label values from its environment: POD_NAME is the container's. */ -}}
+{{- with .Values.replicaExternalLabel }}{{ $_ := set $externalLabels . "${POD_NAME}" }}{{ end -}}
 {{- $global := dict "scrape_interval" .Values.scrapeInterval "scrape_timeout" .Values.scrapeTimeout "evaluation_interval" .Values.evaluationInterval -}}
 {{- if $externalLabels }}{{ $_ := set $global "external_labels" $externalLabels }}{{ end -}}
 {{- with .Values.queryLogFile -}}
@@ -201,6 +203,18 @@ wanted port, then attach the namespace, pod, service and node labels the role kn
       "relabel_configs" (list
         (dict "source_labels" (list "__meta_kubernetes_service_name") "regex" (printf "%s-alertmanager-headless" $release) "action" "keep")
         (dict "source_labels" (list "__meta_kubernetes_endpointslice_port_name") "regex" "http-web" "action" "keep"))) -}}
+{{- range .Values.additionalAlertmanagers -}}
+{{- $am := dict "api_version" "v2" "static_configs" (list (dict "targets" .targets)) -}}
+{{- with .scheme }}{{ $_ := set $am "scheme" . }}{{ end -}}
+{{- with .pathPrefix }}{{ $_ := set $am "path_prefix" . }}{{ end -}}
+{{- with .timeout }}{{ $_ := set $am "timeout" . }}{{ end -}}
+{{- $alertmanagers = append $alertmanagers (merge $am (include "prometheus.httpClient" . | fromYaml)) -}}
+{{- end -}}
+{{- $alerting := dict "alertmanagers" $alertmanagers -}}
+{{- /* The replica label would make each replica's alerts distinct: drop it, so Alertmanager deduplicates them. */ -}}
+{{- with .Values.replicaExternalLabel -}}
+{{- $_ := set $alerting "alert_relabel_configs" (list (dict "action" "labeldrop" "regex" .)) -}}
+{{- end -}}
 {{- /* Prometheus scrapes itself, unless a raw job named "prometheus" takes that over. */ -}}
 {{- $ownSelfScrape := true -}}
 {{- range .Values.extraScrapeConfigs }}{{ if eq (toString .job_name) "prometheus" }}{{ $ownSelfScrape = false }}{{ end }}{{ end -}}
@@ -209,7 +223,7 @@ wanted port, then attach the namespace, pod, service and node labels the role kn
 {{- range .Values.scrapeJobs }}{{ $scrapeConfigs = append $scrapeConfigs (include "prometheus.scrapeJob" . | fromYaml) }}{{ end -}}
 {{- $config := dict
       "global" $global
-      "alerting" (dict "alertmanagers" $alertmanagers)
+      "alerting" $alerting
       "rule_files" (list "/etc/prometheus/rules/*.yaml")
       "scrape_config_files" (list "/etc/prometheus/scrape/*.yaml")
       "scrape_configs" (concat $scrapeConfigs .Values.extraScrapeConfigs) -}}
