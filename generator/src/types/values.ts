@@ -71,6 +71,22 @@ export type ScrapeJob1 = {
  */
 export type NamespaceName = string;
 /**
+ * Fixed targets: one group {targets, labels}, or a list of such groups, each with labels of its own.
+ *
+ * @minItems 1
+ */
+export type StaticTargetGroups =
+  | {
+      /**
+       * host:port of each target; an IPv6 address in brackets, e.g. [2001:db8::1]:9100.
+       *
+       * @minItems 1
+       */
+      targets: [HostPort, ...HostPort[]];
+      labels?: Labels;
+    }
+  | [StaticTargets, ...StaticTargets[]];
+/**
  * host:port, the host a name, an IPv4 address or an IPv6 address in brackets ([2001:db8::1]:9100); the port may be left out where a scheme implies it.
  */
 export type HostPort = string;
@@ -772,7 +788,27 @@ export interface ScrapeJob2 {
    */
   name: string;
   kubernetes?: KubernetesDiscovery;
-  static?: StaticTargets;
+  static?: StaticTargetGroups;
+  /**
+   * Fail a scrape of more samples than this after metric relabelling (sample_limit; 0: no limit).
+   */
+  sampleLimit?: number;
+  /**
+   * Fail a scrape whose series have more labels than this (label_limit; 0: no limit).
+   */
+  labelLimit?: number;
+  /**
+   * Fail a scrape with a longer label name (label_name_length_limit; 0: no limit).
+   */
+  labelNameLengthLimit?: number;
+  /**
+   * Fail a scrape with a longer label value (label_value_length_limit; 0: no limit).
+   */
+  labelValueLengthLimit?: number;
+  /**
+   * Fail the job when relabelling leaves more targets than this (target_limit; 0: no limit).
+   */
+  targetLimit?: number;
   /**
    * HTTP path of the metrics (default /metrics).
    */

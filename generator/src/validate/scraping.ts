@@ -2,7 +2,7 @@
 // jobs), their auth and ports, keys operator mode ignores, and the exporters' settings.
 import { isIPv6 } from "node:net";
 import { durationSeconds } from "../duration.js";
-import type { ExportersValues, PromstackValues } from "../types/values.js";
+import type { ExportersValues, PromstackValues, ScrapeJob } from "../types/values.js";
 import type { Findings } from "./findings.js";
 import { checkScrapeConfigFiles, prometheusMounts, unreadable } from "./prometheus-files.js";
 import { checkRawScrapeConfigs } from "./scrape-configs.js";
@@ -76,7 +76,9 @@ export function checkScraping(values: PromstackValues, findings: Findings): void
     if (prometheus.externalLabels?.[replica] !== undefined) findings.add("error", ["prometheus", "replicaExternalLabel"], `externalLabels already sets ${replica}; the replica label's value is the pod name: pick another name or drop it from externalLabels`);
     if (replica === "cluster" && values.global?.clusterName) findings.add("error", ["prometheus", "replicaExternalLabel"], "cluster is the external label of global.clusterName: pick another name (prometheus_replica is usual)");
   }
-  for (const [index, job] of (prometheus.scrapeJobs ?? []).entries()) checkHostPorts((job.static?.targets ?? []).map((target, t) => [["prometheus", "scrapeJobs", index, "static", "targets", t], target]), findings);
+  for (const [index, job] of (prometheus.scrapeJobs ?? []).entries()) {
+    checkHostPorts(staticTargets(job).map(({ at, target }) => [["prometheus", "scrapeJobs", index, ...at], target]), findings);
+  }
   for (const [index, am] of (prometheus.additionalAlertmanagers ?? []).entries()) checkHostPorts(am.targets.map((target, t) => [["prometheus", "additionalAlertmanagers", index, "targets", t], target]), findings);
   const features = (prometheus.extraArgs?.["enable-feature"] ?? "").split(",").map((f) => f.trim());
   for (const [index, remote] of (operator ? [] : prometheus.remoteWrite ?? []).entries()) {
@@ -101,6 +103,13 @@ export function checkScraping(values: PromstackValues, findings: Findings): void
       findings.add("warning", ["prometheus", "operator", "monitorSelectorLabels"], "operator mode without monitorSelectorLabels: an operator that selects monitors by label (kube-prometheus-stack: release: <its release>) ignores them", ["prometheus", "mode"]);
     }
   }
+}
+
+/** Every static target of a ScrapeJob with its path below the job (static is one group or a list of groups). */
+export function staticTargets(job: ScrapeJob): Array<{ at: Array<string | number>; target: string }> {
+  if (!job.static) return [];
+  const groups = Array.isArray(job.static) ? job.static.map((group, g) => ({ group, at: ["static", g] as Array<string | number> })) : [{ group: job.static, at: ["static"] as Array<string | number> }];
+  return groups.flatMap(({ group, at }) => group.targets.map((target, t) => ({ at: [...at, "targets", t], target })));
 }
 
 /** host:port targets: an address in brackets must be IPv6, a port at most 65535 (Prometheus refuses the target otherwise). */

@@ -107,6 +107,17 @@ wanted port, then attach the namespace, pod, service and node labels the role kn
 {{- toYaml $rules -}}
 {{- end -}}
 
+{{/* A ScrapeJob's static value (one group, or a list of groups) as a list of {targets, labels}. */}}
+{{- define "prometheus.staticGroups" -}}
+{{- $out := list -}}
+{{- range (kindIs "slice" . | ternary . (list .)) -}}
+{{- $group := dict "targets" .targets -}}
+{{- with .labels }}{{ $_ := set $group "labels" . }}{{ end -}}
+{{- $out = append $out $group -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}
+
 {{/* One scrape_config from a ScrapeJob value. */}}
 {{- define "prometheus.scrapeJob" -}}
 {{- $job := dict "job_name" .name -}}
@@ -123,9 +134,10 @@ wanted port, then attach the namespace, pod, service and node labels the role kn
 {{- $relabelings = include "prometheus.kubernetesRelabelings" $ | fromYamlArray -}}
 {{- end -}}
 {{- with .static -}}
-{{- $target := dict "targets" .targets -}}
-{{- with .labels }}{{ $_ := set $target "labels" . }}{{ end -}}
-{{- $_ := set $job "static_configs" (list $target) -}}
+{{- $_ := set $job "static_configs" (include "prometheus.staticGroups" . | fromYamlArray) -}}
+{{- end -}}
+{{- range $from, $to := dict "sampleLimit" "sample_limit" "labelLimit" "label_limit" "labelNameLengthLimit" "label_name_length_limit" "labelValueLengthLimit" "label_value_length_limit" "targetLimit" "target_limit" -}}
+{{- if hasKey $ $from }}{{ $_ := set $job $to (get $ $from) }}{{ end -}}
 {{- end -}}
 {{- with .metricsPath }}{{ $_ := set $job "metrics_path" . }}{{ end -}}
 {{- with .scheme }}{{ $_ := set $job "scheme" . }}{{ end -}}
