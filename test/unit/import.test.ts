@@ -64,8 +64,9 @@ describe("promstack import", () => {
     const lines = unmapped.lines();
     expect(lines).to.include(`${fixture("alertmanager.yml")}:34: tracing: promstack does not configure Alertmanager tracing`);
     expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:19: prometheus.prometheusSpec.enableAdminAPI: `))).to.equal(true);
-    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:46: defaultRules.disabled.KubeSomethingNotInPromstack: `))).to.equal(true);
-    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:47: grafana: `))).to.equal(true);
+    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:24: prometheus.prometheusSpec.additionalAlertManagerConfigs[1]: not mapped (dns_sd_configs)`)), lines.join("\n")).to.equal(true);
+    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:49: defaultRules.disabled.KubeSomethingNotInPromstack: `))).to.equal(true);
+    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:50: grafana: `))).to.equal(true);
   });
 
   it("maps kube-prometheus-stack's common keys", () => {
@@ -79,6 +80,7 @@ describe("promstack import", () => {
     expect(p.extraScrapeConfigs).to.deep.equal([{ job_name: "extra", static_configs: [{ targets: ["a:9100"] }] }]);
     expect(p.queryLogFile).to.equal("queries.log");
     expect(p.replicaExternalLabel).to.equal("prometheus_replica");
+    expect(p.additionalAlertmanagers).to.deep.equal([{ targets: ["am-0.central:9093", "am-1.central:9093"], scheme: "https", pathPrefix: "/am", timeout: "5s" }]);
     expect(p.tsdb).to.deep.equal({ outOfOrderTimeWindow: "10m" });
     expect(p.remoteWrite).to.deep.equal([
       { url: "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write", sigv4: { region: "eu-west-1", roleArn: "arn:aws:iam::123456789012:role/amp" }, sendExemplars: true },
