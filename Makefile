@@ -158,6 +158,22 @@ linters: $(KUBE_SCORE) $(CHECKOV_VENV)/.installed ## build kube-score and instal
 LINTER_ENV := KUBE_SCORE=$(KUBE_SCORE) CHECKOV=$(CHECKOV)
 # --- end linters ---
 
+# --- Mermaid: the semantics layer parses promstack explain's route trees with Mermaid's own parser ---
+MERMAID_VERSION := $(call version,tools.mermaid.version)
+MERMAID_JSDOM_VERSION := $(call version,tools.mermaid.jsdom)
+MERMAID_DIR := $(TOOLS)/mermaid-$(MERMAID_VERSION)-jsdom-$(MERMAID_JSDOM_VERSION)
+# scripts/mermaid holds its package.json and lockfile (every transitive version locked); its
+# two direct pins must be the ones versions.json names, or the directory name would lie.
+$(MERMAID_DIR)/.installed: scripts/mermaid/package.json scripts/mermaid/package-lock.json
+	@node -e 'const d = require("./scripts/mermaid/package.json").dependencies; if (d.mermaid !== "$(MERMAID_VERSION)" || d.jsdom !== "$(MERMAID_JSDOM_VERSION)") { console.error("scripts/mermaid/package.json pins mermaid " + d.mermaid + ", jsdom " + d.jsdom + "; versions.json says $(MERMAID_VERSION), $(MERMAID_JSDOM_VERSION)"); process.exit(1); }'
+	@rm -rf $(MERMAID_DIR) && mkdir -p $(MERMAID_DIR)
+	cp scripts/mermaid/package.json scripts/mermaid/package-lock.json $(MERMAID_DIR)/
+	cd $(MERMAID_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+.PHONY: mermaid
+mermaid: $(MERMAID_DIR)/.installed ## install Mermaid (and jsdom) into .tools/ for the route-tree check
+# --- end Mermaid ---
+
 $(PY_STAMP):
 	@echo "tools: python venv with $(PY_PINS)"
 	python3 -m venv $(VENV)
@@ -214,15 +230,16 @@ types: build ## regenerate generator/src/types from schemas/
 	npx tsc -b tsconfig.json
 
 .PHONY: generate
-generate: types ## regenerate charts/promstack (deterministic)
+generate: types $(HELM) ## regenerate charts/promstack (deterministic)
 	node dist/values/dashboards/build.js values # the seed profiles' dashboards, as JSON into their profiles
 	$(PROMSTACK) generate
 	$(PROMSTACK) flux values/raspberry-pi.yaml --output docs/flux/raspberry-pi # the worked Flux example
+	PROMSTACK_HELM=$(HELM) $(PROMSTACK) explain $(PROFILES) --output-dir docs/profiles # each profile's render explained
 
 .PHONY: check-generated
 check-generated: generate ## fail when the committed chart or types differ from a regeneration
-	@if [ -n "$$(git status --porcelain -- charts generator/src/types docs/runbooks docs/flux 'values/*.secrets.example' 'values/*.yaml')" ]; then \
-	  git status --short -- charts generator/src/types docs/runbooks docs/flux 'values/*.secrets.example' 'values/*.yaml'; git diff --stat -- charts generator/src/types docs/runbooks docs/flux values; \
+	@if [ -n "$$(git status --porcelain -- charts generator/src/types docs/runbooks docs/flux docs/profiles docs/migrating-from-kube-prometheus-stack.md 'values/*.secrets.example' 'values/*.yaml')" ]; then \
+	  git status --short -- charts generator/src/types docs/runbooks docs/flux docs/profiles docs/migrating-from-kube-prometheus-stack.md 'values/*.secrets.example' 'values/*.yaml'; git diff --stat -- charts generator/src/types docs/runbooks docs/flux docs/profiles docs/migrating-from-kube-prometheus-stack.md values; \
 	  echo "generated files differ from what is committed: run 'make generate' and commit"; exit 1; fi
 	@echo "check-generated: committed chart and types match a regeneration"
 
@@ -251,12 +268,19 @@ KUBECTL := $(BIN)/kubectl-$(KUBE_VERSION)
 KUBE_BINARIES := $(KUBE_APISERVER) $(KUBE_CONTROLLER_MANAGER) $(KUBE_SCHEDULER) $(KUBECTL)
 ETCD := $(BIN)/etcd-$(ETCD_VERSION)
 KWOK := $(BIN)/kwok-$(KWOK_VERSION)
+# Flux's controllers, at the versions whose CRDs FLUX_CRDS holds (versions.json), run by
+# scripts/cluster/flux.sh against the cluster.
+FLUX_SOURCE_CONTROLLER_VERSION := $(call version,tools.fluxSourceController.version)
+FLUX_HELM_CONTROLLER_VERSION := $(call version,tools.fluxHelmController.version)
+SOURCE_CONTROLLER := $(BIN)/source-controller-$(FLUX_SOURCE_CONTROLLER_VERSION)
+HELM_CONTROLLER := $(BIN)/helm-controller-$(FLUX_HELM_CONTROLLER_VERSION)
 CLUSTER_DIR := $(WORK)/cluster
 # kwok's stage files live in its module (the Prometheus Operator's CRDs come with `tools`).
 module_dir = $(shell go mod download -json $(1) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$$/\1/p')
 CLUSTER_ENV = CLUSTER_DIR=$(CLUSTER_DIR) KWOK_STAGES=$(call module_dir,sigs.k8s.io/kwok@$(KWOK_VERSION))/kustomize/stage \
   ETCD=$(ETCD) KUBE_APISERVER=$(KUBE_APISERVER) KUBE_CONTROLLER_MANAGER=$(KUBE_CONTROLLER_MANAGER) \
-  KUBE_SCHEDULER=$(KUBE_SCHEDULER) KUBECTL=$(KUBECTL) KWOK=$(KWOK) KUBECONFIG=$(CLUSTER_DIR)/kubeconfig
+  KUBE_SCHEDULER=$(KUBE_SCHEDULER) KUBECTL=$(KUBECTL) KWOK=$(KWOK) KUBECONFIG=$(CLUSTER_DIR)/kubeconfig \
+  FLUX_CRDS=$(FLUX_CRDS) SOURCE_CONTROLLER=$(SOURCE_CONTROLLER) HELM_CONTROLLER=$(HELM_CONTROLLER)
 
 $(KUBE_BINARIES) &:
 	scripts/cluster/build-kubernetes.sh $(KUBE_VERSION)
@@ -267,12 +291,25 @@ $(ETCD):
 $(KWOK):
 	scripts/go-tool.sh kwok sigs.k8s.io/kwok $(KWOK_VERSION) sigs.k8s.io/kwok/cmd/kwok
 
+# source-controller's go.mod requires a version of github.com/fluxcd/pkg/artifact whose zip the
+# module proxy refuses; versions.json names the replacement (tools.fluxSourceController.replaces).
+$(SOURCE_CONTROLLER):
+	REPLACES="$(call version,tools.fluxSourceController.replaces.join(" "))" \
+	  scripts/go-tool.sh source-controller github.com/fluxcd/source-controller $(FLUX_SOURCE_CONTROLLER_VERSION) github.com/fluxcd/source-controller
+
+$(HELM_CONTROLLER):
+	scripts/go-tool.sh helm-controller github.com/fluxcd/helm-controller $(FLUX_HELM_CONTROLLER_VERSION) github.com/fluxcd/helm-controller
+
+.PHONY: flux-controllers
+flux-controllers: $(SOURCE_CONTROLLER) $(HELM_CONTROLLER) ## build Flux's source-controller and helm-controller
+	@echo "flux-controllers: source-controller $(FLUX_SOURCE_CONTROLLER_VERSION), helm-controller $(FLUX_HELM_CONTROLLER_VERSION)"
+
 .PHONY: cluster-tools
-cluster-tools: $(KUBE_BINARIES) $(ETCD) $(KWOK) ## build etcd, the Kubernetes control plane, kubectl and kwok
+cluster-tools: $(KUBE_BINARIES) $(ETCD) $(KWOK) flux-controllers ## build etcd, the Kubernetes control plane, kubectl, kwok and Flux's controllers
 	@echo "cluster-tools: kubernetes $(KUBE_VERSION), etcd $(ETCD_VERSION), kwok $(KWOK_VERSION)"
 
 .PHONY: cluster-up
-cluster-up: cluster-tools ## start etcd, kube-apiserver, controller-manager, scheduler and kwok nodes on 127.0.0.1
+cluster-up: cluster-tools flux-crds ## start etcd, kube-apiserver, controller-manager, scheduler, kwok nodes and Flux's controllers on 127.0.0.1
 	$(CLUSTER_ENV) scripts/cluster/up.sh
 
 .PHONY: cluster-down
@@ -282,7 +319,7 @@ cluster-down: ## stop the cluster of cluster-up
 # --- Tests: one target per validation layer ---------------------------------------------
 TEST_ENV := HELM=$(HELM) CT=$(CT) CT_CONFIG_DIR=$(CT_CONFIG) PROMTOOL=$(PROMTOOL) AMTOOL=$(AMTOOL) KUBERNETES_VALIDATE=$(VENV)/bin/kubernetes-validate K8S_MINOR=$(K8S_MINOR) PROMETHEUS_OPERATOR_CRDS=$(OPERATOR_CRDS) TRAEFIK_CRDS=$(TRAEFIK_CRDS) CYCLONUS=$(CYCLONUS) IMPORT_CORPORA=$(IMPORT_CORPORA)
 # Only the semantics layer reads Prometheus' sources (go mod download runs when it is used).
-SEMANTICS_ENV = PROMETHEUS_MODULE_DIR=$(PROMETHEUS_MODULE_DIR) PROMETHEUS_COMMON_DIR=$(PROMETHEUS_COMMON_DIR) PROMETHEUS_BINARY=$(BIN)/prometheus-$(PROMTOOL_VERSION) ALERTMANAGER_BINARY=$(BIN)/alertmanager-$(AMTOOL_VERSION)
+SEMANTICS_ENV = MERMAID_DIR=$(MERMAID_DIR) PROMETHEUS_MODULE_DIR=$(PROMETHEUS_MODULE_DIR) PROMETHEUS_COMMON_DIR=$(PROMETHEUS_COMMON_DIR) PROMETHEUS_BINARY=$(BIN)/prometheus-$(PROMTOOL_VERSION) ALERTMANAGER_BINARY=$(BIN)/alertmanager-$(AMTOOL_VERSION)
 
 .PHONY: test-unit
 test-unit: build ## generator functions
@@ -297,7 +334,7 @@ test-render: build tools linters ## helm lint, helm template, ct lint, strict Ku
 	$(TEST_ENV) $(LINTER_ENV) $(MOCHA) --timeout 300000 'dist/test/render/**/*.test.js'
 
 .PHONY: test-semantics
-test-semantics: build tools $(IMPORT_CORPORA)/.installed $(LIVE_HOST) ## promtool and amtool on the rendered configs
+test-semantics: build tools $(IMPORT_CORPORA)/.installed $(LIVE_HOST) $(MERMAID_DIR)/.installed ## promtool and amtool on the rendered configs
 	$(TEST_ENV) $(SEMANTICS_ENV) $(MOCHA) --timeout 120000 'dist/test/semantics/**/*.test.js'
 
 .PHONY: test-receiver
@@ -306,9 +343,9 @@ test-receiver: build ## the alert receiver over real HTTP
 
 # The cluster layer starts its own cluster and stops it afterwards, whatever the outcome.
 .PHONY: test-cluster
-test-cluster: build tools cluster-tools flux-crds ## ct install of every profile, upgrades, Pod Security, Flux manifests, on a real API server
+test-cluster: build tools cluster-tools flux-crds registry ## ct install of every profile, upgrades, Pod Security, Flux reconciling every profile, on a real API server
 	@$(CLUSTER_ENV) scripts/cluster/up.sh && trap 'CLUSTER_DIR=$(CLUSTER_DIR) scripts/cluster/down.sh' EXIT && \
-	  $(TEST_ENV) $(CLUSTER_ENV) FLUX_CRDS=$(FLUX_CRDS) $(MOCHA) --timeout 900000 'dist/test/cluster/**/*.test.js'
+	  $(TEST_ENV) $(CLUSTER_ENV) REGISTRY=$(REGISTRY) $(MOCHA) --timeout 900000 'dist/test/cluster/**/*.test.js'
 
 # --- Live layer: the rendered configs run by the upstream programs (see test/live/) ---------
 LIVE_ENV := $(TEST_ENV) LIVE_PROMETHEUS=$(BIN)/prometheus-$(PROMTOOL_VERSION) LIVE_ALERTMANAGER=$(BIN)/alertmanager-$(AMTOOL_VERSION) \
@@ -362,6 +399,9 @@ $(FLUX_CRDS)/.copied:
 
 .PHONY: flux-crds
 flux-crds: $(FLUX_CRDS)/.copied
+
+.PHONY: registry
+registry: $(REGISTRY) ## build the distribution registry (OCI) the distribution and cluster tests push charts to
 
 .PHONY: package
 package: build $(HELM) ## reproducible chart archive and signed provenance in .work/dist/ (throwaway key unless SIGNING_KEY)

@@ -9,6 +9,9 @@
 # off, and the binary is named NAME-VERSION-ARCH (e.g. prometheus-v0.315.0-armv7); the
 # unsuffixed NAME symlink always points at the host build (GOARCH unset).
 #
+# REPLACES="module=module@version ...": further replace directives, for a dependency whose
+# required version the module proxy refuses to serve (versions.json records each and why).
+#
 # EMBED_STUBS="dir ...": directories of the module that a //go:embed needs but the module
 # zip lacks (web UIs that upstream builds with npm before releasing). The build then uses
 # a copy of the module with a placeholder page in each; the program's API is unaffected.
@@ -41,6 +44,10 @@ awk '/^replace \(/{block=1; next} block && /^\)/{block=0; next} block{print; nex
     case "$new" in .*|/*) continue ;; esac # local paths exist only in upstream's tree
     go mod edit -replace="$old=$new${newversion:+@$newversion}"
   done
+for replacement in ${REPLACES:-}; do
+  echo "tools: $name: replace $replacement"
+  go mod edit -replace="$replacement"
+done
 if [ -n "${EMBED_STUBS:-}" ]; then
   copy="$work/module"
   cp -r "$(go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')" "$copy"

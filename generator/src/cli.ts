@@ -30,6 +30,7 @@ Commands:
   validate    check profile values files against the contract and semantic rules
   flux        write Flux manifests (source, HelmRelease, values ConfigMap) for a profile
   import      turn an alertmanager.yml, rule files, a prometheus.yml or kube-prometheus-stack values into a profile
+  explain     describe what a profile deploys and where each of its alerts goes (Markdown)
 
 Options:
   -h, --help     show help (also: promstack <command> --help)
@@ -38,7 +39,8 @@ Options:
 
 Writes the umbrella chart: Chart.yaml, values.yaml and values.schema.json from schemas/,
 templates from generator/assets/, README.md, one subchart per component, and
-ci/<profile>-values.yaml for every profile. Every profile is validated first; on any
+ci/<profile>-values.yaml for every profile, the runbook pages and the kube-prometheus-stack
+migration guide (docs/). Every profile is validated first; on any
 error nothing is written and the previous chart stays exactly as it was.
 
 Options:
@@ -98,6 +100,21 @@ Options:
   --allow-partial              exit 0 even when some keys could not be mapped
   -h, --help                   show this help`,
 };
+
+const explainUsage = `Usage: promstack explain <profile.yaml>... [--output <file> | --output-dir <dir>]
+
+Renders each profile with the chart (helm template, release and namespace "monitoring") and
+describes the render in Markdown: its workloads (replicas, images, requests and limits,
+volumes), Services and Ingresses; every alert with the receivers it reaches, decided by the
+rendered alertmanager.yml's routing tree on the alert's labels (alertname, Prometheus' external
+labels, the rule's labels), in the order amtool config routes test lists them; and the route
+tree as a Mermaid flowchart. An invalid profile fails as promstack validate fails on it.
+helm is PROMSTACK_HELM when set, else the pinned build in .tools/bin, else helm on PATH.
+
+Options:
+  --output <file>     write the page there (one profile; default: standard output)
+  --output-dir <dir>  write <dir>/<profile>.md for every profile, and remove other .md pages there
+  -h, --help          show this help`;
 
 function version(): string {
   return (JSON.parse(readFileSync(paths.packageJson, "utf8")) as { version: string }).version;
@@ -192,7 +209,7 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   const output = resolve(options.get("output") ?? paths.chart);
   const profilesDir = resolve(options.get("profiles") ?? paths.values);
   const runbooksDir = resolve(options.get("runbooks") ?? paths.runbooks);
-  const [{ buildContract }, { chartMetadata }, { GENERATED_NOTICE, withHeader }, { loadPacks }, { runbookPages }, { secretsExample }, { writeAllAtomically }] = await Promise.all([
+  const [{ buildContract }, { chartMetadata }, { GENERATED_NOTICE, withHeader }, { loadPacks }, { runbookPages }, { secretsExample }, { writeAllAtomically }, { migrationGuide }] = await Promise.all([
     import("./schema/contract.js"),
     import("./chart/metadata.js"),
     import("./chart/header.js"),
@@ -200,6 +217,7 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
     import("./rules/runbooks.js"),
     import("./secrets-example.js"),
     import("./write/atomic.js"),
+    import("./import/migration-guide.js"),
   ]);
   const catalogue = loadCatalogue();
   const contract = buildContract(catalogue); // the subcharts' schemas too, which generate writes
@@ -217,6 +235,7 @@ async function runGenerate(args: string[], io: Io): Promise<number> {
   const changes: OutputChange[] = [
     { kind: "tree", target: output, files },
     { kind: "tree", target: runbooksDir, files: runbooks },
+    { kind: "file", target: paths.migrationGuide, content: withHeader("guide.md", migrationGuide()) },
   ];
   for (const profile of result.profiles) {
     const example = secretsExample(profile);
@@ -337,6 +356,37 @@ async function runImport(args: string[], io: Io): Promise<number> {
   return unmapped.length > 0 && !allowPartial ? 1 : 0;
 }
 
+// --- promstack explain (the description lives in ./explain/) ---
+async function runExplain(args: string[], io: Io): Promise<number> {
+  const { options, positional, help } = parseOptions(args, ["output", "output-dir"]);
+  if (help) return io.out(explainUsage), 0;
+  if (positional.length === 0) throw new UsageError("explain needs at least one profile file");
+  if (options.has("output") && options.has("output-dir")) throw new UsageError("explain takes --output or --output-dir, not both");
+  if (options.has("output") && positional.length > 1) throw new UsageError(`--output takes one profile (got ${positional.length}); use --output-dir`);
+  for (const file of positional) if (!existsSync(file)) return io.err(`promstack explain: ${file}: no such file`), 1;
+  const result = await validateProfiles(positional);
+  if (result.errorCount > 0) return reportValidation(result, positional.length, io);
+  // Warnings go to stderr: stdout may carry the page.
+  for (const problem of result.problems) io.err(formatProblem(problem));
+  const [{ locateTools }, { explainProfile, profileName }, { writeFileAtomically, writeTreeAtomically }] = await Promise.all([
+    import("./tools/locate.js"),
+    import("./explain/index.js"),
+    import("./write/atomic.js"),
+  ]);
+  const helm = locateTools().found.helm;
+  if (!helm) return io.err(`promstack explain: needs helm to render the profile: ${locateTools().missing.helm}`), 1;
+  const { GENERATED_NOTICE } = await import("./chart/header.js");
+  const pages = new Map<string, string>();
+  for (const file of positional) pages.set(`${profileName(file)}.md`, `<!-- ${GENERATED_NOTICE} -->\n${await explainProfile(helm.path, file)}`);
+  const outputDir = options.get("output-dir");
+  const output = options.get("output");
+  if (outputDir !== undefined) writeTreeAtomically(resolve(outputDir), pages);
+  else if (output !== undefined) writeFileAtomically(resolve(output), [...pages.values()][0]!);
+  else io.out([...pages.values()].join("\n").trimEnd());
+  if (output !== undefined || outputDir !== undefined) io.err(`explain: wrote ${[...pages.keys()].join(", ")} to ${outputDir ?? output}`);
+  return 0;
+}
+
 export async function main(args: string[], io: Io = defaultIo): Promise<number> {
   const [command, ...rest] = args;
   try {
@@ -359,6 +409,8 @@ export async function main(args: string[], io: Io = defaultIo): Promise<number> 
         return await runFlux(rest, io);
       case "import":
         return await runImport(rest, io);
+      case "explain":
+        return await runExplain(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -26,5 +26,6 @@ export const paths = {
   packageJson: resolve(repoRoot, "package.json"),
   rulePacks: resolve(repoRoot, "rules"),
   runbooks: resolve(repoRoot, "docs", "runbooks"),
+  migrationGuide: resolve(repoRoot, "docs", "migrating-from-kube-prometheus-stack.md"),
   changelog: resolve(repoRoot, "CHANGELOG.md"),
 };

@@ -13,6 +13,9 @@
 #   ETCD, KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER, KUBECTL, KWOK: binaries
 #   KWOK_STAGES: kwok's stage files (kustomize/stage of its module)
 #   CLUSTER_DIR (default .work/cluster), CLUSTER_TTL (seconds, default 3600)
+#   FLUX_CRDS, SOURCE_CONTROLLER, HELM_CONTROLLER (optional, all three or none): Flux's CRDs
+#     are applied and its source-controller and helm-controller run as processes against
+#     the cluster (see flux.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here="$root/scripts/cluster"
@@ -58,6 +61,10 @@ sign() { # name subject extensions
 sign apiserver "/CN=kube-apiserver" "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc
 extendedKeyUsage=serverAuth"
 sign admin "/O=system:masters/CN=promstack-admin" "extendedKeyUsage=clientAuth"
+# For the chart servers the tests start (the OCI registry): HTTPS on 127.0.0.1, trusted by
+# source-controller through this CA, so Flux's sources need no `insecure: true`.
+sign charts "/CN=promstack-test-charts" "subjectAltName=IP:127.0.0.1
+extendedKeyUsage=serverAuth"
 openssl ecparam -name prime256v1 -genkey -noout -out "$pki/sa.key"
 openssl ec -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null
 
@@ -160,6 +167,11 @@ kubectl wait --for condition=Ready node --all --timeout 60s >/dev/null
 kubectl apply -f "$here/storage-classes.yaml" >/dev/null
 wait_for "default service account" 60 kubectl get serviceaccount default --namespace default
 alive
+
+if [ -n "${SOURCE_CONTROLLER:-}${HELM_CONTROLLER:-}" ]; then
+  # shellcheck source=scripts/cluster/flux.sh
+  . "$here/flux.sh"
+fi
 
 echo "cluster-up: Kubernetes $(kubectl version -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["serverVersion"]["gitVersion"])') at https://127.0.0.1:$api_port, $(kubectl get nodes --no-headers | wc -l) kwok nodes, ready in $(( $(date +%s) - start ))s, stops itself after ${ttl}s"
 echo "cluster-up: KUBECONFIG=$kubeconfig"

@@ -2,7 +2,8 @@
 // on and off, and the rule that turns each of its series into an alert. The alert's labels
 // (severity, service, category, ...) come from the series, so one rule serves every
 // scenario: routing, silences, inhibition and the burst. Alerts a profile ships are used
-// where they exist (see pipeline.ts: the node-down alert).
+// where they exist (the node-down alert; profile-drives.ts: series that make a profile's own
+// rules fire, served here under the job label of the exporter they stand in for).
 import { stringify } from "yaml";
 import { LocalHttpServer } from "./http-server.js";
 
@@ -40,8 +41,18 @@ function seriesKey(labels: Record<string, string>): string {
     .join(",");
 }
 
+/** A series the exporter serves in place of a profile's exporter: a gauge, or a counter rising at perSecond. */
+export interface FixtureSeries {
+  metric: string;
+  /** Labels as the real target would carry them; the fixture job honours them (job included). */
+  labels: Record<string, string>;
+  gauge?: number;
+  perSecond?: number;
+}
+
 export class FixtureExporter extends LocalHttpServer {
   private readonly series = new Map<string, number>();
+  private readonly served = new Map<string, { type: "gauge" | "counter"; value: () => number }>();
 
   constructor() {
     super((req, res) => {
@@ -50,6 +61,7 @@ export class FixtureExporter extends LocalHttpServer {
         return;
       }
       const lines = [`# TYPE ${FIXTURE_METRIC} gauge`, ...[...this.series].map(([key, value]) => `${FIXTURE_METRIC}{${key}} ${value}`)];
+      for (const [series, { value }] of [...this.served].sort(([a], [b]) => a.localeCompare(b))) lines.push(`${series} ${value()}`);
       const body = lines.join("\n") + "\n";
       res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4", "Content-Length": Buffer.byteLength(body) }).end(body);
     });
@@ -60,7 +72,15 @@ export class FixtureExporter extends LocalHttpServer {
     this.series.set(seriesKey(labels), firing ? 1 : 0);
   }
 
+  /** Serves a profile's metric (see profile-drives.ts) until clear(). */
+  serve(s: FixtureSeries): void {
+    const since = Date.now();
+    const value = s.perSecond !== undefined ? (): number => Math.round((s.perSecond! * (Date.now() - since)) / 1000) : (): number => s.gauge ?? 0;
+    this.served.set(`${s.metric}{${seriesKey(s.labels)}}`, { type: s.perSecond !== undefined ? "counter" : "gauge", value });
+  }
+
   clear(): void {
     this.series.clear();
+    this.served.clear();
   }
 }

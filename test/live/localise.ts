@@ -4,29 +4,35 @@
 //
 // What changes, and why:
 //  1. Volumes become directories: ConfigMap and Secret volumes are written out from the
-//     rendered objects (a Secret the release does not render gets a file with a test value
-//     for each `*_file` that points into it), volume claims and emptyDirs become per-replica
-//     directories, hostPath volumes are the host's own paths. Every absolute path in a
-//     flag or config file that lies under a mount is rewritten to the directory behind it.
+//     rendered objects, honouring `items` (key -> path); a Secret the release does not render
+//     is filled from the keys the profile's secrets.example declares (test values), and a
+//     mounted key or a `*_file` that neither provides is an error, as it would be in the
+//     cluster. Volume claims and emptyDirs become per-replica directories, hostPath volumes
+//     are the host's own paths. Every absolute path in a flag or config file that lies under
+//     a mount is rewritten to the directory behind it.
 //  2. Addresses: listen addresses bind 127.0.0.1 on a free port; $(POD_IP) is 127.0.0.1;
 //     cluster peers and in-cluster Service/pod DNS names become the 127.0.0.1 port of the
-//     process behind them; `localhost:<containerPort>` targets become the local port.
+//     process behind them (a name in another namespace than the release's is an error: the
+//     release's own Service cannot answer there); `localhost:<containerPort>` targets
+//     become the local port.
 //  3. Kubernetes service discovery becomes file_sd with the same __meta_kubernetes_* labels
 //     the Kubernetes SD would attach to the endpoints of the processes this harness runs
 //     (so the rendered relabel_configs still decide what is scraped and alerted).
 //  4. Receivers: every notification integration points at a local sink (its URL, or the
 //     content of its *_url_file); email uses a local SMTP port without TLS.
 //  5. Test fixtures, marked as such: an extra rule file (fixtureRules) and an extra scrape
-//     job "live-fixture" for a tiny exporter the scenarios drive (fixtureTarget).
+//     job "live-fixture" (honor_labels) for a tiny exporter the scenarios drive (fixtureTarget).
 //  6. Time, only when timeScale < 1: the profile's scrape/evaluation intervals, scrape
 //     timeouts, rule `for`/`keep_firing_for`/group `interval` and the route timers
 //     group_wait/group_interval/repeat_interval are multiplied by timeScale (Prometheus and
 //     Alertmanager defaults first made explicit), so a 5-minute group_interval does not make
-//     a test wait 5 minutes. Ratios between them stay the profile's, with one floor:
-//     group_interval and repeat_interval stay above (replicas - 1) x --cluster.peer-timeout
-//     + 5s. Below that a waiting replica compares a pre-wait snapshot of its alerts with a
-//     newer notification log entry and re-sends "firing" after "resolved", an artefact of
-//     the shortening (the profiles' 5m group_interval is far above the 30s of 3 replicas).
+//     a test wait 5 minutes. Ratios between them stay the profile's. A replicated
+//     Alertmanager needs group_interval and repeat_interval above (replicas - 1) x
+//     --cluster.peer-timeout + 5s (below that a waiting replica compares a pre-wait snapshot
+//     of its alerts with a newer notification log entry and re-sends "firing" after
+//     "resolved"); a scale that would take a route below it is an error, never a silent
+//     clamp: the caller picks the scale with slowestTimeScale() and prints it. A route the
+//     profile itself sets below the floor runs unscaled, as rendered, with a notice.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { parse, stringify } from "yaml";
@@ -42,6 +48,12 @@ export interface HostLayout {
   /** Where an integration of an Alertmanager receiver delivers: a URL, or host:port for email. */
   sink(kind: SinkKind, receiver: string, index: number): string;
   timeScale: number;
+  /** A local port nothing listens on. */
+  closedPort: number;
+  /** What the rewrite could not do as asked and did otherwise, for the caller to print. */
+  notices: Set<string>;
+  /** Secrets the profile's secrets.example declares (see secrets-example.ts): name -> key -> test value. */
+  declaredSecrets: Map<string, Record<string, string>>;
   /** Test fixtures: a rule file, and the address of an exporter scraped by an extra job. */
   fixtureRules?: string;
   fixtureTarget?: string;
@@ -66,7 +78,7 @@ export function localise(release: Release, host: HostLayout, apps: string[]): Lo
   for (const w of release.workloads.values()) {
     if (!apps.includes(w.app)) continue;
     for (let replica = 0; replica < w.replicas; replica++) {
-      const paths = materialiseVolumes(release, w, replica, host.dir);
+      const paths = materialiseVolumes(release, host, w, replica);
       const env = podEnv(w);
       const args = (w.container.args ?? []).map((arg) => localArg(release, host, w, replica, paths, expandEnv(arg, env)));
       const command = (w.container.command ?? []).map((part) => paths.map(expandEnv(part, env)));
@@ -86,8 +98,8 @@ interface PathMap {
   mounted(podPath: string, what: string): string;
 }
 
-function materialiseVolumes(release: Release, w: Workload, replica: number, root: string): PathMap {
-  const base = join(root, `${w.app}-${replica}`);
+function materialiseVolumes(release: Release, host: HostLayout, w: Workload, replica: number): PathMap {
+  const base = join(host.dir, `${w.app}-${replica}`);
   const mounts: Array<[string, string]> = [];
   for (const mount of w.container.volumeMounts ?? []) {
     const volume = w.volumes.find((v) => v.name === mount.name);
@@ -97,13 +109,12 @@ function materialiseVolumes(release: Release, w: Workload, replica: number, root
     } else {
       dir = join(base, "volumes", mount.name);
       mkdirSync(dir, { recursive: true });
-      const data = volume?.configMap
-        ? release.configMaps.get(volume.configMap.name)
-        : volume?.secret
-          ? release.secrets.get(volume.secret.secretName) ?? {}
-          : {};
-      if (data === undefined && !volume?.configMap?.optional) throw new Error(`${w.name}: volume ${mount.name} mounts ConfigMap ${volume?.configMap?.name}, which the release does not render`);
-      for (const [key, value] of Object.entries(data ?? {})) writeFileSync(join(dir, key), value);
+      if (volume?.configMap) writeKeys(dir, release.configMaps.get(volume.configMap.name), volume.configMap, `${w.name}: volume ${mount.name}: ConfigMap ${volume.configMap.name}`, "the release does not render it");
+      if (volume?.secret) {
+        const name = volume.secret.secretName;
+        const data = release.secrets.get(name) ?? host.declaredSecrets.get(name);
+        writeKeys(dir, data, volume.secret, `${w.name}: volume ${mount.name}: Secret ${name}`, `the release does not render it and the profile's secrets.example does not declare it (declares: ${[...host.declaredSecrets.keys()].join(", ") || "nothing"})`);
+      }
       if (!volume && !w.claimTemplates.includes(mount.name)) throw new Error(`${w.name}: mount ${mount.name} has no volume`);
     }
     mounts.push([mount.mountPath, mount.subPath ? join(dir, mount.subPath) : dir]);
@@ -124,6 +135,24 @@ function materialiseVolumes(release: Release, w: Workload, replica: number, root
       return path;
     },
   };
+}
+
+/** The files of a ConfigMap or Secret volume: every key, or exactly the `items` (key -> path), as the kubelet writes them. */
+function writeKeys(dir: string, data: Record<string, string> | undefined, source: { optional?: boolean; items?: Array<{ key: string; path: string }> }, what: string, whyMissing: string): void {
+  if (data === undefined) {
+    if (source.optional) return;
+    throw new Error(`${what}: ${whyMissing}`);
+  }
+  const files = source.items ?? Object.keys(data).map((key) => ({ key, path: key }));
+  for (const { key, path } of files) {
+    const value = data[key];
+    if (value === undefined) {
+      if (source.optional) continue;
+      throw new Error(`${what} has no key "${key}" (has: ${Object.keys(data).join(", ")})`);
+    }
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), value);
+  }
 }
 
 // --- 2. addresses -------------------------------------------------------------------------
@@ -151,17 +180,39 @@ function splitHostPort(address: string): { host: string; port: number } {
 /** 127.0.0.1:<port> of the process behind an address as the pod sees it. */
 function localAddress(release: Release, host: HostLayout, self: { w: Workload; replica: number }, address: string): string {
   const { host: name, port } = splitHostPort(address);
-  if (["", "0.0.0.0", "::", "[::]", "localhost", "127.0.0.1"].includes(name)) return `127.0.0.1:${host.port(self.w.app, self.replica, port)}`;
+  if (["", "0.0.0.0", "::", "[::]", "localhost", "127.0.0.1"].includes(name)) {
+    // A port the container does not declare: nothing in the pod listens there, so nothing here does either.
+    if (!(self.w.container.ports ?? []).some((p) => p.containerPort === port) && !["", "0.0.0.0", "::", "[::]"].includes(name)) {
+      host.notices.add(`${self.w.name}: ${address} is no port of the pod's container: pointed at a closed local port (deliveries there fail, as in the cluster)`);
+      return `127.0.0.1:${host.closedPort}`;
+    }
+    return `127.0.0.1:${host.port(self.w.app, self.replica, port)}`;
+  }
   const target = resolveDnsName(release, name, port);
   return `127.0.0.1:${host.port(target.w.app, target.replica, target.containerPort)}`;
 }
 
-/** <svc>[.<ns>[.svc[.cluster.local]]] or <pod>.<headless svc>...: the workload replica and container port behind it. */
+/**
+ * <svc>[.<ns>[.svc[.cluster.local]]] or <pod>.<headless svc>[.<ns>[...]]: the workload replica
+ * and container port behind it. Every label counts: a name in another namespace, or with
+ * more labels than these forms, is an error.
+ */
 function resolveDnsName(release: Release, dnsName: string, port: number): { w: Workload; replica: number; containerPort: number } {
+  const suffixed = /\.svc(\.cluster\.local)?$/.test(dnsName);
   const labels = dnsName.replace(/\.svc(\.cluster\.local)?$/, "").split(".");
-  const podForm = labels.length >= 2 && release.services.some((s) => s.name === labels[1] && s.headless) && !release.services.some((s) => s.name === labels[0]);
-  const service = release.services.find((s) => s.name === (podForm ? labels[1] : labels[0]));
+  const headless = (name: string | undefined): boolean => release.services.some((s) => s.name === name && s.headless);
+  // <svc>.svc alone is no Kubernetes name; <x>.<y> is <svc>.<ns> when y is a namespace, <pod>.<svc> otherwise.
+  let podForm: boolean;
+  let namespace: string | undefined;
+  if (labels.length === 1 && !suffixed) podForm = false;
+  else if (labels.length === 2 && (suffixed || !headless(labels[1]))) [podForm, namespace] = [false, labels[1]];
+  else if (labels.length === 2) podForm = true;
+  else if (labels.length === 3) [podForm, namespace] = [true, labels[2]];
+  else throw new Error(`address ${dnsName}:${port} is no Service or pod DNS name of a Kubernetes cluster (<svc>[.<ns>[.svc[.cluster.local]]], <pod>.<svc>[.<ns>...])`);
+  if (namespace !== undefined && namespace !== release.namespace) throw new Error(`address ${dnsName}:${port} is in namespace ${namespace}, not the release namespace ${release.namespace}: the release's Services do not answer there`);
+  const service = release.services.find((s) => s.name === (podForm ? labels[1] : labels[0]) && s.namespace === release.namespace);
   if (!service) throw new Error(`address ${dnsName}:${port} names no Service of release ${release.release} (${release.services.map((s) => s.name).join(", ")})`);
+  if (podForm && !service.headless) throw new Error(`address ${dnsName}:${port}: ${service.name} is not a headless Service, so its pods have no DNS names`);
   const w = selectedWorkload(release, service);
   if (!w) throw new Error(`Service ${service.name} selects no workload this harness runs`);
   const replica = podForm ? [...Array(w.replicas).keys()].find((i) => podName(w, i) === labels[0]) : 0;
@@ -209,7 +260,7 @@ function rewriteConfig(release: Release, host: HostLayout, w: Workload, replica:
     const config = JSON.parse(text) as { listen?: { host?: string; port?: number }; tokenFile?: string };
     const port = config.listen?.port ?? 8080;
     config.listen = { host: "127.0.0.1", port: host.port(w.app, replica, port) };
-    if (config.tokenFile) config.tokenFile = ensureFile(paths.mounted(config.tokenFile, "tokenFile"), "live-test-token");
+    if (config.tokenFile) config.tokenFile = requireFile(paths.mounted(config.tokenFile, "tokenFile"), `${w.name}: tokenFile`);
     writeFileSync(file.path, JSON.stringify(config, null, 2));
     return;
   }
@@ -219,11 +270,9 @@ function rewriteConfig(release: Release, host: HostLayout, w: Workload, replica:
   writeFileSync(file.path, stringify(config));
 }
 
-function ensureFile(path: string, testValue: string): string {
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, testValue);
-  }
+/** A file a config names must come from a mounted volume: the harness makes up none. */
+function requireFile(path: string, what: string): string {
+  if (!existsSync(path)) throw new Error(`${what} ${path} does not exist: no mounted ConfigMap or Secret key provides it`);
   return path;
 }
 
@@ -260,7 +309,8 @@ function localisePrometheus(release: Release, host: HostLayout, self: { w: Workl
     writeFileSync(fixture, host.fixtureRules);
     ruleFiles.push(fixture);
   }
-  if (host.fixtureTarget !== undefined) scrapeConfigs.push({ job_name: "live-fixture", static_configs: [{ targets: [host.fixtureTarget] }] });
+  // honor_labels: the fixture stands in for a profile's exporter and carries that job's label.
+  if (host.fixtureTarget !== undefined) scrapeConfigs.push({ job_name: "live-fixture", honor_labels: true, static_configs: [{ targets: [host.fixtureTarget] }] });
   config["rule_files"] = ruleFiles;
 }
 
@@ -438,13 +488,13 @@ export function integrations(config: Yaml): Array<{ kind: SinkKind; receiver: st
 
 function localiseAlertmanager(release: Release, host: HostLayout, self: { w: Workload; replica: number }, paths: PathMap, config: Yaml): void {
   config["templates"] = ((config["templates"] as string[] | undefined) ?? []).map((t) => paths.map(t));
-  // Secret files (passwords, routing keys, tokens): the mounted path, created with a test value
-  // when the release does not render the Secret.
+  // Secret files (passwords, routing keys, tokens): the mounted path, which a rendered or
+  // declared Secret key must provide.
   const mapFiles = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(mapFiles);
     if (node === null || typeof node !== "object") return;
     for (const [key, value] of Object.entries(node as Yaml)) {
-      if (/_file$/.test(key) && typeof value === "string") (node as Yaml)[key] = ensureFile(paths.mounted(value, key), `live-test-${key.replace(/_file$/, "")}`);
+      if (/_file$/.test(key) && typeof value === "string") (node as Yaml)[key] = requireFile(paths.mounted(value, key), `${self.w.name}: ${key}`);
       else mapFiles(value);
     }
   };
@@ -461,6 +511,9 @@ function localiseAlertmanager(release: Release, host: HostLayout, self: { w: Wor
         const index = byReceiver.get(name) ?? 0;
         byReceiver.set(name, index + 1);
         const sink = host.sink(integration.kind, name, index);
+        if (integration.kind === "pagerduty" && (item["service_key"] !== undefined || item["service_key_file"] !== undefined)) {
+          host.notices.add(`receiver ${name}: PagerDuty Events API v1 (service_key) posts to events.pagerduty.com whatever url says: no local sink receives it`);
+        }
         if (integration.kind === "email") {
           item["smarthost"] = sink;
           item["require_tls"] = false;
@@ -481,7 +534,7 @@ function localiseAlertmanager(release: Release, host: HostLayout, self: { w: Wor
   if (host.timeScale !== 1) scaleRoute(host, (config["route"] ??= {}) as Yaml, true, haFloor(self.w));
 }
 
-/** (replicas - 1) x peer timeout + 5s: the shortest group_interval a replicated Alertmanager handles (see 6. above). */
+/** (replicas - 1) x peer timeout + 5s: the shortest group_interval a replicated Alertmanager handles (see 6. above); 0 for one replica. */
 function haFloor(w: Workload): number {
   const flag = (w.container.args ?? []).find((a) => a.startsWith("--cluster.peer-timeout="));
   const peerTimeout = parseDuration(flag ? flag.slice("--cluster.peer-timeout=".length) : "15s");
@@ -500,10 +553,43 @@ function localUrl(release: Release, host: HostLayout, self: { w: Workload; repli
   return `http://${address}${parsed.pathname}${parsed.search}`;
 }
 
-function scaleRoute(host: HostLayout, route: Yaml, root: boolean, floorMs: number): void {
+function scaleRoute(host: HostLayout, route: Yaml, root: boolean, floorMs: number, path = "route"): void {
   const timers: Array<[string, string, number]> = [["group_wait", DEFAULTS.groupWait, 0], ["group_interval", DEFAULTS.groupInterval, floorMs], ["repeat_interval", DEFAULTS.repeatInterval, floorMs]];
   for (const [key, fallback, floor] of timers) {
-    if (root || route[key] !== undefined) route[key] = formatDuration(Math.max(floor, parseDuration(scaled(host, route[key], fallback))));
+    if (!root && route[key] === undefined) continue;
+    const rendered = parseDuration(typeof route[key] === "string" ? route[key] : fallback);
+    if (rendered < floor) {
+      // The profile itself is below the floor: a property of the release, run as rendered and said.
+      host.notices.add(`${path}.${key} ${formatDuration(rendered)} is below ${formatDuration(floor)} ((replicas - 1) x peer timeout + 5s): run as rendered, unscaled; its replicated Alertmanagers may notify a group twice`);
+      route[key] = formatDuration(rendered);
+      continue;
+    }
+    const ms = parseDuration(scaled(host, route[key], fallback));
+    if (ms < floor) throw new Error(`time scale ${host.timeScale}: ${path}.${key} ${String(route[key] ?? fallback)} becomes ${formatDuration(ms)}, below ${formatDuration(floor)} ((replicas - 1) x peer timeout + 5s) that replicated Alertmanagers need to notify once; use slowestTimeScale()`);
+    route[key] = formatDuration(ms);
   }
-  for (const child of (route["routes"] as Yaml[] | undefined) ?? []) scaleRoute(host, child, false, floorMs);
+  ((route["routes"] as Yaml[] | undefined) ?? []).forEach((child, i) => scaleRoute(host, child, false, floorMs, `${path}.routes[${i}]`));
+}
+
+/**
+ * The time scale to run a release at: `wanted`, or slower where the Alertmanager replicas'
+ * floor (see 6. above) needs it, so that no route's group_interval or repeat_interval is
+ * scaled below it. The caller prints the result and bounds it.
+ */
+export function slowestTimeScale(release: Release, renderedAlertmanagerConfig: string, wanted: number): number {
+  const am = release.workloads.get("alertmanager");
+  if (!am) return wanted;
+  const floor = haFloor(am);
+  const intervals: number[] = [];
+  const collect = (route: Yaml, root: boolean): void => {
+    for (const [key, fallback] of [["group_interval", DEFAULTS.groupInterval], ["repeat_interval", DEFAULTS.repeatInterval]] as const) {
+      if (root || route[key] !== undefined) intervals.push(parseDuration(typeof route[key] === "string" ? route[key] : fallback));
+      // Intervals already below the floor are run unscaled (see scaleRoute).
+      if (intervals.at(-1)! <= floor) intervals.pop();
+    }
+    ((route["routes"] as Yaml[] | undefined) ?? []).forEach((child) => collect(child, false));
+  };
+  collect(((parse(renderedAlertmanagerConfig) as Yaml)["route"] as Yaml | undefined) ?? {}, true);
+  // Rounding to whole milliseconds must not take a value below the floor either.
+  return Math.max(wanted, ...intervals.map((ms) => (floor + 1) / ms));
 }

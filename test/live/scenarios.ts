@@ -12,14 +12,20 @@ import { arrivalText, deliveriesOf, describeDelivery, isDelivery, routedReceiver
 import { FIXTURE_ALERT } from "./fixtures.js";
 import type { Arrival } from "./sinks.js";
 import { isTemplated, templateMismatches, type TemplateData } from "./templates.js";
-import { get, getJson, renderedAlertRules, Stack, waitUntil, type Member, type StackOptions } from "./stack.js";
+import { get, getJson, podUser, quantityBytes, Stack, waitUntil, type Member, type StackOptions } from "./stack.js";
+import { basename } from "node:path";
+import { statSync } from "node:fs";
+import { fidelityDir, loadFidelityTable } from "../helpers/fidelity.js";
+import { PROFILE_DRIVES } from "./profile-drives.js";
+import { generalDashboardQueries, substituted } from "./dashboards.js";
+import { workload } from "./workloads.js";
 
 /** See localise.ts: the profiles' 30s intervals and 5m group_interval, 30 times shorter. */
 export const TIME_SCALE = 1 / 30;
 
 export interface ScenarioOptions extends StackOptions {
   title: string;
-  /** Scenario numbers to run (1 cluster, 2 fire, 3 resolve, 4 silence, 5 inhibition, 6 burst with a crash). */
+  /** Scenario numbers to run (1 cluster, 2 fire, 3 resolve, 4 silence, 5 inhibition, 6 burst with a crash, 7 the profile's own alerts against its fidelity table, 8 every general dashboard query has data). */
   scenarios: number[];
 }
 
@@ -271,7 +277,7 @@ export function liveScenarios(o: ScenarioOptions): void {
     }
 
     it("0. Prometheus loads every alert rule the release renders, and evaluates each without error", async () => {
-      const rendered = renderedAlertRules(stack.release);
+      const rendered = stack.profileAlertRules;
       // Two evaluation rounds, so that every rule has been evaluated at least once.
       await sleep(2 * t.evaluation + 1_000);
       const loaded = (await loadedRules(stack)).filter((r) => r.type === "alerting" && !r.file.includes("fixture-rules"));
@@ -280,14 +286,36 @@ export function liveScenarios(o: ScenarioOptions): void {
       expect(loaded.filter((r) => r.health !== "ok").map((r) => `${r.name}: ${r.health} ${r.lastError ?? ""}`)).to.deep.equal([]);
     });
 
+    it("0b. every process runs as its pod's non-root user, from a working directory it cannot write, inside its container's memory limit", () => {
+      const seen = stack.confinements();
+      expect(seen.length).to.be.at.least(3);
+      for (const { name, workload: w, confined } of seen) {
+        expect(confined, `${name} is not confined`).to.not.equal(undefined);
+        expect(confined!.uid, `${name}'s uid`).to.equal(podUser(w).uid).and.not.equal(0);
+        const limit = w.container.resources?.limits?.["memory"];
+        if (limit && slow === 1) expect(confined!.limitBytes, `${name}'s memory cgroup`).to.equal(quantityBytes(limit));
+      }
+      // The working directory is read-only to the pods' users, as readOnlyRootFilesystem makes it.
+      for (const { name, confined } of seen) {
+        const cwd = statSync(`/proc/${confined!.pid}/cwd`);
+        expect({ owner: cwd.uid, writable: (cwd.mode & 0o222) !== 0 }, `${name}'s working directory`).to.deep.equal({ owner: 0, writable: false });
+      }
+      console.log(`      ${o.title}: ${seen.map((c) => `${c.name} uid ${c.confined!.uid} limit ${c.confined!.limitBytes < 0 || c.confined!.limitBytes > 2 ** 60 ? "none" : `${Math.round(c.confined!.limitBytes / 2 ** 20)}Mi`}`).join(", ")}`);
+    });
+
     if (want(1))
-      it("1. the Alertmanager cluster forms: every instance reports all peers and status ready; Prometheus discovers each one; all run the deployed versions for this CPU", async () => {
+      it("1. the Alertmanager cluster forms (or, with one replica, runs without one); Prometheus discovers each Alertmanager; all run the deployed versions for this CPU", async () => {
         const n = stack.alertmanagers.length;
-        expect(n).to.be.at.least(3);
-        await waitUntil(async () => (await Promise.all(stack.alertmanagers.map(amStatus))).every((s) => s.cluster.status === "ready" && s.cluster.peers.length === n), 120_000 * slow, "cluster ready");
+        expect(n, "Alertmanagers running").to.equal(workload(stack.release, "alertmanager").replicas);
+        if (n > 1) await waitUntil(async () => (await Promise.all(stack.alertmanagers.map(amStatus))).every((s) => s.cluster.status === "ready" && s.cluster.peers.length === n), 120_000 * slow, "cluster ready");
         const statuses = await Promise.all(stack.alertmanagers.map(amStatus));
         const names = statuses.map((s) => s.cluster.name);
         for (const s of statuses) {
+          // One replica: the chart leaves --cluster.listen-address empty, so no gossip at all.
+          if (n === 1) {
+            expect(s.cluster.status, "a single Alertmanager runs without a cluster").to.equal("disabled");
+            continue;
+          }
           expect(s.cluster.status).to.equal("ready");
           expect(s.cluster.peers.map((p) => p.name).sort()).to.deep.equal([...names].sort());
         }
@@ -468,5 +496,111 @@ export function liveScenarios(o: ScenarioOptions): void {
         expect(wrong, "burst alerts not delivered exactly once per integration").to.deep.equal([]);
         for (const token of tokens) stack.exporter.set({ token, severity: "warning", service: token }, false);
       });
+
+    if (want(7))
+      it("7. the profile's own alerts, made true by fixture series, fire in Prometheus and reach exactly the receivers its fidelity table names", async () => {
+        const profile = basename(o.profile).replace(/\.ya?ml$/, "");
+        const drives = PROFILE_DRIVES[profile] ?? [];
+        expect(drives, `no series in profile-drives.ts make an alert of ${profile} fire`).to.not.be.empty;
+        const table = loadFidelityTable(join(fidelityDir, `${profile}.fidelity.yaml`));
+        const rules = stack.profileAlertRules;
+        const since = Date.now();
+        for (const drive of drives) {
+          expect(rules.has(drive.alert), `${drive.alert} is not among ${profile}'s rendered alert rules`).to.equal(true);
+          for (const series of drive.series) stack.exporter.serve(series);
+        }
+        const longestFor = Math.max(...drives.map((d) => rules.get(d.alert)!.for)) * stack.timeScale;
+        const budget = longestFor + 2 * (t.scrape + t.evaluation + t.groupWait) + 120_000;
+        await Promise.all(
+          drives.map(async (drive) => {
+            // The document's answer: the receivers the table routes this alert to.
+            const documented = table.routes.find((r) => r.alert === drive.alert);
+            if (!documented) throw new Error(`${profile}.fidelity.yaml routes no alert ${drive.alert}`);
+            // The profile's rule, not a fixture rule, is what fires.
+            await waitUntil(async () => (await loadedRules(stack)).some((r) => r.name === drive.alert && !r.file.includes("fixture-rules") && (r as { state?: string }).state === "firing"), budget * slow, `${drive.alert} firing in Prometheus (${drive.condition})`);
+            let deliveries: Delivery[];
+            try {
+              deliveries = deliveriesOf(stack.renderedAlertmanagerConfig, documented.receivers);
+            } catch (err) {
+              throw new Error(`${drive.alert}: the table's receivers ${documented.receivers.join(", ")} are not all in the rendered Alertmanager config: ${(err as Error).message}`);
+            }
+            let arrived: Arrival[];
+            try {
+              arrived = await deliveredOnce(drive.alert, deliveries, since, budget);
+            } catch (err) {
+              const reached = [...new Set(about(stack.arrivals, drive.alert).filter((a) => a.at >= since).map((a) => a.receiver))];
+              throw new Error(`${drive.alert} (${drive.condition}) reached [${reached.join(", ")}], the fidelity table names [${documented.receivers.join(", ")}]: ${(err as Error).message}`);
+            }
+            expect([...new Set(arrived.map((a) => a.receiver))].sort(), `receivers ${drive.alert} reached`).to.deep.equal([...documented.receivers].sort());
+            expect(countsPerDelivery(arrived, deliveries), `${drive.alert}: each integration once`).to.deep.equal(exactlyOnce(deliveries));
+            console.log(`      ${o.title}: ${drive.alert} (${drive.condition}) reached ${documented.receivers.join(" + ")} as the fidelity table says, ${((Math.min(...arrived.map((a) => a.at)) - since) / 1000).toFixed(1)}s after its series appeared`);
+          }),
+        );
+        stack.exporter.clear();
+      });
+
+    if (want(8))
+      it("8. every query of every general dashboard the release enables returns a series from the real Prometheus, but those of components not run here and panels the profile can only leave empty (both counted and printed)", async () => {
+        const { queries, variables, enabled } = generalDashboardQueries(stack.release);
+        expect(queries, "queries of the enabled general dashboards").to.not.be.empty;
+        // Components the live layer does not run: their metrics cannot exist here (named, counted, not hidden).
+        const notRunHere: Array<[RegExp, string]> = [
+          [/\bkube_[a-z_]+/, "kube-state-metrics (needs an API server; not run by the live layer)"],
+          [/\bcontainer_[a-z_]+/, "the kubelet's cAdvisor (not run by the live layer)"],
+          [/\bkubelet_[a-z_]+/, "the kubelet (not run by the live layer)"],
+        ];
+        // Template variables as Grafana resolves them: the values their label_values() query
+        // returns, once every variable whose source runs here has one (and a minute of samples).
+        const labelValues = async (v: (typeof variables)[number]): Promise<string[]> => [...new Set((await promQuery(stack, v.selector)).map((r) => r.metric[v.label]).filter((x): x is string => x !== undefined))];
+        const resolvable = variables.filter((v) => !notRunHere.some(([re]) => re.test(v.selector)));
+        await waitUntil(async () => (await Promise.all(resolvable.map(labelValues))).every((l) => l.length > 0), 120_000 * slow, `values of ${resolvable.map((v) => `$${v.name}`).join(", ")}`);
+        await sleep(Math.max(0, 60_000 - (Date.now() - stack.startedAt)));
+        const values = new Map<string, string[]>();
+        for (const v of variables) {
+          const found = await labelValues(v);
+          values.set(v.name, found.length > 0 ? found : ["(no value)"]);
+        }
+        // Panels this profile's own configuration leaves empty for good: printed every run as
+        // defects of the dashboards (a panel that can only be empty), decided from the rendered config.
+        const promConfig = parse(stack.renderedPrometheusConfig) as { remote_write?: unknown[] };
+        const clustered = stack.alertmanagers.length > 1;
+        const profileEmpty: Array<[RegExp, string, boolean]> = [
+          [/\bprometheus_remote_storage_/, "remote-write panels with no remote_write configured", !promConfig.remote_write?.length],
+          [/\balertmanager_cluster_/, "Alertmanager cluster panels with a single Alertmanager (no gossip, no cluster metrics)", !clustered],
+        ];
+        const empty: string[] = [];
+        const unavailable = new Map<string, number>();
+        const onlyEmpty = new Map<string, string[]>();
+        let withData = 0;
+        let filtered = 0;
+        for (const q of queries) {
+          const expr = substituted(q.expr, values);
+          if ((await promQuery(stack, expr)).length > 0) {
+            withData++;
+            continue;
+          }
+          const missing = notRunHere.find(([re]) => re.test(q.expr));
+          if (missing) {
+            unavailable.set(missing[1], (unavailable.get(missing[1]) ?? 0) + 1);
+            continue;
+          }
+          // "... > 0": a panel that shows only failures is empty while nothing fails; the series under the filter must exist.
+          const unfiltered = /^(.*\S)\s*>\s*0$/s.exec(expr)?.[1];
+          if (unfiltered && (await promQuery(stack, unfiltered)).length > 0) {
+            filtered++;
+            continue;
+          }
+          const explained = profileEmpty.find(([re, , applies]) => applies && re.test(q.expr));
+          if (explained) onlyEmpty.set(explained[1], [...(onlyEmpty.get(explained[1]) ?? []), `${q.dashboard} / ${q.panel}`]);
+          else empty.push(`${q.dashboard} / ${q.panel}: ${expr}`);
+        }
+        console.log(`      ${o.title}: dashboards ${enabled.join(", ")}: ${queries.length} queries checked, ${withData} with data, ${filtered} failure-only panels (empty while healthy, their series exist)${[...unavailable].map(([what, n]) => `, ${n} need ${what}`).join("")}, ${empty.length} unexplained empty`);
+        for (const [why, panels] of onlyEmpty) console.log(`      ${o.title}: DASHBOARD DEFECT, panels that can only be empty on this profile (${why}): ${[...new Set(panels)].join("; ")}`);
+        expect(empty, "dashboard queries without a single series (a panel that can only be empty)").to.deep.equal([]);
+      });
+
+    it("no process was killed for outgrowing its memory limit", () => {
+      expect(stack.everyProc.filter((p) => p.oomKills() > 0).map((p) => `${p.name}: ${p.oomKills()} OOM kills`)).to.deep.equal([]);
+    });
   });
 }

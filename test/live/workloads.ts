@@ -16,13 +16,29 @@ export interface Container {
   args?: string[];
   env?: Array<{ name: string; value?: string }>;
   ports?: ContainerPort[];
-  volumeMounts?: Array<{ name: string; mountPath: string; subPath?: string }>;
+  volumeMounts?: Array<{ name: string; mountPath: string; subPath?: string; readOnly?: boolean }>;
+  resources?: { limits?: Record<string, string>; requests?: Record<string, string> };
+  securityContext?: { runAsUser?: number; runAsGroup?: number; readOnlyRootFilesystem?: boolean };
+}
+
+/** A Secret or ConfigMap volume's key -> file mapping (without it, every key is a file). */
+export interface KeyToPath {
+  key: string;
+  path: string;
+}
+
+/** The pod-level securityContext fields the live harness honours. */
+export interface PodSecurity {
+  runAsUser?: number;
+  runAsGroup?: number;
+  fsGroup?: number;
+  runAsNonRoot?: boolean;
 }
 
 export interface Volume {
   name: string;
-  configMap?: { name: string; optional?: boolean };
-  secret?: { secretName: string };
+  configMap?: { name: string; optional?: boolean; items?: KeyToPath[] };
+  secret?: { secretName: string; optional?: boolean; items?: KeyToPath[] };
   hostPath?: { path: string };
   emptyDir?: object;
   persistentVolumeClaim?: { claimName: string };
@@ -38,6 +54,7 @@ export interface Workload {
   podAnnotations: Record<string, string>;
   container: Container;
   volumes: Volume[];
+  podSecurity: PodSecurity;
   /** Volume claim templates of a StatefulSet: one directory per replica. */
   claimTemplates: string[];
 }
@@ -71,7 +88,7 @@ export interface Release {
 
 interface PodTemplate {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec: { containers: Container[]; volumes?: Volume[] };
+  spec: { containers: Container[]; volumes?: Volume[]; securityContext?: PodSecurity };
 }
 
 interface WorkloadSpec {
@@ -103,6 +120,7 @@ export function readRelease(objects: K8sObject[], release: string, namespace: st
         podAnnotations: spec.template.metadata?.annotations ?? {},
         container,
         volumes: spec.template.spec.volumes ?? [],
+        podSecurity: spec.template.spec.securityContext ?? {},
         claimTemplates: (spec.volumeClaimTemplates ?? []).map((t) => t.metadata.name),
       });
     } else if (kind === "Service") {

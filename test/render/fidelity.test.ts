@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { durationSeconds } from "../../generator/src/duration.js";
 import { fidelityDir, fidelityTableFiles, loadFidelityTable, profileView, tableValue, withTableValue, type FidelityAlert, type FidelityChannel, type FidelityInhibition, type FidelityReceiver, type FidelityRoute, type FidelityTable, type LabelMatch } from "../helpers/fidelity.js";
-import { inhibits, matchRoutes, type InhibitRuleConfig, type Labels, type RouteConfig } from "../helpers/alertmanager-model.js";
+import { inhibits, matchRoutes, type InhibitRuleConfig, type Labels, type RouteConfig } from "../../generator/src/explain/route-tree.js";
 import { comparisonOps, comparisons, metricNames, quantiles, rangeSeconds } from "../helpers/promql-facts.js";
 import { NAMESPACE, RELEASE } from "../helpers/render.js";
 import { RenderedStack, type RenderedRule } from "../helpers/rendered-stack.js";

@@ -1,7 +1,7 @@
 // The pieces the fidelity check judges with: comparisons read from PromQL syntax trees, and
 // Alertmanager's routing and inhibition semantics.
 import { expect } from "chai";
-import { inhibits, matchRoutes, parseMatcher, type RouteConfig } from "../helpers/alertmanager-model.js";
+import { inhibits, matchRoutes, parseMatcher, type RouteConfig } from "../../generator/src/explain/route-tree.js";
 import { comparisonOps, comparisons, metricNames, quantiles, rangeSeconds } from "../helpers/promql-facts.js";
 
 describe("unit: PromQL facts for the fidelity check", () => {

@@ -111,6 +111,35 @@ describe("promstack import", () => {
     expect(result.yaml).to.match(/^# Imported by `promstack import` from:/);
   });
 
+  it("keeps the chart's default route where kube-prometheus-stack's config leaves it to that chart's defaults; a bare alertmanager.yml without a route is reported", () => {
+    const kps = join(dir, "kps-partial-config.yaml");
+    writeFileSync(kps, "alertmanager:\n  config:\n    global:\n      resolve_timeout: 10m\n");
+    const result = importFiles([{ file: kps, kind: "kube-prometheus-stack" }]);
+    expect(result.unmapped.lines()).to.deep.equal([]);
+    const alertmanager = result.profile.alertmanager as Record<string, unknown>;
+    expect(alertmanager.globalConfig).to.deep.equal({ resolveTimeout: "10m" });
+    for (const key of ["route", "receivers", "inhibitRules"]) expect(alertmanager, key).to.not.have.property(key);
+    expect(result.yaml).to.contain("It leaves route, receivers, inhibit_rules to kube-prometheus-stack's defaults");
+    const file = join(dir, "kps-partial-profile.yaml");
+    writeFileSync(file, result.yaml);
+    const catalogue = loadCatalogue();
+    expect(createValidator(buildContract(catalogue).umbrella, catalogue)([file]).errorCount).to.equal(0);
+
+    const bare = join(dir, "no-route.yml");
+    writeFileSync(bare, "receivers:\n- name: team\n");
+    expect(importFiles([{ file: bare, kind: "alertmanager" }]).unmapped.lines()).to.include(`${bare}:1: (document): no route: Alertmanager refuses a configuration without one`);
+  });
+
+  it("names the value a profile needs that the sources leave out, exits 1 and writes nothing", async () => {
+    const kps = join(dir, "kps-no-prometheus.yaml");
+    writeFileSync(kps, "prometheus:\n  enabled: false\n");
+    const output = join(dir, "never-written.yaml");
+    const result = await cli(["import", "--kube-prometheus-stack", kps, "--output", output]);
+    expect(result.code).to.equal(1);
+    expect(result.err.join("\n")).to.match(/^promstack import: the sources leave the profile incomplete; add to it by hand: grafana\.datasources\.prometheus\.url: /m);
+    expect(() => readFileSync(output)).to.throw(/ENOENT/);
+  });
+
   it("exits 1 on unmapped keys unless --allow-partial, and 2 on a usage error", async () => {
     const output = join(dir, "cli.yaml");
     const partial = await cli(["import", "--alertmanager", fixture("alertmanager.yml"), "--output", output]);

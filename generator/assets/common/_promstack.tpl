@@ -15,7 +15,9 @@ added and win over the chart's own (e.g. app.kubernetes.io/part-of), except the 
 labels, so no label appears twice.
 */}}
 {{- define "promstack.labels" -}}
-{{- $own := dict "app.kubernetes.io/part-of" "promstack" "app.kubernetes.io/managed-by" .ctx.Release.Service "app.kubernetes.io/version" (.ctx.Chart.AppVersion | default .ctx.Chart.Version | toString) "helm.sh/chart" (printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version) -}}
+{{- /* "+" is not allowed in a label value, and Flux installs a chart from an OCIRepository as
+version X.Y.Z+<digest>: build metadata becomes "_", as Helm's own chart scaffold does it. */ -}}
+{{- $own := dict "app.kubernetes.io/part-of" "promstack" "app.kubernetes.io/managed-by" .ctx.Release.Service "app.kubernetes.io/version" (.ctx.Chart.AppVersion | default .ctx.Chart.Version | toString | replace "+" "_") "helm.sh/chart" (printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version | replace "+" "_") -}}
 {{- $common := omit ((.ctx.Values.global).commonLabels | default dict) "app.kubernetes.io/name" "app.kubernetes.io/instance" -}}
 app.kubernetes.io/name: {{ .component }}
 app.kubernetes.io/instance: {{ .ctx.Release.Name }}

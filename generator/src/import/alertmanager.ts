@@ -9,20 +9,29 @@ import { isMapping, type Path, type Src } from "./source.js";
 
 const AM: Path = ["alertmanager"];
 
-export function importAlertmanager(src: Src, ctx: ImportContext): void {
+/**
+ * `overChartDefaults`: the source is kube-prometheus-stack's alertmanager.config, which Helm merges
+ * over that chart's default config, so a route or inhibit_rules it leaves out is the chart's
+ * default there, and promstack's default here (said in the profile), not an empty one.
+ */
+export function importAlertmanager(src: Src, ctx: ImportContext, overChartDefaults = false): void {
   if (!isMapping(src.value)) return ctx.report.add(src.where(), "not a mapping: no Alertmanager configuration here");
   const value = src.value;
-  ctx.profile.set([...AM, "enabled"], true, src.where(), `From ${src.file}${src.base.length ? ` (${src.where().key})` : ""}.`);
+  const leftToDefaults = overChartDefaults ? ["route", "receivers", "inhibit_rules"].filter((key) => value[key] === undefined) : [];
+  const defaultsNote = leftToDefaults.length ? ` It leaves ${leftToDefaults.join(", ")} to kube-prometheus-stack's defaults; promstack's defaults apply to them here.` : "";
+  ctx.profile.set([...AM, "enabled"], true, src.where(), `From ${src.file}${src.base.length ? ` (${src.where().key})` : ""}.${defaultsNote}`);
+  if (!overChartDefaults && value.route === undefined) ctx.report.add(src.where(), "no route: Alertmanager refuses a configuration without one");
   // The source's receivers carry their own texts or Alertmanager's defaults, not the chart's.
   ctx.profile.set([...AM, "chartTexts"], false, src.where(), "Receivers keep Alertmanager's default notification texts, as in the source.");
   if (value.global !== undefined) importGlobal(src.sub(["global"]), ctx);
   if (value.route !== undefined) importRoute(src.sub(["route"]), [...AM, "route"], ctx);
   if (Array.isArray(value.receivers)) importReceivers(src.sub(["receivers"]), ctx);
   // The chart's default receiver "default" would be added to the source's; null removes it (Helm's idiom).
-  if (!Array.isArray(value.receivers) || !value.receivers.some((r) => isMapping(r) && r.name === "default"))
+  const routeFromSource = value.route !== undefined;
+  if (routeFromSource && (!Array.isArray(value.receivers) || !value.receivers.some((r) => isMapping(r) && r.name === "default")))
     ctx.profile.setOptional([...AM, "receivers", "default"], null, "null: the chart's default receiver, which the source does not have.");
   if (value.inhibit_rules !== undefined) importInhibitRules(src.sub(["inhibit_rules"]), ctx);
-  else ctx.profile.set([...AM, "inhibitRules"], [], src.where(), "The source has no inhibit_rules.");
+  else if (!overChartDefaults) ctx.profile.set([...AM, "inhibitRules"], [], src.where(), "The source has no inhibit_rules.");
   for (const key of ["time_intervals", "mute_time_intervals"]) if (Array.isArray(value[key])) importTimeIntervals(src.sub([key]), key, ctx);
   if (value.templates !== undefined) importTemplates(src.sub(["templates"]), ctx);
   unknownKeys(ctx, src, ["global", "route", "receivers", "inhibit_rules", "time_intervals", "mute_time_intervals", "templates"], (key) =>

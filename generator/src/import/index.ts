@@ -167,7 +167,10 @@ function fitToContract(profile: ProfileBuilder, report: UnmappedReport): void {
     if (problems.length === 0) problems = validateText(text).filter((p) => p.severity === "error");
     if (problems.length === 0) return;
     const paths = prunePaths(problems.map((p) => ({ path: parseDottedPath(p.path), message: p.message })));
-    if (paths.length === 0) throw new Error(`internal: cannot fit the import to the contract: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
+    // A problem no imported value causes (a value the sources leave to the chart's defaults that
+    // those defaults cannot give) is the sources' gap: say what to add rather than loop.
+    if (paths.length === 0 || paths.every(({ path }) => profile.get(path) === undefined))
+      throw new InputError(`the sources leave the profile incomplete; add to it by hand: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
     for (const { path, message } of paths) {
       if (profile.isOptional(path)) {
         profile.delete(path);

@@ -4,10 +4,11 @@
 import { importAlertmanager } from "./alertmanager.js";
 import { unknownKeys, type ImportContext } from "./context.js";
 import { importScrapeConfigs } from "./prometheus.js";
+import { kpsNoEquivalentReason } from "./kube-prometheus-stack-keys.js";
 import { importRuleGroups } from "./rules.js";
 import { isMapping, type Path, type Src } from "./source.js";
 
-const NO_EQUIVALENT = (key: string) => `kube-prometheus-stack key ${key} has no promstack equivalent`;
+const NO_EQUIVALENT = kpsNoEquivalentReason;
 
 export function importKubePrometheusStack(src: Src, ctx: ImportContext, packAlerts: Map<string, string>): void {
   const value = src.value as Record<string, unknown>;
@@ -119,6 +120,7 @@ function importPrometheusSection(src: Src, ctx: ImportContext): void {
     }
     if (isMapping(s.image) && typeof s.image.registry === "string")
       ctx.report.add(spec.where(["image", "registry"]), "a registry for one component: promstack has global.imageRegistry for every image");
+    unknownKeys(ctx, spec.sub(["image"]), ["registry"], (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.image.${key}`));
     const known = [...handled, "retention", "retentionSize", "scrapeInterval", "scrapeTimeout", "evaluationInterval", "externalLabels", "additionalScrapeConfigs", "remoteWrite", "remoteRead", "queryLogFile", "tsdb", "replicaExternalLabelName", "additionalAlertManagerConfigs", "image", "secrets", "configMaps"];
     unknownKeys(ctx, spec, known, (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.${key}`));
   }
@@ -128,7 +130,7 @@ function importPrometheusSection(src: Src, ctx: ImportContext): void {
 function importAlertmanagerSection(src: Src, ctx: ImportContext): void {
   const value = src.value as Record<string, unknown>;
   if (typeof value.enabled === "boolean") ctx.profile.set(["alertmanager", "enabled"], value.enabled, src.where(["enabled"]));
-  if (isMapping(value.config)) importAlertmanager(src.sub(["config"]), ctx);
+  if (isMapping(value.config)) importAlertmanager(src.sub(["config"]), ctx, true);
   if (isMapping(value.templateFiles))
     for (const [name, content] of Object.entries(value.templateFiles)) {
       const file = name.endsWith(".tmpl") ? name : `${name.replace(/[^A-Za-z0-9_.-]/g, "_")}.tmpl`;
@@ -143,6 +145,7 @@ function importAlertmanagerSection(src: Src, ctx: ImportContext): void {
     if (Array.isArray(s.secrets) && s.secrets.length) ctx.profile.set(["alertmanager", "secretMounts"], s.secrets.map(String), spec.where(["secrets"]));
     if (isMapping(s.image) && typeof s.image.registry === "string")
       ctx.report.add(spec.where(["image", "registry"]), "a registry for one component: promstack has global.imageRegistry for every image");
+    unknownKeys(ctx, spec.sub(["image"]), ["registry"], (key) => NO_EQUIVALENT(`alertmanager.alertmanagerSpec.image.${key}`));
     unknownKeys(ctx, spec, [...handled, "retention", "image", "secrets"], (key) => NO_EQUIVALENT(`alertmanager.alertmanagerSpec.${key}`));
   }
   unknownKeys(ctx, src, ["enabled", "config", "templateFiles", "alertmanagerSpec"], (key) => NO_EQUIVALENT(`alertmanager.${key}`));

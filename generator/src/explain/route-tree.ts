@@ -1,9 +1,10 @@
 // Alertmanager's routing tree and inhibition rules, evaluated on a label set the way
-// Alertmanager does (dispatch/route.go, inhibit/inhibit.go). amtool decides which receivers an
-// alert reaches; this module finds the route nodes behind that answer, so a test can read their
-// effective settings, and evaluates inhibit_rules, which amtool cannot test offline.
-import { parseMatchers } from "../../generator/src/validate/matchers.js";
-import { re2Matcher, type Re2Matcher } from "../../generator/src/re2.js";
+// Alertmanager does (dispatch/route.go, inhibit/inhibit.go). `promstack explain` decides with it
+// which receivers each alert reaches (the semantics layer proves every decision equal to
+// `amtool config routes test`); the tests read the matched nodes' effective settings, and
+// evaluate inhibit_rules, which amtool cannot test offline.
+import { parseMatchers } from "../validate/matchers.js";
+import { re2Matcher, type Re2Matcher } from "../re2.js";
 
 export type Labels = Record<string, string>;
 
@@ -85,6 +86,11 @@ function parseMatcherList(text: string): Matcher[] {
   const parsed = parseMatchers(text);
   if (!parsed.ok) throw new Error(`not an Alertmanager matcher: ${text} (${parsed.error.message})`);
   return parsed.matchers.map((m) => ({ name: m.name, op: m.type, value: m.value }));
+}
+
+/** Every matcher of a route: its `matchers` strings, then the legacy match and match_re maps. */
+export function routeMatchers(route: RouteConfig): Matcher[] {
+  return matchersOf(route.matchers, route.match, route.match_re);
 }
 
 function matchersOf(strings: string[] | undefined, equal: Labels | undefined, regex: Labels | undefined): Matcher[] {
