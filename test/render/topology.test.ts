@@ -137,13 +137,19 @@ describe("render: Prometheus", () => {
     expect(find(objects, "ConfigMap", volume("scrape").configMap.name)).to.be.an("object");
   });
 
+  it("the query log is written in the data volume", () => {
+    expect(config.global.query_log_file).to.match(/^\/prometheus\/[^/]+$/);
+    expect(prometheus.volumeMounts.find((m: any) => m.mountPath === "/prometheus")?.readOnly ?? false).to.equal(false);
+  });
+
   it("every *_file path of prometheus.yml is a key of a Secret mounted at that path", () => {
     const files: string[] = [];
     const walk = (node: unknown): void => {
       if (Array.isArray(node)) node.forEach(walk);
       else if (node && typeof node === "object") {
         for (const [key, value] of Object.entries(node)) {
-          if (key.endsWith("_file") && typeof value === "string") files.push(value);
+          // query_log_file is written, in the data volume, not read from a Secret.
+          if (key.endsWith("_file") && key !== "query_log_file" && typeof value === "string") files.push(value);
           else walk(value);
         }
       }

@@ -113,8 +113,9 @@ describe("render: scheduling, pull secrets and registry mirror reach the pods", 
     expect(prometheus.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).to.have.length(1);
   });
 
-  it("every pod pulls with global.imagePullSecrets", () => {
-    for (const pod of pods) expect(pod.spec.imagePullSecrets, pod.owner).to.deep.equal([{ name: "registry-credentials" }]);
+  it("every pod pulls with global.imagePullSecrets, written as names or as {name:}", () => {
+    // all-enabled.yaml writes [registry-credentials, {name: mirror-credentials}].
+    for (const pod of pods) expect(pod.spec.imagePullSecrets, pod.owner).to.deep.equal([{ name: "registry-credentials" }, { name: "mirror-credentials" }]);
   });
 
   it("global.imageRegistry replaces the registry of every image", () => {

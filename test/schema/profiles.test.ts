@@ -74,7 +74,7 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
   {
     fixture: "object-names.yaml",
     expected: [
-      `4:22: global.imagePullSecrets[0]: "{{ $value" is not a valid Secret name`,
+      `4:22: global.imagePullSecrets[0]: "{{ $value" is not a valid ImagePullSecret: a Secret name`,
       `7:19: prometheus.persistence.storageClass: "a b" is not a valid Object name`,
       `9:24: prometheus.scheduling.priorityClassName: "Big" is not a valid Object name`,
       `12:16: exporters.nodeExporter.namespace: "{{ $value" is not a valid Namespace name`,
@@ -199,6 +199,48 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
     expected: [
       "5:11: alertmanager.receivers.default.pushover[0]: html and monospace exclude each other",
       "12:13: alertmanager.receivers.default.webhook[0].httpConfig: at most one of authorization, basicAuth, oauth2 and bearerTokenSecret",
+    ],
+  },
+  {
+    fixture: "pod-knobs.yaml",
+    expected: [
+      '4:16: prometheus.podLabels["app.kubernetes.io/name"]: invalid key "app.kubernetes.io/name": the selector labels app.kubernetes.io/name and app.kubernetes.io/instance are the chart\'s own',
+      '5:21: prometheus.podAnnotations["checksum/config"]: invalid key "checksum/config": checksum/* annotations are the chart\'s own',
+      "8:84: prometheus.scheduling.topologySpreadConstraints[0].whenUnsatisfiable: minDomains needs whenUnsatisfiable DoNotSchedule",
+      '12:45: prometheus.scheduling.topologySpreadConstraints[1].labelSelector.matchExpressions[0]: missing required key "values"',
+      '14:30: global.imagePullSecrets[0].name: "Bad" is not a valid Secret name',
+      '14:37: global.imagePullSecrets[1]: missing required key "name"',
+      '14:39: global.imagePullSecrets[1].secretName: unknown key "secretName"',
+    ],
+  },
+  {
+    fixture: "extra-volumes.yaml",
+    expected: [
+      "5:15: prometheus.extraVolumes[0].name: config, rules, scrape and data are the chart's own volume names",
+      '6:7: prometheus.extraVolumes[1]: {"name":"both","secret":{"secretName":"a"},"configMap":{"... must set only one of: a "secret" key | a "configMap" key',
+      '7:34: prometheus.extraVolumes[2].emptyDir: missing required key "sizeLimit"',
+      '9:32: prometheus.extraVolumeMounts[0].mountPath: "/etc/ssl/../team" is not a valid MountPath',
+    ],
+  },
+  {
+    fixture: "extra-volume-mounts.yaml",
+    expected: [
+      "7:15: prometheus.extraVolumeMounts[0].name: no extraVolumes entry is named missing (there are: team-ca)",
+      "8:35: prometheus.extraVolumeMounts[1].mountPath: /etc/prometheus/secrets/team-ca overlaps the chart's own mount /etc/prometheus/secrets",
+      "13:30: prometheus.extraScrapeConfigs[0].tls_config.ca_file: /etc/ssl/other/ca.crt is in nothing the Prometheus pod mounts",
+      "17:15: alertmanager.extraVolumes[1].name: volume t is already defined at extraVolumes[0]",
+      "19:29: alertmanager.extraVolumeMounts[0].mountPath: /etc overlaps the chart's own mount /etc/alertmanager/config",
+      "20:29: alertmanager.extraVolumeMounts[1].mountPath: /etc is already mounted by extraVolumeMounts[0]",
+      "20:29: alertmanager.extraVolumeMounts[1].mountPath: /etc overlaps the chart's own mount /etc/alertmanager/config",
+    ],
+  },
+  {
+    fixture: "ha-alerting.yaml",
+    expected: [
+      "4:25: prometheus.replicaExternalLabel: externalLabels already sets team",
+      "7:17: prometheus.additionalAlertmanagers[0].targets[0]: [1:2:3]:9093: 1:2:3 in brackets is not an IPv6 address",
+      "8:26: prometheus.additionalAlertmanagers[0].bearerTokenSecret: set one of basicAuth and bearerTokenSecret, not both",
+      "12:27: prometheus.scrapeJobs[0].static.targets[0]: a.example.com:99999: port 99999 is above 65535",
     ],
   },
   {

@@ -64,8 +64,9 @@ describe("promstack import", () => {
     const lines = unmapped.lines();
     expect(lines).to.include(`${fixture("alertmanager.yml")}:34: tracing: promstack does not configure Alertmanager tracing`);
     expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:19: prometheus.prometheusSpec.enableAdminAPI: `))).to.equal(true);
-    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:27: defaultRules.disabled.KubeSomethingNotInPromstack: `))).to.equal(true);
-    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:28: grafana: `))).to.equal(true);
+    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:24: prometheus.prometheusSpec.additionalAlertManagerConfigs[1]: not mapped (dns_sd_configs)`)), lines.join("\n")).to.equal(true);
+    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:49: defaultRules.disabled.KubeSomethingNotInPromstack: `))).to.equal(true);
+    expect(lines.some((l) => l.startsWith(`${fixture("kps-values.yaml")}:50: grafana: `))).to.equal(true);
   });
 
   it("maps kube-prometheus-stack's common keys", () => {
@@ -77,9 +78,27 @@ describe("promstack import", () => {
     expect(p.scheduling).to.deep.equal({ nodeSelector: { role: "monitoring" } });
     expect(p.persistence).to.deep.equal({ enabled: true, size: "100Gi", storageClass: "fast" });
     expect(p.extraScrapeConfigs).to.deep.equal([{ job_name: "extra", static_configs: [{ targets: ["a:9100"] }] }]);
-    expect(profile.global).to.deep.equal({ imageRegistry: "registry.example.com", imagePullSecrets: ["pull"] });
+    expect(p.queryLogFile).to.equal("queries.log");
+    expect(p.replicaExternalLabel).to.equal("prometheus_replica");
+    expect(p.additionalAlertmanagers).to.deep.equal([{ targets: ["am-0.central:9093", "am-1.central:9093"], scheme: "https", pathPrefix: "/am", timeout: "5s" }]);
+    expect(p.tsdb).to.deep.equal({ outOfOrderTimeWindow: "10m" });
+    expect(p.remoteWrite).to.deep.equal([
+      { url: "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write", sigv4: { region: "eu-west-1", roleArn: "arn:aws:iam::123456789012:role/amp" }, sendExemplars: true },
+    ]);
+    expect(p.remoteRead).to.deep.equal([
+      { url: "https://thanos-query.example.com/api/v1/read", readRecent: true, oauth2: { clientId: "promstack", clientSecretSecret: { name: "oauth", key: "secret" }, tokenUrl: "https://auth.example.com/token" } },
+    ]);
+    expect(profile.global).to.deep.equal({ imageRegistry: "registry.example.com", imagePullSecrets: [{ name: "pull" }] });
     expect((profile.rules as Record<string, any>).node.NodeDown).to.deep.equal({ enabled: false });
     expect(profile.alertmanager).to.deep.include({ replicas: 3, retention: "240h" });
+    expect(profile.alertmanager).to.deep.include({
+      podLabels: { team: "observability" },
+      podAnnotations: { "example.com/owner": "sre" },
+      scheduling: { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" }] },
+      secretMounts: ["alertmanager-extra"],
+      extraVolumes: [{ name: "team-templates", configMap: { name: "team-alert-templates" } }],
+      extraVolumeMounts: [{ name: "team-templates", mountPath: "/etc/alertmanager/extra/templates" }],
+    });
   });
 
   it("writes a profile promstack validate accepts, whatever it could not map", () => {

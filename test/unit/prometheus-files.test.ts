@@ -27,6 +27,28 @@ describe("prometheus-files: what the Prometheus pod can read", () => {
     expect(unreadable("/etc/*/x.json", mounts, { glob: true })).to.contain("a glob in a directory name");
   });
 
+  it("knows the files of extraVolumeMounts: any key of a Secret, ConfigMap or CSI volume, its items' subdirectories, a writable emptyDir", () => {
+    const extra = prometheusMounts({
+      extraVolumes: [
+        { name: "ca", secret: { secretName: "team-ca", items: [{ key: "ca.crt", path: "bundle/pem/ca.crt" }] } },
+        { name: "scratch", emptyDir: { sizeLimit: "8Mi" } },
+        { name: "vault", csi: { driver: "secrets-store.csi.k8s.io", readOnly: true } },
+      ],
+      extraVolumeMounts: [
+        { name: "ca", mountPath: "/etc/ssl/team/" },
+        { name: "scratch", mountPath: "/tmp/scratch" },
+        { name: "vault", mountPath: "/mnt/vault" },
+      ],
+    } as PrometheusValues);
+    expect(unreadable("/etc/ssl/team/bundle/pem/ca.crt", extra)).to.equal(undefined);
+    expect(unreadable("/etc/ssl/team/bundle/ca.crt", extra)).to.equal(undefined);
+    expect(unreadable("/mnt/vault/token", extra)).to.equal(undefined);
+    expect(unreadable("/tmp/scratch/failures.log", extra, { write: true })).to.equal(undefined);
+    expect(unreadable("/etc/ssl/team/other/ca.crt", extra)).to.contain("a subdirectory of /etc/ssl/team (extraVolumes ca (Secret team-ca))");
+    expect(unreadable("/mnt/vault/x.log", extra, { write: true })).to.contain("(they are /prometheus/, /tmp/scratch/)");
+    expect(unreadable("/tmp/scratch/token", extra)).to.contain("/tmp/scratch (extraVolumes scratch (an emptyDir)), which holds no files of yours");
+  });
+
   it("finds every file a scrape_config names", () => {
     const files = filesOfScrapeConfig({
       job_name: "x",

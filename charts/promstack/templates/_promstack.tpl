@@ -55,7 +55,7 @@ app.kubernetes.io/instance: {{ .ctx.Release.Name }}
 {{- with (.Values.global).imagePullSecrets }}
 imagePullSecrets:
   {{- range . }}
-  - name: {{ . | quote }}
+  - name: {{ if kindIs "map" . }}{{ .name | quote }}{{ else }}{{ . | quote }}{{ end }}
   {{- end }}
 {{- end }}
 {{- end -}}
@@ -182,8 +182,30 @@ capabilities:
 {{- end }}
 {{- end -}}
 
-{{/* nodeSelector, tolerations and priorityClassName from a PodScheduling value. */}}
+{{/*
+A pod template's metadata: the chart's labels (rendered promstack.labels) with the profile's
+podLabels over them (the schema keeps the selector labels out of podLabels), and the chart's own
+annotations (checksums) over the profile's podAnnotations (the schema keeps checksum/* out). Call with
+  (dict "labels" (include "promstack.labels" ...) "podLabels" .Values.podLabels "annotations" (dict ...) "podAnnotations" .Values.podAnnotations)
+*/}}
+{{- define "promstack.podMetadata" -}}
+labels:
+  {{- toYaml (merge (deepCopy (.podLabels | default dict)) (.labels | fromYaml)) | nindent 2 }}
+{{- $annotations := merge (deepCopy (.annotations | default dict)) (deepCopy (.podAnnotations | default dict)) }}
+{{- with $annotations }}
+annotations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+nodeSelector, tolerations, priorityClassName and topologySpreadConstraints from a PodScheduling
+value; a constraint without labelSelector counts the component's own pods. Call with
+  (dict "ctx" $ "scheduling" .Values.scheduling "component" "x")
+*/}}
 {{- define "promstack.scheduling" -}}
+{{- $selector := include "promstack.selectorLabels" (dict "ctx" .ctx "component" .component) | fromYaml -}}
+{{- with .scheduling -}}
 {{- with .nodeSelector }}
 nodeSelector:
   {{- toYaml . | nindent 2 }}
@@ -195,6 +217,17 @@ tolerations:
 {{- with .priorityClassName }}
 priorityClassName: {{ . | quote }}
 {{- end }}
+{{- with .topologySpreadConstraints }}
+{{- $constraints := list }}
+{{- range . }}
+{{- $constraint := deepCopy . }}
+{{- if not (hasKey $constraint "labelSelector") }}{{ $_ := set $constraint "labelSelector" (dict "matchLabels" $selector) }}{{ end }}
+{{- $constraints = append $constraints $constraint }}
+{{- end }}
+topologySpreadConstraints:
+  {{- toYaml $constraints | nindent 2 }}
+{{- end }}
+{{- end -}}
 {{- end -}}
 
 {{/* volumeClaimTemplates for an enabled Persistence value (without it, the pod mounts an emptyDir named data). */}}
@@ -300,4 +333,11 @@ spec:
 {{/* Name of the ConfigMap with the scrape jobs of the stack's own components (standalone mode), which Prometheus reads through scrape_config_files. */}}
 {{- define "promstack.scrapeConfigMapName" -}}
 {{- printf "%s-promstack-scrape" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The sizeLimits of the emptyDirs among extraVolumes, as a JSON list (for promstack.resources). */}}
+{{- define "promstack.extraEmptyDirSizes" -}}
+{{- $sizes := list -}}
+{{- range . }}{{ with .emptyDir }}{{ $sizes = append $sizes .sizeLimit }}{{ end }}{{ end -}}
+{{- toJson $sizes -}}
 {{- end -}}

@@ -17,7 +17,7 @@ export function importKubePrometheusStack(src: Src, ctx: ImportContext, packAler
     const global = value.global;
     if (typeof global.imageRegistry === "string" && global.imageRegistry) ctx.profile.set(["global", "imageRegistry"], global.imageRegistry, g.where(["imageRegistry"]));
     if (Array.isArray(global.imagePullSecrets))
-      ctx.profile.set(["global", "imagePullSecrets"], global.imagePullSecrets.map((s) => (isMapping(s) ? String(s.name) : String(s))), g.where(["imagePullSecrets"]), "Secret names (kube-prometheus-stack takes {name: ...} objects).");
+      ctx.profile.set(["global", "imagePullSecrets"], global.imagePullSecrets.map((s) => (isMapping(s) ? { name: String(s.name) } : String(s))), g.where(["imagePullSecrets"]));
     unknownKeys(ctx, g, ["imageRegistry", "imagePullSecrets"], (key) => NO_EQUIVALENT(`global.${key}`));
   }
   if (isMapping(value.prometheus)) importPrometheusSection(src.sub(["prometheus"]), ctx);
@@ -36,13 +36,36 @@ export function importKubePrometheusStack(src: Src, ctx: ImportContext, packAler
 /** Scheduling, resources, replicas, retention and storage: the same keys in both specs. */
 function importPodSpec(spec: Src, target: Path, ctx: ImportContext, storageKey: string): string[] {
   const value = spec.value as Record<string, unknown>;
-  const handled = ["replicas", "resources", "nodeSelector", "tolerations", "affinity", "priorityClassName", "externalUrl", "podAntiAffinity", storageKey];
+  const handled = ["replicas", "resources", "nodeSelector", "tolerations", "affinity", "priorityClassName", "topologySpreadConstraints", "podMetadata", "volumes", "volumeMounts", "externalUrl", "podAntiAffinity", storageKey];
   if (typeof value.replicas === "number") ctx.profile.set([...target, "replicas"], value.replicas, spec.where(["replicas"]));
   if (isMapping(value.resources) && Object.keys(value.resources).length) ctx.profile.set([...target, "resources"], value.resources, spec.where(["resources"]));
   for (const key of ["nodeSelector", "tolerations", "affinity", "priorityClassName"]) {
     const v = value[key];
     if (v === undefined || v === null || v === "" || (isMapping(v) && Object.keys(v).length === 0) || (Array.isArray(v) && v.length === 0)) continue;
     ctx.profile.set([...target, "scheduling", key], v, spec.where([key]));
+  }
+  if (Array.isArray(value.topologySpreadConstraints) && value.topologySpreadConstraints.length) {
+    const constraints = spec.sub(["topologySpreadConstraints"]);
+    value.topologySpreadConstraints.forEach((constraint, i) => {
+      // The Operator's own extension; the chart counts the component's pods by default instead.
+      if (isMapping(constraint) && constraint.additionalLabelSelectors !== undefined)
+        ctx.report.add(constraints.where([i, "additionalLabelSelectors"]), "additionalLabelSelectors has no promstack equivalent: a constraint without labelSelector counts the component's own pods");
+    });
+    const kept = value.topologySpreadConstraints.map((c) => (isMapping(c) ? Object.fromEntries(Object.entries(c).filter(([k]) => k !== "additionalLabelSelectors")) : c));
+    ctx.profile.set([...target, "scheduling", "topologySpreadConstraints"], kept, spec.where(["topologySpreadConstraints"]), "Without labelSelector a constraint counts this component's own pods.");
+  }
+  // The Operator adds these to the pod and its main container as written, as the chart does.
+  for (const [from, to] of [["volumes", "extraVolumes"], ["volumeMounts", "extraVolumeMounts"]] as const) {
+    const v = value[from];
+    if (Array.isArray(v) && v.length) ctx.profile.set([...target, to], v, spec.where([from]));
+  }
+  if (isMapping(value.podMetadata)) {
+    const metadata = spec.sub(["podMetadata"]);
+    for (const [from, to] of [["labels", "podLabels"], ["annotations", "podAnnotations"]] as const) {
+      const v = value.podMetadata[from];
+      if (isMapping(v) && Object.keys(v).length) ctx.profile.set([...target, to], v, metadata.where([from]));
+    }
+    unknownKeys(ctx, metadata, ["labels", "annotations"], (key) => `podMetadata.${key} has no promstack equivalent (the chart names its pods)`);
   }
   if (typeof value.externalUrl === "string" && value.externalUrl) ctx.profile.set([...target, "externalUrl"], value.externalUrl, spec.where(["externalUrl"]));
   if (value.podAntiAffinity === "soft" || value.podAntiAffinity === "hard" || value.podAntiAffinity === "")
@@ -82,11 +105,23 @@ function importPrometheusSection(src: Src, ctx: ImportContext): void {
     if (Array.isArray(s.configMaps) && s.configMaps.length) ctx.profile.set(["prometheus", "configMapMounts"], s.configMaps.map(String), spec.where(["configMaps"]));
     if (Array.isArray(s.additionalScrapeConfigs)) importScrapeConfigs(spec.sub(["additionalScrapeConfigs"]), ctx);
     else if (isMapping(s.additionalScrapeConfigs)) ctx.report.add(spec.where(["additionalScrapeConfigs"]), "scrape configs in a Secret: import that Secret's content with --prometheus");
-    if (Array.isArray(s.remoteWrite)) s.remoteWrite.forEach((_, i) => importOperatorRemoteWrite(spec.sub(["remoteWrite", i]), ctx));
+    if (Array.isArray(s.remoteWrite)) s.remoteWrite.forEach((_, i) => importOperatorRemote(spec.sub(["remoteWrite", i]), ctx, "remoteWrite"));
+    if (Array.isArray(s.remoteRead)) s.remoteRead.forEach((_, i) => importOperatorRemote(spec.sub(["remoteRead", i]), ctx, "remoteRead"));
+    // The Operator writes a bare file name to an emptyDir at /var/log/prometheus; the chart to the data volume.
+    if (typeof s.queryLogFile === "string" && s.queryLogFile)
+      ctx.profile.set(["prometheus", "queryLogFile"], s.queryLogFile, spec.where(["queryLogFile"]), s.queryLogFile.includes("/") ? undefined : `Written to /prometheus/${s.queryLogFile} (the Operator writes /var/log/prometheus/${s.queryLogFile}).`);
+    // The Operator's default is prometheus_replica; "" switches it off, as in promstack.
+    if (typeof s.replicaExternalLabelName === "string")
+      ctx.profile.set(["prometheus", "replicaExternalLabel"], s.replicaExternalLabelName, spec.where(["replicaExternalLabelName"]), "Dropped from alerts, so Alertmanager deduplicates the replicas' alerts.");
+    if (Array.isArray(s.additionalAlertManagerConfigs)) importAdditionalAlertmanagers(spec.sub(["additionalAlertManagerConfigs"]), ctx);
+    if (isMapping(s.tsdb)) {
+      if (typeof s.tsdb.outOfOrderTimeWindow === "string") ctx.profile.set(["prometheus", "tsdb", "outOfOrderTimeWindow"], s.tsdb.outOfOrderTimeWindow, spec.sub(["tsdb"]).where(["outOfOrderTimeWindow"]));
+      unknownKeys(ctx, spec.sub(["tsdb"]), ["outOfOrderTimeWindow"], (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.tsdb.${key}`));
+    }
     if (isMapping(s.image) && typeof s.image.registry === "string")
       ctx.report.add(spec.where(["image", "registry"]), "a registry for one component: promstack has global.imageRegistry for every image");
     unknownKeys(ctx, spec.sub(["image"]), ["registry"], (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.image.${key}`));
-    const known = [...handled, "retention", "retentionSize", "scrapeInterval", "scrapeTimeout", "evaluationInterval", "externalLabels", "additionalScrapeConfigs", "remoteWrite", "image", "secrets", "configMaps"];
+    const known = [...handled, "retention", "retentionSize", "scrapeInterval", "scrapeTimeout", "evaluationInterval", "externalLabels", "additionalScrapeConfigs", "remoteWrite", "remoteRead", "queryLogFile", "tsdb", "replicaExternalLabelName", "additionalAlertManagerConfigs", "image", "secrets", "configMaps"];
     unknownKeys(ctx, spec, known, (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.${key}`));
   }
   unknownKeys(ctx, src, ["enabled", "prometheusSpec"], (key) => NO_EQUIVALENT(`prometheus.${key}`));
@@ -106,25 +141,45 @@ function importAlertmanagerSection(src: Src, ctx: ImportContext): void {
     const s = value.alertmanagerSpec;
     const handled = importPodSpec(spec, ["alertmanager"], ctx, "storage");
     if (s.retention) ctx.profile.set(["alertmanager", "retention"], String(s.retention), spec.where(["retention"]));
+    // The Operator mounts these at /etc/alertmanager/secrets/<name>/, as the chart does.
+    if (Array.isArray(s.secrets) && s.secrets.length) ctx.profile.set(["alertmanager", "secretMounts"], s.secrets.map(String), spec.where(["secrets"]));
     if (isMapping(s.image) && typeof s.image.registry === "string")
       ctx.report.add(spec.where(["image", "registry"]), "a registry for one component: promstack has global.imageRegistry for every image");
     unknownKeys(ctx, spec.sub(["image"]), ["registry"], (key) => NO_EQUIVALENT(`alertmanager.alertmanagerSpec.image.${key}`));
-    unknownKeys(ctx, spec, [...handled, "retention", "image"], (key) => NO_EQUIVALENT(`alertmanager.alertmanagerSpec.${key}`));
+    unknownKeys(ctx, spec, [...handled, "retention", "image", "secrets"], (key) => NO_EQUIVALENT(`alertmanager.alertmanagerSpec.${key}`));
   }
   unknownKeys(ctx, src, ["enabled", "config", "templateFiles", "alertmanagerSpec"], (key) => NO_EQUIVALENT(`alertmanager.${key}`));
 }
 
-/** The Operator's RemoteWriteSpec (camelCase, credentials as Secret key selectors) to prometheus.remoteWrite. */
-function importOperatorRemoteWrite(src: Src, ctx: ImportContext): void {
+/** The Operator's RemoteWriteSpec or RemoteReadSpec (camelCase, credentials as Secret key selectors) to prometheus.remoteWrite or remoteRead. */
+function importOperatorRemote(src: Src, ctx: ImportContext, target: "remoteWrite" | "remoteRead"): void {
   const value = src.value;
-  if (!isMapping(value)) return ctx.report.add(src.where(), "a remoteWrite entry must be a mapping");
-  const list = (ctx.profile.get(["prometheus", "remoteWrite"]) as unknown[] | undefined) ?? [];
-  const path: Path = ["prometheus", "remoteWrite", list.length];
+  if (!isMapping(value)) return ctx.report.add(src.where(), `a ${target} entry must be a mapping`);
+  const list = (ctx.profile.get(["prometheus", target]) as unknown[] | undefined) ?? [];
+  const path: Path = ["prometheus", target, list.length];
   const out: Record<string, unknown> = {};
   const selector = (v: unknown) => (isMapping(v) && typeof v.name === "string" && typeof v.key === "string" ? { name: v.name, key: v.key } : undefined);
   for (const [key, field] of Object.entries(value)) {
     const where = src.where([key]);
-    if (["url", "name", "remoteTimeout", "headers"].includes(key)) out[key] = field;
+    if (["url", "name", "remoteTimeout", "headers", "sendExemplars", "readRecent", "requiredMatchers", "filterExternalLabels"].includes(key)) out[key] = field;
+    else if (key === "oauth2" && isMapping(field)) {
+      // promstack takes the client id as text (it is no secret); the Operator may read it from a Secret or ConfigMap.
+      const clientId = isMapping(field.clientId) ? undefined : field.clientId;
+      if (typeof clientId !== "string") {
+        ctx.report.add(src.where([key, "clientId"]), "a client id read from a Secret or ConfigMap: promstack takes oauth2.clientId as text");
+        continue;
+      }
+      out.oauth2 = { clientId, clientSecretSecret: selector(field.clientSecret), tokenUrl: field.tokenUrl, ...(field.scopes ? { scopes: field.scopes } : {}), ...(field.endpointParams ? { endpointParams: field.endpointParams } : {}) };
+      unknownKeys(ctx, src.sub([key]), ["clientId", "clientSecret", "tokenUrl", "scopes", "endpointParams"], (k) => `oauth2.${k} has no promstack equivalent`);
+    } else if (key === "sigv4" && isMapping(field)) {
+      // The Operator passes access keys as environment variables; promstack takes one AWS credentials file from a Secret.
+      if (field.accessKey !== undefined || field.secretKey !== undefined) {
+        ctx.report.add(src.where([key]), "sigv4 accessKey/secretKey: put them in an AWS shared credentials file in a Secret and name it with sigv4.credentialsSecret");
+        continue;
+      }
+      out.sigv4 = Object.fromEntries(Object.entries(field).filter(([k]) => ["region", "profile", "roleArn"].includes(k)));
+      unknownKeys(ctx, src.sub([key]), ["region", "profile", "roleArn"], (k) => `sigv4.${k} has no promstack equivalent`);
+    }
     else if (key === "writeRelabelConfigs" && Array.isArray(field))
       out.writeRelabelings = field.map((rule) => (isMapping(rule) && typeof rule.action === "string" ? { ...rule, action: rule.action.toLowerCase() } : rule));
     else if (key === "queueConfig") out.queue = field;
@@ -143,7 +198,31 @@ function importOperatorRemoteWrite(src: Src, ctx: ImportContext): void {
     }
     ctx.profile.note([...path, key === "writeRelabelConfigs" ? "writeRelabelings" : key === "queueConfig" ? "queue" : key === "tlsConfig" ? "tls" : key === "authorization" ? "bearerTokenSecret" : key], where);
   }
-  ctx.profile.set(path, out, src.where(), "From the Operator's remoteWrite (credentials were already Secret keys).");
+  ctx.profile.set(path, out, src.where(), `From the Operator's ${target} (credentials were already Secret keys).`);
+}
+
+/**
+ * additionalAlertManagerConfigs (raw alertmanager_config entries) with static targets to
+ * prometheus.additionalAlertmanagers; discovery, credentials and TLS files are reported, for
+ * the typed entry takes them as Secret references.
+ */
+function importAdditionalAlertmanagers(src: Src, ctx: ImportContext): void {
+  (src.value as unknown[]).forEach((entry, i) => {
+    const at = src.sub([i]);
+    if (!isMapping(entry)) return ctx.report.add(at.where(), "an alertmanager_config entry must be a mapping");
+    const targets = Array.isArray(entry.static_configs) ? entry.static_configs.flatMap((group) => (isMapping(group) && Array.isArray(group.targets) ? group.targets.map(String) : [])) : [];
+    const unmapped = Object.keys(entry).filter((key) => !["static_configs", "scheme", "path_prefix", "timeout", "api_version"].includes(key));
+    if (targets.length === 0 || unmapped.length > 0 || (entry.api_version !== undefined && entry.api_version !== "v2")) {
+      const why = unmapped.length ? unmapped.join(", ") : targets.length === 0 ? "no static targets" : `api_version ${String(entry.api_version)}`;
+      return ctx.report.add(at.where(), `not mapped (${why}): write it as prometheus.additionalAlertmanagers with targets and Secret references`);
+    }
+    const list = (ctx.profile.get(["prometheus", "additionalAlertmanagers"]) as unknown[] | undefined) ?? [];
+    const out: Record<string, unknown> = { targets };
+    if (entry.scheme !== undefined) out.scheme = entry.scheme;
+    if (entry.path_prefix !== undefined) out.pathPrefix = entry.path_prefix;
+    if (entry.timeout !== undefined) out.timeout = entry.timeout;
+    ctx.profile.set(["prometheus", "additionalAlertmanagers", list.length], out, at.where());
+  });
 }
 
 /** defaultRules.disabled names kube-prometheus-stack alerts; a built-in pack alert of the same name is switched off. */

@@ -74,7 +74,7 @@ export function ruleGroupsOf(objects: K8sObject[], release: string): RenderedRul
 interface PodSpec {
   automountServiceAccountToken?: boolean;
   containers?: Array<{ name: string; args?: string[]; volumeMounts?: Array<{ name: string; mountPath: string; subPath?: string }> }>;
-  volumes?: Array<{ name: string; configMap?: { name: string; items?: Array<{ key: string; path: string }> }; secret?: { secretName: string } }>;
+  volumes?: Array<{ name: string; configMap?: { name: string; items?: Array<{ key: string; path: string }> }; secret?: { secretName: string }; csi?: { driver: string } }>;
 }
 
 function podSpec(object: K8sObject): PodSpec | undefined {
@@ -95,14 +95,15 @@ function mountedConfig(objects: K8sObject[], appName: string): MountedConfig | u
       const path = flag.slice("--config.file=".length);
       const mounts: Mount[] = (container.volumeMounts ?? []).map((mount) => {
         const volume = spec?.volumes?.find((v) => v.name === mount.name);
-        if (volume?.configMap) {
+        // A ConfigMap the release does not render is the user's: any key may exist, as in a Secret.
+        if (volume?.configMap && byName.has(volume.configMap.name)) {
           const data = byName.get(volume.configMap.name)?.data ?? {};
           const files = new Map<string, string>();
           const items = volume.configMap.items ?? Object.keys(data).map((key) => ({ key, path: key }));
           for (const item of items) if (data[item.key] !== undefined) files.set(item.path, data[item.key]!);
           return { path: mount.mountPath, kind: "configMap", files };
         }
-        return { path: mount.mountPath, kind: volume?.secret ? "secret" : "other" };
+        return { path: mount.mountPath, kind: volume?.secret || volume?.configMap || volume?.csi ? "secret" : "other" };
       });
       // Kubernetes mounts the service account token unless the pod opts out.
       if (spec?.automountServiceAccountToken !== false) mounts.push({ path: SERVICE_ACCOUNT_DIR, kind: "secret" });

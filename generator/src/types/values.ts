@@ -5,6 +5,14 @@
  */
 export type Architecture = "amd64" | "arm64" | "arm" | "ppc64le" | "s390x";
 /**
+ * a Secret name, a Kubernetes object name (DNS-1123 subdomain): lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters; alone or as {name: <Secret name>}
+ */
+export type ImagePullSecret =
+  | string
+  | {
+      name: SecretName;
+    };
+/**
  * a Kubernetes object name (DNS-1123 subdomain): lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters
  */
 export type SecretName = string;
@@ -24,6 +32,17 @@ export type Quantity = string;
  * empty, or the name of a cluster object such as a StorageClass or a PriorityClass (DNS-1123 subdomain): lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters
  */
 export type ObjectName = string;
+/**
+ * A Kubernetes label name: an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.
+ */
+export type LabelKey = {
+  [k: string]: unknown | undefined;
+} & LabelKey1;
+export type LabelKey1 = string;
+/**
+ * A Kubernetes label value: empty, or at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.
+ */
+export type LabelValue = string;
 /**
  * Spreading replicas over nodes (kubernetes.io/hostname): soft prefers it, hard requires it (then the cluster needs a schedulable node per replica), none leaves it to the scheduler.
  */
@@ -52,6 +71,26 @@ export type ScrapeJob1 = {
  */
 export type NamespaceName = string;
 /**
+ * Fixed targets: one group {targets, labels}, or a list of such groups, each with labels of its own.
+ *
+ * @minItems 1
+ */
+export type StaticTargetGroups =
+  | {
+      /**
+       * host:port of each target; an IPv6 address in brackets, e.g. [2001:db8::1]:9100.
+       *
+       * @minItems 1
+       */
+      targets: [HostPort, ...HostPort[]];
+      labels?: Labels;
+    }
+  | [StaticTargets, ...StaticTargets[]];
+/**
+ * host:port, the host a name, an IPv4 address or an IPv6 address in brackets ([2001:db8::1]:9100); the port may be left out where a scheme implies it.
+ */
+export type HostPort = string;
+/**
  * a key of a Secret's data: letters, digits, '-', '_' and '.', at most 253 characters
  */
 export type SecretKey = string;
@@ -59,6 +98,25 @@ export type SecretKey = string;
  * A Prometheus label name.
  */
 export type LabelName = string;
+/**
+ * A volume added to the pod, from exactly one source: secret, configMap, emptyDir, persistentVolumeClaim or csi (the sources the restricted Pod Security level allows that a monitoring pod needs). Mount it with extraVolumeMounts.
+ */
+export type ExtraVolume = ExtraVolume1 & ExtraVolume2;
+export type ExtraVolume1 = {
+  [k: string]: unknown | undefined;
+};
+/**
+ * a relative path without a .. element: where the key lands in the volume
+ */
+export type RelativePath = string;
+/**
+ * an absolute path in the container without a .. element, a ':' or a trailing /; it must not be, hold or lie inside one of the chart's own mounts
+ */
+export type MountPath = string;
+/**
+ * a relative path without a .. element: mount only this path of the volume (a subPath mount is not updated when a Secret or ConfigMap changes)
+ */
+export type RelativePath1 = string;
 /**
  * A Prometheus duration, e.g. 30s, 5m, 1h30m.
  */
@@ -384,9 +442,9 @@ export interface Global {
    */
   imageRegistry?: string;
   /**
-   * Names of Secrets used to pull images.
+   * Secrets used to pull images: each a Secret name, or {name: <Secret name>} as Kubernetes and kube-prometheus-stack write it.
    */
-  imagePullSecrets?: SecretName[];
+  imagePullSecrets?: ImagePullSecret[];
   commonLabels?: KubernetesLabels;
   /**
    * Name of the cluster; becomes the cluster external label.
@@ -439,9 +497,27 @@ export interface PrometheusValues {
    * remote_write endpoints (Thanos Receive, Mimir, VictoriaMetrics ...) for when one Prometheus is no longer enough; standalone mode.
    */
   remoteWrite?: RemoteWrite[];
+  /**
+   * For HA pairs: an external label whose value is the pod name (e.g. prometheus_replica, as the Prometheus Operator names it), so a Thanos or Mimir deduplicates the replicas' samples. It is dropped from alerts (alert_relabel_configs), so both replicas send identical alerts and Alertmanager delivers each once. Empty adds none.
+   */
+  replicaExternalLabel?: LabelName | "";
+  /**
+   * Alertmanagers outside this release that also receive every alert (for example a central one), besides the chart's own replicas; standalone mode.
+   */
+  additionalAlertmanagers?: AdditionalAlertmanager[];
+  /**
+   * remote_read endpoints queried alongside the local TSDB (Thanos, Mimir, another Prometheus ...); standalone mode.
+   */
+  remoteRead?: RemoteRead[];
+  /**
+   * Log every PromQL query (global query_log_file): a file name is written in the data volume (/prometheus/<name>), /dev/stdout or /dev/stderr go to the container log, another absolute path must be in a writable extraVolumeMounts entry. Empty logs none.
+   */
+  queryLogFile?: string;
+  tsdb?: PrometheusTsdb;
   operator?: PrometheusOperator;
   extraArgs?: ExtraArgs;
-  podAnnotations?: Annotations;
+  podAnnotations?: PodAnnotations;
+  podLabels?: PodLabels;
   /**
    * Secrets mounted whole into the Prometheus container at /etc/prometheus/secrets/<name>/<key> (as the Prometheus Operator's spec.secrets), for extraScrapeConfigs that read files: bearer_token_file, tls_config ca_file/cert_file/key_file, password_file, credentials_file ...; standalone mode.
    */
@@ -450,6 +526,14 @@ export interface PrometheusValues {
    * ConfigMaps mounted whole into the Prometheus container at /etc/prometheus/configmaps/<name>/<key> (as the Prometheus Operator's spec.configMaps), e.g. for file_sd_configs target files of extraScrapeConfigs; standalone mode.
    */
   configMapMounts?: string[];
+  /**
+   * Volumes added to the Prometheus pod (secret, configMap, emptyDir, persistentVolumeClaim or csi), mounted with extraVolumeMounts; standalone mode.
+   */
+  extraVolumes?: ExtraVolume[];
+  /**
+   * Mounts of extraVolumes into the Prometheus container, e.g. a CA bundle at /etc/ssl/team that extraScrapeConfigs name in tls_config ca_file; standalone mode.
+   */
+  extraVolumeMounts?: ExtraVolumeMount[];
   /**
    * Raw Prometheus scrape_config entries (https://prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config), written as Prometheus reads them (snake_case) and appended as written; standalone mode. Every key Prometheus accepts, and only those; files they name must be ones the pod mounts (secretMounts, the service account). A job named prometheus replaces the chart's own self-scrape. Prefer scrapeJobs.
    */
@@ -506,6 +590,58 @@ export interface PodScheduling {
    * Kubernetes affinity. The chart adds the architecture constraint to every required node selector term, and the component's anti-affinity (antiAffinity) to podAntiAffinity.
    */
   affinity?: {};
+  /**
+   * Kubernetes topologySpreadConstraints of the pods, e.g. spread over zones with topologyKey topology.kubernetes.io/zone. A constraint without labelSelector selects this component's own pods (its app.kubernetes.io/name and app.kubernetes.io/instance labels).
+   */
+  topologySpreadConstraints?: TopologySpreadConstraint[];
+}
+/**
+ * How unevenly the pods may spread over a topology domain (Kubernetes TopologySpreadConstraint).
+ */
+export interface TopologySpreadConstraint {
+  /**
+   * Largest allowed difference in matching pods between two domains.
+   */
+  maxSkew: number;
+  topologyKey: LabelKey;
+  /**
+   * DoNotSchedule keeps a pod pending; ScheduleAnyway only prefers the spread.
+   */
+  whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway";
+  labelSelector?: LabelSelector;
+  /**
+   * Fewest eligible domains (needs whenUnsatisfiable DoNotSchedule).
+   */
+  minDomains?: number;
+  /**
+   * Whether the pod's node affinity and nodeSelector limit the domains counted (Kubernetes default Honor).
+   */
+  nodeAffinityPolicy?: "Honor" | "Ignore";
+  /**
+   * Whether tainted nodes the pod does not tolerate are left out (Kubernetes default Ignore).
+   */
+  nodeTaintsPolicy?: "Honor" | "Ignore";
+}
+/**
+ * A Kubernetes label selector: every matchLabels pair and every matchExpressions requirement must hold.
+ */
+export interface LabelSelector {
+  matchLabels?: KubernetesLabels;
+  /**
+   * Set-based requirements.
+   */
+  matchExpressions?: LabelSelectorRequirement[];
+}
+export interface LabelSelectorRequirement {
+  key: LabelKey;
+  /**
+   * In and NotIn need values; Exists and DoesNotExist take none.
+   */
+  operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+  /**
+   * Label values for In and NotIn.
+   */
+  values?: LabelValue[];
 }
 /**
  * Limits voluntary evictions (node drains, upgrades) so enough replicas stay up. Pods that are not Ready may always be evicted (unhealthyPodEvictionPolicy: AlwaysAllow), so crash-looping replicas never block a drain.
@@ -652,7 +788,27 @@ export interface ScrapeJob2 {
    */
   name: string;
   kubernetes?: KubernetesDiscovery;
-  static?: StaticTargets;
+  static?: StaticTargetGroups;
+  /**
+   * Fail a scrape of more samples than this after metric relabelling (sample_limit; 0: no limit).
+   */
+  sampleLimit?: number;
+  /**
+   * Fail a scrape whose series have more labels than this (label_limit; 0: no limit).
+   */
+  labelLimit?: number;
+  /**
+   * Fail a scrape with a longer label name (label_name_length_limit; 0: no limit).
+   */
+  labelNameLengthLimit?: number;
+  /**
+   * Fail a scrape with a longer label value (label_value_length_limit; 0: no limit).
+   */
+  labelValueLengthLimit?: number;
+  /**
+   * Fail the job when relabelling leaves more targets than this (target_limit; 0: no limit).
+   */
+  targetLimit?: number;
   /**
    * HTTP path of the metrics (default /metrics).
    */
@@ -708,11 +864,11 @@ export interface KubernetesDiscovery {
  */
 export interface StaticTargets {
   /**
-   * host:port of each target.
+   * host:port of each target; an IPv6 address in brackets, e.g. [2001:db8::1]:9100.
    *
    * @minItems 1
    */
-  targets: [string, ...string[]];
+  targets: [HostPort, ...HostPort[]];
   labels?: Labels;
 }
 /**
@@ -811,11 +967,59 @@ export interface RemoteWrite {
   tls?: HttpTls;
   basicAuth?: HttpBasicAuth;
   bearerTokenSecret?: SecretKeyRef;
+  oauth2?: OAuth2;
+  sigv4?: Sigv4;
+  /**
+   * Send exemplars too (send_exemplars); Prometheus stores exemplars only with extraArgs enable-feature: exemplar-storage.
+   */
+  sendExemplars?: boolean;
   queue?: RemoteWriteQueue;
   /**
    * Relabelling before sending; drop what the remote end should not get.
    */
   writeRelabelings?: RelabelRule[];
+}
+/**
+ * OAuth 2.0 client credentials: Prometheus fetches a token from tokenUrl with the client id and the secret (read from a Secret key mounted as a file) and sends it as a bearer token.
+ */
+export interface OAuth2 {
+  /**
+   * Client id (not secret: it lands in the ConfigMap).
+   */
+  clientId: string;
+  clientSecretSecret: SecretKeyRef;
+  /**
+   * Token endpoint URL.
+   */
+  tokenUrl: string;
+  /**
+   * Scopes requested.
+   */
+  scopes?: string[];
+  /**
+   * Extra parameters of the token request (not secret).
+   */
+  endpointParams?: {
+    [k: string]: string | undefined;
+  };
+}
+/**
+ * AWS Signature Version 4 signing (e.g. Amazon Managed Service for Prometheus). Credentials come from the AWS default chain: the pod's web identity (IRSA, EKS Pod Identity), or credentialsSecret.
+ */
+export interface Sigv4 {
+  /**
+   * AWS region, e.g. eu-west-1 (default: from the environment).
+   */
+  region?: string;
+  /**
+   * Profile of the shared credentials file to use.
+   */
+  profile?: string;
+  /**
+   * Role to assume with the chain's credentials.
+   */
+  roleArn?: string;
+  credentialsSecret?: SecretKeyRef;
 }
 /**
  * Sending queue tuning (Prometheus queue_config); unset keys keep Prometheus' defaults.
@@ -842,6 +1046,69 @@ export interface RemoteWriteQueue {
   maxBackoff?: Duration;
 }
 /**
+ * Alertmanager instances Prometheus sends alerts to directly (list every replica: never a load balancer).
+ */
+export interface AdditionalAlertmanager {
+  /**
+   * host:port of each Alertmanager replica.
+   *
+   * @minItems 1
+   */
+  targets: [HostPort, ...HostPort[]];
+  /**
+   * Scheme (default http).
+   */
+  scheme?: "http" | "https";
+  /**
+   * Path prefix of its API, when served under one (its --web.route-prefix).
+   */
+  pathPrefix?: string;
+  timeout?: Duration;
+  tls?: HttpTls;
+  basicAuth?: HttpBasicAuth;
+  bearerTokenSecret?: SecretKeyRef;
+  oauth2?: OAuth2;
+}
+/**
+ * One remote_read endpoint.
+ */
+export interface RemoteRead {
+  /**
+   * Name in metrics and logs (default: a hash of the config).
+   */
+  name?: string;
+  /**
+   * Endpoint URL, e.g. https://thanos-query.example.com/api/v1/read (not secret).
+   */
+  url: string;
+  remoteTimeout?: Duration;
+  /**
+   * Extra HTTP headers (not secret: they land in the ConfigMap).
+   */
+  headers?: {
+    [k: string]: string | undefined;
+  };
+  /**
+   * Also read time ranges the local TSDB holds (default false).
+   */
+  readRecent?: boolean;
+  requiredMatchers?: Labels;
+  /**
+   * Add the external labels as matchers (Prometheus default true).
+   */
+  filterExternalLabels?: boolean;
+  tls?: HttpTls;
+  basicAuth?: HttpBasicAuth;
+  bearerTokenSecret?: SecretKeyRef;
+  oauth2?: OAuth2;
+}
+/**
+ * TSDB settings of prometheus.yml (storage.tsdb).
+ */
+export interface PrometheusTsdb {
+  outOfOrderTimeWindow?: Duration;
+}
+/**
  * Operator mode: labels the existing Prometheus Operator selects objects by (for kube-prometheus-stack, release: <its release name>).
  */
 export interface PrometheusOperator {
@@ -853,6 +1120,108 @@ export interface PrometheusOperator {
  */
 export interface ExtraArgs {
   [k: string]: string | undefined;
+}
+/**
+ * Extra annotations on the pods (not on the workload object), e.g. for a service mesh or a backup tool. The chart's own checksum/* annotations (restart on a changed configuration) cannot be replaced.
+ */
+export interface PodAnnotations {
+  [k: string]: string | undefined;
+}
+/**
+ * Extra labels on the pods (not on the workload object). They may replace the chart's descriptive labels but not the selector labels app.kubernetes.io/name and app.kubernetes.io/instance.
+ */
+export interface PodLabels {
+  [k: string]: LabelValue | undefined;
+}
+export interface ExtraVolume2 {
+  /**
+   * Volume name (a DNS-1123 label); config, rules, scrape, data and names starting with secret- or configmap- are the chart's own.
+   */
+  name: NamespaceName;
+  secret?: ExtraSecretVolume;
+  configMap?: ExtraConfigMapVolume;
+  emptyDir?: ExtraEmptyDirVolume;
+  persistentVolumeClaim?: ExtraClaimVolume;
+  csi?: ExtraCsiVolume;
+}
+export interface ExtraSecretVolume {
+  secretName: SecretName;
+  /**
+   * Only these keys, at these paths (default: every key, named by its key).
+   */
+  items?: KeyToPath[];
+  /**
+   * File mode bits (default 0644, i.e. 420).
+   */
+  defaultMode?: number;
+  /**
+   * Start the pod even when the Secret does not exist.
+   */
+  optional?: boolean;
+}
+/**
+ * One key of a Secret or ConfigMap projected to a file path of the volume.
+ */
+export interface KeyToPath {
+  key: SecretKey;
+  path: RelativePath;
+  /**
+   * File mode bits (octal 0400 is 256).
+   */
+  mode?: number;
+}
+export interface ExtraConfigMapVolume {
+  name: SecretName;
+  /**
+   * Only these keys, at these paths (default: every key, named by its key).
+   */
+  items?: KeyToPath[];
+  /**
+   * File mode bits (default 0644, i.e. 420).
+   */
+  defaultMode?: number;
+  /**
+   * Start the pod even when the ConfigMap does not exist.
+   */
+  optional?: boolean;
+}
+export interface ExtraEmptyDirVolume {
+  /**
+   * Memory for a tmpfs (counted as the container's memory).
+   */
+  medium?: "" | "Memory";
+  sizeLimit: Quantity;
+}
+export interface ExtraClaimVolume {
+  claimName: SecretName;
+  readOnly?: boolean;
+}
+/**
+ * An inline CSI volume, e.g. the Secrets Store CSI driver (secrets-store.csi.k8s.io) that mounts secrets from Vault or a cloud secret manager.
+ */
+export interface ExtraCsiVolume {
+  driver: string;
+  readOnly?: boolean;
+  fsType?: string;
+  volumeAttributes?: {
+    [k: string]: string | undefined;
+  };
+  nodePublishSecretRef?: LocalObjectReference;
+}
+export interface LocalObjectReference {
+  name: SecretName;
+}
+/**
+ * Where the main container mounts one of extraVolumes.
+ */
+export interface ExtraVolumeMount {
+  name: NamespaceName;
+  mountPath: MountPath;
+  subPath?: RelativePath1;
+  /**
+   * Mount read-only (the default for secret and configMap volumes anyway).
+   */
+  readOnly?: boolean;
 }
 /**
  * One Prometheus scrape_config as Prometheus reads it (snake_case), with every service discovery the pinned Prometheus compiles in: aws, azure, consul, digitalocean, dns, docker, dockerswarm, ec2, ecs, elasticache, eureka, file, gce, hetzner, http, ionos, kubernetes, kuma, lightsail, linode, marathon, msk, nerve, nomad, oci, openstack, outscale, ovhcloud, puppetdb, rds, scaleway, serverset, stackit, triton, uyuni, vultr.
@@ -1915,7 +2284,20 @@ export interface AlertmanagerValues {
   ingress?: Ingress;
   persistence?: Persistence;
   extraArgs?: ExtraArgs;
-  podAnnotations?: Annotations;
+  podAnnotations?: PodAnnotations;
+  podLabels?: PodLabels;
+  /**
+   * Secrets mounted whole into the Alertmanager container at /etc/alertmanager/secrets/<name>/<key>, next to the ones the receivers' Secret references mount.
+   */
+  secretMounts?: SecretName[];
+  /**
+   * Volumes added to the Alertmanager pod (secret, configMap, emptyDir, persistentVolumeClaim or csi), mounted with extraVolumeMounts.
+   */
+  extraVolumes?: ExtraVolume[];
+  /**
+   * Mounts of extraVolumes into the Alertmanager container.
+   */
+  extraVolumeMounts?: ExtraVolumeMount[];
   route?: Route;
   /**
    * Receivers by name.
@@ -2965,7 +3347,8 @@ export interface AlertReceiverValues {
    * Deadline for finishing requests in flight after SIGTERM.
    */
   shutdownTimeoutMs?: number;
-  podAnnotations?: Annotations;
+  podAnnotations?: PodAnnotations;
+  podLabels?: PodLabels;
 }
 /**
  * Options of one webhook route (mirrors receiver/config.schema.json).
@@ -3008,6 +3391,8 @@ export interface NodeExporter {
   port?: number;
   namespace?: NamespaceName1;
   scheduling?: PodScheduling;
+  podAnnotations?: PodAnnotations;
+  podLabels?: PodLabels;
   extraArgs?: ExtraArgs;
 }
 /**
@@ -3025,6 +3410,8 @@ export interface KubeStateMetrics {
   image?: Image;
   resources?: Resources;
   scheduling?: PodScheduling;
+  podAnnotations?: PodAnnotations;
+  podLabels?: PodLabels;
   extraArgs?: ExtraArgs;
 }
 /**
@@ -3038,6 +3425,8 @@ export interface PostgresExporter {
   image?: Image;
   resources?: Resources;
   scheduling?: PodScheduling;
+  podAnnotations?: PodAnnotations;
+  podLabels?: PodLabels;
   /**
    * Server host name, e.g. postgres.db.svc (required when enabled).
    */
@@ -3073,6 +3462,8 @@ export interface RedisExporter {
   image?: Image;
   resources?: Resources;
   scheduling?: PodScheduling;
+  podAnnotations?: PodAnnotations;
+  podLabels?: PodLabels;
   /**
    * Server address, redis://host:6379 or rediss://host:6380 for TLS (required when enabled).
    */
@@ -3114,6 +3505,8 @@ export interface BlackboxExporter {
   image?: Image;
   resources?: Resources;
   scheduling?: PodScheduling;
+  podAnnotations?: PodAnnotations;
+  podLabels?: PodLabels;
   /**
    * blackbox_exporter modules by name, as its configuration file writes them (no credentials: they would land in a ConfigMap).
    */
@@ -3164,7 +3557,8 @@ export interface GrafanaValues {
   image?: Image;
   resources?: Resources;
   scheduling?: PodScheduling;
-  podAnnotations?: Annotations;
+  podAnnotations?: PodAnnotations;
+  podLabels?: PodLabels;
   extraEnv?: ExtraEnv;
   admin?: GrafanaAdmin;
   datasources?: GrafanaDatasources;

@@ -8,6 +8,7 @@
 import { isIP } from "node:net";
 import type { NetworkTarget, PromstackValues } from "../types/values.js";
 import type { Findings, Segments } from "./findings.js";
+import { staticTargets } from "./scraping.js";
 
 /** Where a connection goes: which addresses, and which port ("unknown": only the cluster knows, so any entry's ports may fit). */
 interface Destination {
@@ -87,10 +88,10 @@ function prometheusDestinations(values: PromstackValues, releaseNamespace: strin
       // A Service's or an Ingress' port is not the pod's: the connection's port is unknown here.
       else out.push({ segments: [...at, "kubernetes"], what: `${what} (role ${k.role}) connects to ${k.role === "service" ? "Services' target ports" : "Ingress hosts"} ${namespaces.length ? `in namespace ${namespaces.join(", ")}` : "in every namespace"}`, port: "unknown", address: k.role === "service" ? { kind: "namespaces", namespaces } : { kind: "unknown" } });
     }
-    (job.static?.targets ?? []).forEach((target, t) => {
+    for (const { at: where, target } of staticTargets(job)) {
       const { host, port } = hostPort(target, job.scheme ?? "http");
-      out.push({ segments: [...at, "static", "targets", t], what: `${what} targets ${target}`, port, address: hostAddress(host) });
-    });
+      out.push({ segments: [...at, ...where], what: `${what} targets ${target}`, port, address: hostAddress(host) });
+    }
   });
   ((prometheus.extraScrapeConfigs ?? []) as unknown as Yaml[]).forEach((raw, index) => {
     const at: Segments = ["prometheus", "extraScrapeConfigs", index];
@@ -127,6 +128,16 @@ function prometheusDestinations(values: PromstackValues, releaseNamespace: strin
   (prometheus.remoteWrite ?? []).forEach((remote, index) => {
     const target = urlDestination(remote.url);
     if (target) out.push({ segments: ["prometheus", "remoteWrite", index, "url"], what: `prometheus.remoteWrite[${index}] sends to ${target.host}:${target.port}`, port: target.port, address: hostAddress(target.host) });
+  });
+  (prometheus.additionalAlertmanagers ?? []).forEach((am, index) => {
+    am.targets.forEach((target, t) => {
+      const { host, port } = hostPort(target, am.scheme ?? "http");
+      out.push({ segments: ["prometheus", "additionalAlertmanagers", index, "targets", t], what: `prometheus.additionalAlertmanagers[${index}] sends alerts to ${target}`, port, address: hostAddress(host) });
+    });
+  });
+  (prometheus.remoteRead ?? []).forEach((remote, index) => {
+    const target = urlDestination(remote.url);
+    if (target) out.push({ segments: ["prometheus", "remoteRead", index, "url"], what: `prometheus.remoteRead[${index}] reads from ${target.host}:${target.port}`, port: target.port, address: hostAddress(target.host) });
   });
   return out;
 }

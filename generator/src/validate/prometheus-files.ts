@@ -3,7 +3,7 @@
 // check that every file a raw scrape job names is one of them: Prometheus fails to load a
 // config whose credential or TLS file is missing, and promtool check config refuses it.
 import { posix } from "node:path";
-import type { PrometheusValues } from "../types/values.js";
+import type { OAuth2, PrometheusValues, Sigv4 } from "../types/values.js";
 import type { Findings, Segments } from "./findings.js";
 
 export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -18,13 +18,16 @@ export interface Mount {
   files?: string[];
   writable: boolean;
   what: string;
+  /** Subdirectories its projected keys create (a Secret's items[].path a/b), relative to path. */
+  subdirectories?: string[];
 }
 
 /** The Prometheus container's mounts for these values (standalone mode). */
 export function prometheusMounts(prometheus: PrometheusValues): Mount[] {
   const secrets = new Set<string>(prometheus.secretMounts ?? []);
-  for (const owner of [...(prometheus.scrapeJobs ?? []), ...(prometheus.remoteWrite ?? [])]) {
-    for (const ref of [owner.tls?.caSecret, owner.tls?.certSecret, owner.tls?.keySecret, owner.basicAuth?.usernameSecret, owner.basicAuth?.passwordSecret, owner.bearerTokenSecret]) {
+  for (const owner of [...(prometheus.scrapeJobs ?? []), ...(prometheus.remoteWrite ?? []), ...(prometheus.remoteRead ?? []), ...(prometheus.additionalAlertmanagers ?? [])]) {
+    const { oauth2, sigv4 } = owner as { oauth2?: OAuth2; sigv4?: Sigv4 };
+    for (const ref of [owner.tls?.caSecret, owner.tls?.certSecret, owner.tls?.keySecret, owner.basicAuth?.usernameSecret, owner.basicAuth?.passwordSecret, owner.bearerTokenSecret, oauth2?.clientSecretSecret, sigv4?.credentialsSecret]) {
       if (ref) secrets.add(ref.name);
     }
   }
@@ -36,10 +39,31 @@ export function prometheusMounts(prometheus: PrometheusValues): Mount[] {
     { path: SERVICE_ACCOUNT_DIR, files: ["ca.crt", "namespace", "token"], writable: false, what: "the service account token" },
     ...[...secrets].sort().map((name) => ({ path: `${SECRETS_DIR}/${name}`, writable: false, what: `Secret ${name}` })),
     ...[...new Set(prometheus.configMapMounts ?? [])].sort().map((name) => ({ path: `${CONFIGMAPS_DIR}/${name}`, writable: false, what: `ConfigMap ${name}` })),
+    ...extraMounts(prometheus),
   ];
 }
 
-const HINT = `mount it with prometheus.secretMounts (${SECRETS_DIR}/<secret>/<key>) or prometheus.configMapMounts (${CONFIGMAPS_DIR}/<configmap>/<key>)`;
+/** The extraVolumeMounts of the Prometheus container, with the directories their items create. */
+function extraMounts(prometheus: PrometheusValues): Mount[] {
+  const out: Mount[] = [];
+  for (const mount of prometheus.extraVolumeMounts ?? []) {
+    const volume = (prometheus.extraVolumes ?? []).find((v) => v.name === mount.name);
+    if (!volume) continue; // validate reports it
+    const path = mount.mountPath.length > 1 ? mount.mountPath.replace(/\/+$/, "") : mount.mountPath;
+    const source = volume.secret ? `Secret ${volume.secret.secretName}` : volume.configMap ? `ConfigMap ${volume.configMap.name}` : volume.emptyDir ? "an emptyDir" : volume.persistentVolumeClaim ? `PersistentVolumeClaim ${volume.persistentVolumeClaim.claimName}` : `CSI volume (${volume.csi?.driver})`;
+    const readOnlySource = Boolean(volume.secret || volume.configMap || volume.persistentVolumeClaim?.readOnly || volume.csi?.readOnly);
+    const writable = !mount.readOnly && !readOnlySource;
+    const what = `extraVolumes ${volume.name} (${source})`;
+    // Keys projected into subdirectories (items[].path a/b) make directories of their own.
+    const items = mount.subPath ? [] : (volume.secret?.items ?? volume.configMap?.items ?? []);
+    const subdirectories = new Set<string>();
+    for (const item of items) for (let d = posix.dirname(posix.normalize(item.path)); d !== "."; d = posix.dirname(d)) subdirectories.add(d);
+    out.push({ path, writable, what, ...(subdirectories.size ? { subdirectories: [...subdirectories].sort() } : {}) });
+  }
+  return out;
+}
+
+const HINT = `mount it with prometheus.secretMounts (${SECRETS_DIR}/<secret>/<key>), prometheus.configMapMounts (${CONFIGMAPS_DIR}/<configmap>/<key>) or prometheus.extraVolumes and extraVolumeMounts`;
 
 /** Why Prometheus cannot read (or, for a log, write) this path, or undefined when it can. */
 export function unreadable(path: string, mounts: Mount[], options: { glob?: boolean; write?: boolean } = {}): string | undefined {
@@ -51,9 +75,10 @@ export function unreadable(path: string, mounts: Mount[], options: { glob?: bool
   if (options.glob && /[*?[]/.test(directory)) return `${path}: a glob in a directory name cannot be checked against the pod's mounts; name the mounted directory`;
   if (options.write) {
     const writable = mounts.find((m) => m.writable && (absolute === m.path || absolute.startsWith(`${m.path}/`)));
-    return writable && absolute !== writable.path ? undefined : `${shown} is not in a writable mount of the Prometheus pod (the only one is ${DATA_DIR}/)`;
+    const writables = mounts.filter((m) => m.writable).map((m) => `${m.path}/`);
+    return writable && absolute !== writable.path ? undefined : `${shown} is not in a writable mount of the Prometheus pod (${writables.length === 1 ? "the only one is" : "they are"} ${writables.join(", ")})`;
   }
-  const mount = mounts.find((m) => !m.writable && directory === m.path);
+  const mount = mounts.find((m) => !m.writable && (directory === m.path || (m.subdirectories ?? []).some((d) => directory === posix.join(m.path, d))));
   if (!mount) {
     for (const [dir, kind, key] of [[SECRETS_DIR, "Secret", "secretMounts"], [CONFIGMAPS_DIR, "ConfigMap", "configMapMounts"]] as const) {
       if (posix.dirname(directory) === dir) return `${shown}: ${kind} ${posix.basename(directory)} is not mounted; add it to prometheus.${key}`;

@@ -1,9 +1,10 @@
 // Checks of what Prometheus scrapes: scrape job names (unique, not taken by the stack's own
 // jobs), their auth and ports, keys operator mode ignores, and the exporters' settings.
+import { isIPv6 } from "node:net";
 import { durationSeconds } from "../duration.js";
-import type { ExportersValues, PromstackValues } from "../types/values.js";
+import type { ExportersValues, PromstackValues, ScrapeJob } from "../types/values.js";
 import type { Findings } from "./findings.js";
-import { checkScrapeConfigFiles } from "./prometheus-files.js";
+import { checkScrapeConfigFiles, prometheusMounts, unreadable } from "./prometheus-files.js";
 import { checkRawScrapeConfigs } from "./scrape-configs.js";
 
 /**
@@ -54,18 +55,69 @@ export function checkScraping(values: PromstackValues, findings: Findings): void
     else if (raw.job_name !== "prometheus" && reserved.includes(raw.job_name)) findings.add("error", at, `scrape job name "${raw.job_name}" is taken by the stack's own job of that name`);
     seen.add(raw.job_name);
   }
-  for (const [index, remote] of (prometheus.remoteWrite ?? []).entries()) {
-    if (remote.basicAuth && remote.bearerTokenSecret) findings.add("error", ["prometheus", "remoteWrite", index, "bearerTokenSecret"], "set either basicAuth or bearerTokenSecret, not both");
+  // Prometheus refuses a remote endpoint with two ways to authenticate.
+  for (const key of ["remoteWrite", "remoteRead", "additionalAlertmanagers"] as const) {
+    for (const [index, remote] of (prometheus[key] ?? []).entries()) {
+      const ways = (["basicAuth", "bearerTokenSecret", "oauth2", "sigv4"] as const).filter((way) => (remote as unknown as Record<string, unknown>)[way] !== undefined);
+      if (ways.length > 1) findings.add("error", ["prometheus", key, index, ways[1]!], `set one of ${ways.join(" and ")}, not both: Prometheus accepts one way to authenticate per endpoint`);
+    }
+  }
+  // One AWS_SHARED_CREDENTIALS_FILE serves every sigv4 endpoint of the container.
+  const credentials = (prometheus.remoteWrite ?? []).flatMap((remote, index) => (remote.sigv4?.credentialsSecret ? [{ index, ref: remote.sigv4.credentialsSecret }] : []));
+  for (const { index, ref } of credentials.slice(1)) {
+    const first = credentials[0]!;
+    if (ref.name !== first.ref.name || ref.key !== first.ref.key) {
+      findings.add("error", ["prometheus", "remoteWrite", index, "sigv4", "credentialsSecret"], `every sigv4 endpoint shares one credentials file (AWS_SHARED_CREDENTIALS_FILE): use ${first.ref.name}/${first.ref.key} as remoteWrite[${first.index}] does, with a profile per endpoint`);
+    }
+  }
+  // The chart sets the replica label itself: a second value for it would be lost.
+  const replica = prometheus.replicaExternalLabel;
+  if (replica && !operator) {
+    if (prometheus.externalLabels?.[replica] !== undefined) findings.add("error", ["prometheus", "replicaExternalLabel"], `externalLabels already sets ${replica}; the replica label's value is the pod name: pick another name or drop it from externalLabels`);
+    if (replica === "cluster" && values.global?.clusterName) findings.add("error", ["prometheus", "replicaExternalLabel"], "cluster is the external label of global.clusterName: pick another name (prometheus_replica is usual)");
+  }
+  for (const [index, job] of (prometheus.scrapeJobs ?? []).entries()) {
+    checkHostPorts(staticTargets(job).map(({ at, target }) => [["prometheus", "scrapeJobs", index, ...at], target]), findings);
+  }
+  for (const [index, am] of (prometheus.additionalAlertmanagers ?? []).entries()) checkHostPorts(am.targets.map((target, t) => [["prometheus", "additionalAlertmanagers", index, "targets", t], target]), findings);
+  const features = (prometheus.extraArgs?.["enable-feature"] ?? "").split(",").map((f) => f.trim());
+  for (const [index, remote] of (operator ? [] : prometheus.remoteWrite ?? []).entries()) {
+    if (remote.sendExemplars && !features.includes("exemplar-storage")) {
+      findings.add("warning", ["prometheus", "remoteWrite", index, "sendExemplars"], "Prometheus keeps no exemplars to send unless exemplar storage is on: add exemplar-storage to prometheus.extraArgs.enable-feature");
+    }
+  }
+  if (!operator && prometheus.queryLogFile?.startsWith("/") && !["/dev/stdout", "/dev/stderr"].includes(prometheus.queryLogFile)) {
+    const why = unreadable(prometheus.queryLogFile, prometheusMounts(prometheus), { write: true });
+    if (why) findings.add("error", ["prometheus", "queryLogFile"], `${why}; or write a bare file name (it lands in /prometheus/) or /dev/stdout`);
   }
   if (!operator) checkScrapeConfigFiles(prometheus, findings);
   if (!operator) checkRawScrapeConfigs(prometheus, findings);
   if (operator) {
-    for (const key of ["remoteWrite", "extraScrapeConfigs", "secretMounts", "configMapMounts"] as const) {
+    for (const key of ["remoteWrite", "remoteRead", "additionalAlertmanagers", "extraScrapeConfigs", "secretMounts", "configMapMounts", "extraVolumes", "extraVolumeMounts"] as const) {
       if ((prometheus[key] ?? []).length > 0) findings.add("warning", ["prometheus", key], `${key} configures the stack's own Prometheus, which operator mode does not deploy; it is ignored`, undefined, true);
     }
+    if (prometheus.replicaExternalLabel) findings.add("warning", ["prometheus", "replicaExternalLabel"], "replicaExternalLabel configures the stack's own Prometheus, which operator mode does not deploy; it is ignored (the Operator's own is replicaExternalLabelName)", undefined, true);
+    if (prometheus.queryLogFile) findings.add("warning", ["prometheus", "queryLogFile"], "queryLogFile configures the stack's own Prometheus, which operator mode does not deploy; it is ignored", undefined, true);
+    if (prometheus.tsdb?.outOfOrderTimeWindow) findings.add("warning", ["prometheus", "tsdb", "outOfOrderTimeWindow"], "tsdb configures the stack's own Prometheus, which operator mode does not deploy; it is ignored", undefined, true);
     if (Object.keys(prometheus.operator?.monitorSelectorLabels ?? {}).length === 0) {
       findings.add("warning", ["prometheus", "operator", "monitorSelectorLabels"], "operator mode without monitorSelectorLabels: an operator that selects monitors by label (kube-prometheus-stack: release: <its release>) ignores them", ["prometheus", "mode"]);
     }
+  }
+}
+
+/** Every static target of a ScrapeJob with its path below the job (static is one group or a list of groups). */
+export function staticTargets(job: ScrapeJob): Array<{ at: Array<string | number>; target: string }> {
+  if (!job.static) return [];
+  const groups = Array.isArray(job.static) ? job.static.map((group, g) => ({ group, at: ["static", g] as Array<string | number> })) : [{ group: job.static, at: ["static"] as Array<string | number> }];
+  return groups.flatMap(({ group, at }) => group.targets.map((target, t) => ({ at: [...at, "targets", t], target })));
+}
+
+/** host:port targets: an address in brackets must be IPv6, a port at most 65535 (Prometheus refuses the target otherwise). */
+function checkHostPorts(targets: Array<[Array<string | number>, string]>, findings: Findings): void {
+  for (const [at, target] of targets) {
+    const match = /^(\[([^\]]*)\]|[^:]+)(?::(\d+))?$/.exec(target);
+    if (match?.[2] !== undefined && !isIPv6(match[2])) findings.add("error", at, `${target}: ${match[2]} in brackets is not an IPv6 address`);
+    if (match?.[3] !== undefined && Number(match[3]) > 65535) findings.add("error", at, `${target}: port ${match[3]} is above 65535`);
   }
 }
 

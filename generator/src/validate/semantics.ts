@@ -14,6 +14,7 @@ import { checkIngressAuth } from "./ingress-auth.js";
 import { checkInhibitionLabels } from "./inhibition.js";
 import { Findings, type Segments } from "./findings.js";
 import { checkEgress } from "./network-egress.js";
+import { checkExtraVolumes } from "./extra-volumes.js";
 import { checkNetworkPolicies } from "./network-policies.js";
 import { checkReceivers } from "./receivers.js";
 import { checkRelabelling } from "./relabel.js";
@@ -158,5 +159,7 @@ export function semanticProblems(values: PromstackValues, catalogue: Catalogue, 
   checkNetworkPolicies(values, findings);
   checkEgress(values, findings);
   checkIngressAuth(values, findings);
+  if (values.prometheus?.enabled && values.prometheus.mode !== "operator") checkExtraVolumes("prometheus", values.prometheus, findings);
+  if (values.alertmanager?.enabled) checkExtraVolumes("alertmanager", values.alertmanager, findings);
   return findings.problems;
 }

@@ -210,6 +210,7 @@ searched, since their keys are the user's own.
 {{- define "alertmanager.secretNames" -}}
 {{- $verbatim := (.Files.Get "files/integrations.yaml" | fromYaml).verbatim -}}
 {{- $names := dict -}}
+{{- range .Values.secretMounts }}{{ $_ := set $names . true }}{{ end -}}
 {{- range $receiver := .Values.receivers }}{{ range (($receiver | default dict).webhook | default list) }}{{ if include "alertmanager.sendsReceiverToken" . }}{{ $_ := set $names (include "alertmanager.receiverToken" $ | fromJson).name true }}{{ end }}{{ end }}{{ end -}}
 {{- include "alertmanager.collectSecrets" (dict "value" (concat (list .Values.smtp .Values.globalConfig) (values (.Values.receivers | default dict))) "names" $names "verbatim" $verbatim) -}}
 {{- keys $names | sortAlpha | toJson -}}

@@ -12,19 +12,19 @@ through *_file fields.
 {{- printf "/etc/prometheus/secrets/%s/%s" .name .key -}}
 {{- end -}}
 
-{{/* Every Secret the config reads (scrape jobs, remote_write, secretMounts), as a sorted JSON list of names. */}}
+{{/* Every Secret the config reads (scrape jobs, remote_write, remote_read, secretMounts), as a sorted JSON list of names. */}}
 {{- define "prometheus.secretNames" -}}
 {{- $names := dict -}}
 {{- range .Values.secretMounts }}{{ $_ := set $names . true }}{{ end -}}
-{{- range concat .Values.scrapeJobs .Values.remoteWrite -}}
-{{- range $ref := list (.tls | default dict).caSecret (.tls | default dict).certSecret (.tls | default dict).keySecret (.basicAuth | default dict).usernameSecret (.basicAuth | default dict).passwordSecret .bearerTokenSecret -}}
+{{- range concat .Values.scrapeJobs .Values.remoteWrite (.Values.remoteRead | default list) (.Values.additionalAlertmanagers | default list) -}}
+{{- range $ref := list (.tls | default dict).caSecret (.tls | default dict).certSecret (.tls | default dict).keySecret (.basicAuth | default dict).usernameSecret (.basicAuth | default dict).passwordSecret .bearerTokenSecret (.oauth2 | default dict).clientSecretSecret (.sigv4 | default dict).credentialsSecret -}}
 {{- with $ref }}{{ $_ := set $names .name true }}{{ end -}}
 {{- end -}}
 {{- end -}}
 {{- keys $names | sortAlpha | toJson -}}
 {{- end -}}
 
-{{/* tls_config, basic_auth and authorization of a ScrapeJob or RemoteWrite, as a YAML map. */}}
+{{/* tls_config, basic_auth, authorization and oauth2 of a ScrapeJob, RemoteWrite or RemoteRead, as a YAML map. */}}
 {{- define "prometheus.httpClient" -}}
 {{- $out := dict -}}
 {{- with .tls -}}
@@ -41,6 +41,12 @@ through *_file fields.
 {{- end -}}
 {{- with .bearerTokenSecret -}}
 {{- $_ := set $out "authorization" (dict "type" "Bearer" "credentials_file" (include "prometheus.secretPath" .)) -}}
+{{- end -}}
+{{- with .oauth2 -}}
+{{- $oauth2 := dict "client_id" .clientId "client_secret_file" (include "prometheus.secretPath" .clientSecretSecret) "token_url" .tokenUrl -}}
+{{- with .scopes }}{{ $_ := set $oauth2 "scopes" . }}{{ end -}}
+{{- with .endpointParams }}{{ $_ := set $oauth2 "endpoint_params" . }}{{ end -}}
+{{- $_ := set $out "oauth2" $oauth2 -}}
 {{- end -}}
 {{- toYaml $out -}}
 {{- end -}}
@@ -102,6 +108,17 @@ wanted port, then attach the namespace, pod, service and node labels the role kn
 {{- toYaml $rules -}}
 {{- end -}}
 
+{{/* A ScrapeJob's static value (one group, or a list of groups) as a list of {targets, labels}. */}}
+{{- define "prometheus.staticGroups" -}}
+{{- $out := list -}}
+{{- range (kindIs "slice" . | ternary . (list .)) -}}
+{{- $group := dict "targets" .targets -}}
+{{- with .labels }}{{ $_ := set $group "labels" . }}{{ end -}}
+{{- $out = append $out $group -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}
+
 {{/* One scrape_config from a ScrapeJob value. */}}
 {{- define "prometheus.scrapeJob" -}}
 {{- $job := dict "job_name" .name -}}
@@ -118,9 +135,10 @@ wanted port, then attach the namespace, pod, service and node labels the role kn
 {{- $relabelings = include "prometheus.kubernetesRelabelings" $ | fromYamlArray -}}
 {{- end -}}
 {{- with .static -}}
-{{- $target := dict "targets" .targets -}}
-{{- with .labels }}{{ $_ := set $target "labels" . }}{{ end -}}
-{{- $_ := set $job "static_configs" (list $target) -}}
+{{- $_ := set $job "static_configs" (include "prometheus.staticGroups" . | fromYamlArray) -}}
+{{- end -}}
+{{- range $from, $to := dict "sampleLimit" "sample_limit" "labelLimit" "label_limit" "labelNameLengthLimit" "label_name_length_limit" "labelValueLengthLimit" "label_value_length_limit" "targetLimit" "target_limit" -}}
+{{- if hasKey $ $from }}{{ $_ := set $job $to (get $ $from) }}{{ end -}}
 {{- end -}}
 {{- with .metricsPath }}{{ $_ := set $job "metrics_path" . }}{{ end -}}
 {{- with .scheme }}{{ $_ := set $job "scheme" . }}{{ end -}}
@@ -149,7 +167,34 @@ wanted port, then attach the namespace, pod, service and node labels the role kn
 {{- $_ := set $out "queue_config" $queue -}}
 {{- end -}}
 {{- with .writeRelabelings }}{{ $_ := set $out "write_relabel_configs" (include "prometheus.relabelConfigs" . | fromYamlArray) }}{{ end -}}
+{{- if hasKey . "sendExemplars" }}{{ $_ := set $out "send_exemplars" .sendExemplars }}{{ end -}}
+{{- with .sigv4 -}}
+{{- /* Credentials reach the AWS SDK as a file (AWS_SHARED_CREDENTIALS_FILE, set on the container), never here. */ -}}
+{{- $sigv4 := dict -}}
+{{- with .region }}{{ $_ := set $sigv4 "region" . }}{{ end -}}
+{{- with .profile }}{{ $_ := set $sigv4 "profile" . }}{{ end -}}
+{{- with .roleArn }}{{ $_ := set $sigv4 "role_arn" . }}{{ end -}}
+{{- $_ := set $out "sigv4" $sigv4 -}}
+{{- end -}}
 {{- toYaml $out -}}
+{{- end -}}
+
+{{/* One remote_read entry from a RemoteRead value. */}}
+{{- define "prometheus.remoteRead" -}}
+{{- $out := dict "url" .url -}}
+{{- with .name }}{{ $_ := set $out "name" . }}{{ end -}}
+{{- with .remoteTimeout }}{{ $_ := set $out "remote_timeout" . }}{{ end -}}
+{{- with .headers }}{{ $_ := set $out "headers" . }}{{ end -}}
+{{- if hasKey . "readRecent" }}{{ $_ := set $out "read_recent" .readRecent }}{{ end -}}
+{{- with .requiredMatchers }}{{ $_ := set $out "required_matchers" . }}{{ end -}}
+{{- if hasKey . "filterExternalLabels" }}{{ $_ := set $out "filter_external_labels" .filterExternalLabels }}{{ end -}}
+{{- $out = merge $out (include "prometheus.httpClient" . | fromYaml) -}}
+{{- toYaml $out -}}
+{{- end -}}
+
+{{/* The one AWS shared credentials file of the sigv4 endpoints (validate refuses two), or nothing. */}}
+{{- define "prometheus.awsCredentialsFile" -}}
+{{- range .Values.remoteWrite }}{{ with (.sigv4 | default dict).credentialsSecret }}{{ include "prometheus.secretPath" . }}{{ break }}{{ end }}{{ end -}}
 {{- end -}}
 
 {{- define "prometheus.config" -}}
@@ -157,14 +202,32 @@ wanted port, then attach the namespace, pod, service and node labels the role kn
 {{- $externalLabels := dict -}}
 {{- with (.Values.global).clusterName }}{{ $_ := set $externalLabels "cluster" . }}{{ end -}}
 {{- $externalLabels = merge (deepCopy .Values.externalLabels) $externalLabels -}}
+{{- /* Prometheus expands ${VAR} in external label values from its environment: POD_NAME is the container's. */ -}}
+{{- with .Values.replicaExternalLabel }}{{ $_ := set $externalLabels . "${POD_NAME}" }}{{ end -}}
 {{- $global := dict "scrape_interval" .Values.scrapeInterval "scrape_timeout" .Values.scrapeTimeout "evaluation_interval" .Values.evaluationInterval -}}
 {{- if $externalLabels }}{{ $_ := set $global "external_labels" $externalLabels }}{{ end -}}
+{{- with .Values.queryLogFile -}}
+{{- /* A bare file name lands in the data volume, the one writable directory the chart mounts. */ -}}
+{{- $_ := set $global "query_log_file" (ternary . (printf "/prometheus/%s" .) (hasPrefix "/" .)) -}}
+{{- end -}}
 {{- $namespaceSD := dict "names" (list .Release.Namespace) -}}
 {{- $alertmanagers := list (dict
       "kubernetes_sd_configs" (list (dict "role" "endpointslice" "namespaces" $namespaceSD))
       "relabel_configs" (list
         (dict "source_labels" (list "__meta_kubernetes_service_name") "regex" (printf "%s-alertmanager-headless" $release) "action" "keep")
         (dict "source_labels" (list "__meta_kubernetes_endpointslice_port_name") "regex" "http-web" "action" "keep"))) -}}
+{{- range .Values.additionalAlertmanagers -}}
+{{- $am := dict "api_version" "v2" "static_configs" (list (dict "targets" .targets)) -}}
+{{- with .scheme }}{{ $_ := set $am "scheme" . }}{{ end -}}
+{{- with .pathPrefix }}{{ $_ := set $am "path_prefix" . }}{{ end -}}
+{{- with .timeout }}{{ $_ := set $am "timeout" . }}{{ end -}}
+{{- $alertmanagers = append $alertmanagers (merge $am (include "prometheus.httpClient" . | fromYaml)) -}}
+{{- end -}}
+{{- $alerting := dict "alertmanagers" $alertmanagers -}}
+{{- /* The replica label would make each replica's alerts distinct: drop it, so Alertmanager deduplicates them. */ -}}
+{{- with .Values.replicaExternalLabel -}}
+{{- $_ := set $alerting "alert_relabel_configs" (list (dict "action" "labeldrop" "regex" .)) -}}
+{{- end -}}
 {{- /* Prometheus scrapes itself, unless a raw job named "prometheus" takes that over. */ -}}
 {{- $ownSelfScrape := true -}}
 {{- range .Values.extraScrapeConfigs }}{{ if eq (toString .job_name) "prometheus" }}{{ $ownSelfScrape = false }}{{ end }}{{ end -}}
@@ -173,7 +236,7 @@ wanted port, then attach the namespace, pod, service and node labels the role kn
 {{- range .Values.scrapeJobs }}{{ $scrapeConfigs = append $scrapeConfigs (include "prometheus.scrapeJob" . | fromYaml) }}{{ end -}}
 {{- $config := dict
       "global" $global
-      "alerting" (dict "alertmanagers" $alertmanagers)
+      "alerting" $alerting
       "rule_files" (list "/etc/prometheus/rules/*.yaml")
       "scrape_config_files" (list "/etc/prometheus/scrape/*.yaml")
       "scrape_configs" (concat $scrapeConfigs .Values.extraScrapeConfigs) -}}
@@ -181,6 +244,14 @@ wanted port, then attach the namespace, pod, service and node labels the role kn
 {{- $remoteWrite := list -}}
 {{- range . }}{{ $remoteWrite = append $remoteWrite (include "prometheus.remoteWrite" . | fromYaml) }}{{ end -}}
 {{- $_ := set $config "remote_write" $remoteWrite -}}
+{{- end -}}
+{{- with .Values.remoteRead -}}
+{{- $remoteRead := list -}}
+{{- range . }}{{ $remoteRead = append $remoteRead (include "prometheus.remoteRead" . | fromYaml) }}{{ end -}}
+{{- $_ := set $config "remote_read" $remoteRead -}}
+{{- end -}}
+{{- with (.Values.tsdb | default dict).outOfOrderTimeWindow -}}
+{{- $_ := set $config "storage" (dict "tsdb" (dict "out_of_order_time_window" .)) -}}
 {{- end -}}
 {{- toYaml $config -}}
 {{- end -}}

@@ -40,6 +40,15 @@ the operator reads from the release namespace.
 {{- toYaml $out -}}
 {{- end -}}
 
+{{/* A ScrapeJob's scrape limits as the operator's spec fields (the same names on ServiceMonitor, PodMonitor and ScrapeConfig). */}}
+{{- define "prometheus.operatorLimits" -}}
+{{- $out := dict -}}
+{{- range $key := list "sampleLimit" "labelLimit" "labelNameLengthLimit" "labelValueLengthLimit" "targetLimit" -}}
+{{- if hasKey $ $key }}{{ $_ := set $out $key (get $ $key) }}{{ end -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}
+
 {{/* Kind and spec of the object a ScrapeJob becomes, as YAML {kind, apiVersion, spec}. */}}
 {{- define "prometheus.operatorObject" -}}
 {{- $job := . -}}
@@ -52,10 +61,10 @@ the operator reads from the release namespace.
 {{- $endpoint := include "prometheus.operatorScrapeSettings" (dict "job" $job "pathKey" "path" "intervalKey" "interval") | fromYaml -}}
 {{- if hasKey $k "port" }}{{ $_ := set $endpoint (ternary "port" "portNumber" (kindIs "string" $k.port)) $k.port }}{{ end -}}
 {{- $_ := set $endpoint "relabelings" (concat $jobLabel (list (dict "sourceLabels" (list "__meta_kubernetes_pod_node_name") "targetLabel" "node")) ($job.relabelings | default list)) -}}
-{{- toYaml (dict "apiVersion" "monitoring.coreos.com/v1" "kind" "PodMonitor" "spec" (dict
+{{- toYaml (dict "apiVersion" "monitoring.coreos.com/v1" "kind" "PodMonitor" "spec" (merge (dict
       "namespaceSelector" $namespaceSelector
       "selector" (dict "matchLabels" ($k.matchLabels | default dict))
-      "podMetricsEndpoints" (list $endpoint))) -}}
+      "podMetricsEndpoints" (list $endpoint)) (include "prometheus.operatorLimits" $job | fromYaml))) -}}
 {{- else if has $role (list "endpoints" "endpointslice") -}}
 {{- $endpoint := include "prometheus.operatorScrapeSettings" (dict "job" $job "pathKey" "path" "intervalKey" "interval") | fromYaml -}}
 {{- if hasKey $k "port" }}{{ $_ := set $endpoint (ternary "port" "targetPort" (kindIs "string" $k.port)) $k.port }}{{ end -}}
@@ -65,15 +74,13 @@ the operator reads from the release namespace.
       "selector" (dict "matchLabels" ($k.matchLabels | default dict))
       "endpoints" (list $endpoint) -}}
 {{- if eq $role "endpointslice" }}{{ $_ := set $spec "serviceDiscoveryRole" "EndpointSlice" }}{{ end -}}
-{{- toYaml (dict "apiVersion" "monitoring.coreos.com/v1" "kind" "ServiceMonitor" "spec" $spec) -}}
+{{- toYaml (dict "apiVersion" "monitoring.coreos.com/v1" "kind" "ServiceMonitor" "spec" (merge $spec (include "prometheus.operatorLimits" $job | fromYaml))) -}}
 {{- else -}}
 {{- /* Static targets, and the roles ServiceMonitor and PodMonitor cannot express: a ScrapeConfig. */ -}}
 {{- $spec := include "prometheus.operatorScrapeSettings" (dict "job" $job "pathKey" "metricsPath" "intervalKey" "scrapeInterval") | fromYaml -}}
 {{- $_ := set $spec "jobName" $job.name -}}
 {{- with $job.static -}}
-{{- $static := dict "targets" .targets -}}
-{{- with .labels }}{{ $_ := set $static "labels" . }}{{ end -}}
-{{- $_ := set $spec "staticConfigs" (list $static) -}}
+{{- $_ := set $spec "staticConfigs" (include "prometheus.staticGroups" . | fromYamlArray) -}}
 {{- end -}}
 {{- $relabelings := $job.relabelings | default list -}}
 {{- with $job.kubernetes -}}
@@ -90,6 +97,6 @@ the operator reads from the release namespace.
 {{- $relabelings = concat (include "prometheus.kubernetesRelabelings" $job | fromYamlArray) $relabelings -}}
 {{- end -}}
 {{- with $relabelings }}{{ $_ := set $spec "relabelings" . }}{{ end -}}
-{{- toYaml (dict "apiVersion" "monitoring.coreos.com/v1alpha1" "kind" "ScrapeConfig" "spec" $spec) -}}
+{{- toYaml (dict "apiVersion" "monitoring.coreos.com/v1alpha1" "kind" "ScrapeConfig" "spec" (merge $spec (include "prometheus.operatorLimits" $job | fromYaml))) -}}
 {{- end -}}
 {{- end -}}

@@ -61,7 +61,7 @@ securityContext:
   {{- include "promstack.podSecurityContext" (dict) | nindent 2 }}
 affinity:
   {{- include "promstack.affinity" (dict "ctx" .ctx "scheduling" .values.scheduling "component" .component "antiAffinity" "none") | nindent 2 }}
-{{- include "promstack.scheduling" .values.scheduling }}
+{{- include "promstack.scheduling" (dict "ctx" .ctx "scheduling" .values.scheduling "component" .component) }}
 {{- end -}}
 
 {{/* A Service exposing an exporter's metrics port, marked for scraping: (dict "ctx" $ "component" "x" "image" .Values.x.image "port" 9187) */}}
