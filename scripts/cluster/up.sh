@@ -19,6 +19,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here="$root/scripts/cluster"
+who=cluster-up
+# shellcheck source=scripts/lib/processes.sh
+. "$here/../lib/processes.sh"
 dir=${CLUSTER_DIR:-$root/.work/cluster}
 ttl=${CLUSTER_TTL:-3600}
 for variable in ETCD KUBE_APISERVER KUBE_CONTROLLER_MANAGER KUBE_SCHEDULER KUBECTL KWOK; do
@@ -42,7 +45,6 @@ stop_on_failure() {
 }
 trap stop_on_failure EXIT
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 etcd_port=$(free_port) etcd_peer_port=$(free_port) api_port=$(free_port)
 
 # --- Certificates: a throwaway CA, the API server's serving certificate, one client
@@ -89,28 +91,7 @@ current-context: promstack-test
 EOF
 printf 'export KUBECONFIG=%q\n' "$kubeconfig" >"$dir/env"
 
-# --- Processes. Each runs under timeout (the lifetime bound); its pid goes to $dir/pids.
-launch() { # name binary args...
-  local name=$1; shift
-  timeout --kill-after=10s "$ttl" "$@" >"$dir/logs/$name.log" 2>&1 &
-  echo "$name $! $1" >>"$dir/pids"
-}
-alive() { # fail early, with its log, when a component has exited
-  local name pid
-  while read -r name pid _; do
-    kill -0 "$pid" 2>/dev/null || { echo "cluster-up: $name exited:" >&2; tail -20 "$dir/logs/$name.log" >&2; return 1; }
-  done <"$dir/pids"
-}
-wait_for() { # what seconds command...
-  local what=$1 seconds=$2; shift 2
-  for _ in $(seq "$seconds"); do
-    "$@" >/dev/null 2>&1 && return 0
-    alive || return 1
-    sleep 1
-  done
-  echo "cluster-up: $what not ready after ${seconds}s" >&2; return 1
-}
-
+# --- Processes: launch, alive and wait_for (scripts/lib/processes.sh).
 launch etcd "$ETCD" --name promstack --data-dir "$dir/etcd" \
   --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
   --listen-peer-urls "http://127.0.0.1:$etcd_peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer_port" \

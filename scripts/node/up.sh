@@ -16,6 +16,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here="$root/scripts/node"
+who=node-up
+# shellcheck source=scripts/lib/processes.sh
+. "$here/../lib/processes.sh"
 dir=${NODE_DIR:?} cluster=${CLUSTER_DIR:?}
 ttl=${NODE_TTL:-3600}
 node_name=${NODE_NAME:-promstack-node}
@@ -47,27 +50,6 @@ setsid bash -c "sleep $ttl; NODE_DIR='$dir' CONTAINERD_SHIM='$CONTAINERD_SHIM' N
   >"$dir/logs/watchdog.log" 2>&1 </dev/null &
 echo "$!" >"$dir/watchdog"
 
-launch() { # name binary args... (each under timeout, like the cluster's processes)
-  local name=$1; shift
-  timeout --kill-after=10s "$ttl" "$@" >"$dir/logs/$name.log" 2>&1 &
-  echo "$name $! $1" >>"$dir/pids"
-}
-alive() {
-  local name pid
-  while read -r name pid _; do
-    kill -0 "$pid" 2>/dev/null || { echo "node-up: $name exited:" >&2; tail -20 "$dir/logs/$name.log" >&2; return 1; }
-  done <"$dir/pids"
-}
-wait_for() { # what seconds command...
-  local what=$1 seconds=$2; shift 2
-  for _ in $(seq "$seconds"); do
-    "$@" >/dev/null 2>&1 && return 0
-    alive || return 1
-    sleep 1
-  done
-  echo "node-up: $what not ready after ${seconds}s" >&2; return 1
-}
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 kubectl() { "$KUBECTL" --kubeconfig "$cluster/kubeconfig" "$@"; }
 
 # --- The node's address, on a bridge with no ports (there is no dummy device here).
