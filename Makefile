@@ -12,7 +12,10 @@ WORK := $(CURDIR)/.work
 export PATH := $(BIN):$(VENV)/bin:$(PATH)
 
 # Versions come from versions.json, the one place that pins them.
-version = $(shell node -p 'require("./versions.json").$(1)')
+# Every scalar pin of versions.json as a Make variable (versions.<path>), read by one node call:
+# one node per lookup cost about 2 s of CPU on every make run. Other expressions ask node.
+$(foreach pin,$(shell node -p 'const pins = []; const walk = (o, at) => { for (const [k, v] of Object.entries(o)) { if (k.startsWith("$$")) continue; if (v && typeof v === "object") { if (!Array.isArray(v)) walk(v, at + k + "."); } else if (!/[\s$$#\\]/.test(String(v))) pins.push(at + k + "=" + v); } }; walk(require("./versions.json"), ""); pins.join(" ")'),$(eval versions.$(pin)))
+version = $(if $(filter undefined,$(origin versions.$(1))),$(shell node -p 'require("./versions.json").$(1)'),$(versions.$(1)))
 K8S_MINOR := $(call version,kubernetes.minor)
 HELM_VERSION := $(call version,tools.helm.version)
 CT_VERSION := $(call version,tools.chartTesting.version)
@@ -34,7 +37,7 @@ MOCHA := npx mocha --reporter dot --timeout 60000
 
 .PHONY: help
 help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 # --- Node ------------------------------------------------------------------------------
 node_modules/.package-lock.json: package-lock.json
@@ -42,14 +45,19 @@ node_modules/.package-lock.json: package-lock.json
 	@touch $@
 
 .PHONY: build
-build: node_modules/.package-lock.json ## compile the TypeScript (generator, receiver, tests) and the contract's validator
+build: node_modules/.package-lock.json ## compile the TypeScript (generator, receiver, tests), the contract's validator and the CLI bundle
 	npx tsc -b tsconfig.json
 	@if [ ! -e $(COMPILED_CONTRACT) ] || [ -n "$$(find dist/.tsbuildinfo schemas rules versions.json -newer $(COMPILED_CONTRACT) | head -1)" ]; then \
 	  node dist/generator/src/precompile-contract.js; fi
+	@if [ ! -e $(CLI_BUNDLE_CACHE) ] || [ -n "$$(find dist/.tsbuildinfo -newer $(CLI_BUNDLE_CACHE) | head -1)" ]; then \
+	  node dist/generator/src/precompile-cli.js; fi
 
 # The contract's ajv validator as standalone code, so validate does not compile it per run
 # (validate checks the digest of its inputs and compiles afresh when they changed since).
 COMPILED_CONTRACT := dist/generator/src/contract/digest.txt
+# The CLI as one file with V8's code cache (made after validating values/): bin/promstack.js uses
+# it while it is newer than dist/.tsbuildinfo (see generator/src/cli-bundle.ts).
+CLI_BUNDLE_CACHE := dist/generator/src/bundle/promstack.v8cache
 
 # --- Tools -----------------------------------------------------------------------------
 $(HELM):
@@ -211,6 +219,19 @@ $(BIN)/node_exporter-$(NODE_EXPORTER_TAG) $(BIN)/node_exporter-$(NODE_EXPORTER_T
 	$(call arch_env,$@) scripts/go-tool.sh node_exporter github.com/prometheus/node_exporter $(NODE_EXPORTER_TAG) \
 	  github.com/prometheus/node_exporter $(call version_flag,$(NODE_EXPORTER_TAG))
 
+# The Thanos sidecar's program at the image's version (versions.json tools.thanos), for the
+# live layer's check of the rendered sidecar against the real Prometheus. Built with upstream's
+# tags (.promu.yml): its gRPC code casts Prometheus' labels as the slicelabels layout, and
+# without the tag it panics on its first Store API answer.
+THANOS_VERSION := $(call version,tools.thanos.version)
+THANOS := $(BIN)/thanos-$(THANOS_VERSION)
+$(THANOS):
+	GO_TAGS=netgo,slicelabels nice scripts/go-tool.sh thanos $(call version,tools.thanos.module) $(THANOS_VERSION) github.com/thanos-io/thanos/cmd/thanos \
+	  $(call version_flag,$(THANOS_VERSION))
+
+.PHONY: thanos
+thanos: $(THANOS) ## build thanos (the sidecar's program) for the live layer
+
 # QEMU user emulation from Debian, unpacked (not installed) into .tools.
 $(QEMU_STAMP):
 	@echo "tools: qemu-user-static $(QEMU_VERSION) from Debian into $(QEMU)"
@@ -230,9 +251,9 @@ types: build ## regenerate generator/src/types from schemas/
 	npx tsc -b tsconfig.json
 
 .PHONY: generate
-generate: types $(HELM) ## regenerate charts/promstack (deterministic)
+generate: types $(HELM) $(OPERATOR_CRDS)/.installed ## regenerate charts/promstack (deterministic)
 	node dist/values/dashboards/build.js values # the seed profiles' dashboards, as JSON into their profiles
-	$(PROMSTACK) generate
+	PROMSTACK_OPERATOR_CRDS=$(OPERATOR_CRDS) $(PROMSTACK) generate
 	$(PROMSTACK) flux values/raspberry-pi.yaml --output docs/flux/raspberry-pi # the worked Flux example
 	PROMSTACK_HELM=$(HELM) $(PROMSTACK) explain $(PROFILES) --output-dir docs/profiles # each profile's render explained
 
@@ -280,7 +301,8 @@ module_dir = $(shell go mod download -json $(1) | sed -n 's/^[[:space:]]*"Dir": 
 CLUSTER_ENV = CLUSTER_DIR=$(CLUSTER_DIR) KWOK_STAGES=$(call module_dir,sigs.k8s.io/kwok@$(KWOK_VERSION))/kustomize/stage \
   ETCD=$(ETCD) KUBE_APISERVER=$(KUBE_APISERVER) KUBE_CONTROLLER_MANAGER=$(KUBE_CONTROLLER_MANAGER) \
   KUBE_SCHEDULER=$(KUBE_SCHEDULER) KUBECTL=$(KUBECTL) KWOK=$(KWOK) KUBECONFIG=$(CLUSTER_DIR)/kubeconfig \
-  FLUX_CRDS=$(FLUX_CRDS) SOURCE_CONTROLLER=$(SOURCE_CONTROLLER) HELM_CONTROLLER=$(HELM_CONTROLLER)
+  FLUX_CRDS=$(FLUX_CRDS) SOURCE_CONTROLLER=$(SOURCE_CONTROLLER) HELM_CONTROLLER=$(HELM_CONTROLLER) \
+  PROMETHEUS_OPERATOR=$(PROMETHEUS_OPERATOR)
 
 $(KUBE_BINARIES) &:
 	scripts/cluster/build-kubernetes.sh $(KUBE_VERSION)
@@ -299,6 +321,18 @@ $(SOURCE_CONTROLLER):
 
 $(HELM_CONTROLLER):
 	scripts/go-tool.sh helm-controller github.com/fluxcd/helm-controller $(FLUX_HELM_CONTROLLER_VERSION) github.com/fluxcd/helm-controller
+
+# The Prometheus Operator of prometheus.operator.deploy, at its image's tag, from the module whose
+# CRDs the chart ships; the cluster layer runs it as a process (scripts/cluster/prometheus-operator.sh).
+PROMETHEUS_OPERATOR_TAG := $(call version,images.prometheusOperator.tag)
+PROMETHEUS_OPERATOR := $(BIN)/prometheus-operator-$(PROMETHEUS_OPERATOR_TAG)
+$(PROMETHEUS_OPERATOR):
+	scripts/go-tool.sh prometheus-operator $(call version,tools.prometheusOperatorCrds.module) $(PROMETHEUS_OPERATOR_TAG) \
+	  $(call version,tools.prometheusOperatorCrds.module)/cmd/operator \
+	  "-X github.com/prometheus/common/version.Version=$(PROMETHEUS_OPERATOR_TAG:v%=%)"
+
+.PHONY: prometheus-operator
+prometheus-operator: $(PROMETHEUS_OPERATOR) ## build the Prometheus Operator the cluster layer runs against the chart's Prometheus resource
 
 .PHONY: flux-controllers
 flux-controllers: $(SOURCE_CONTROLLER) $(HELM_CONTROLLER) ## build Flux's source-controller and helm-controller
@@ -329,7 +363,8 @@ $(foreach pin,$(shell node -p 'const v = require("./versions.json"), n = v.tools
   "KNP_MODULE:=" + n.kubeNetworkPolicies.module, "PAUSE_VERSION:=" + n.pause.version, "CONFIG_RELOADER_TAG:=" + v.images.configReloader.tag, \
   "CONFIG_RELOADER_MODULE:=" + v.tools.prometheusOperatorCrds.module, "BUSYBOX_VERSION:=" + n.busybox.version, "NODEJS_NPM:=" + n.nodejs.npm, \
   "NODEJS_VERSION:=" + v.images.alertReceiver.tag.split("-")[0], \
-  "DEBIAN_NODE_PACKAGES:=" + Object.entries(n.debianPackages).map(([p, ver]) => p + "=" + ver).join(",") ].join(" ")'),$(eval $(pin)))
+  "DEBIAN_NODE_PACKAGES:=" + Object.entries(n.debianPackages).map(([p, ver]) => p + "=" + ver).join(","), \
+  "ARM64_DEBIAN_PACKAGES:=" + Object.entries(n.arm64.debianPackages).map(([p, ver]) => p + "=" + ver).join(",") ].join(" ")'),$(eval $(pin)))
 KUBELET := $(BIN)/kubelet-$(KUBE_VERSION)
 KUBE_PROXY := $(BIN)/kube-proxy-$(KUBE_VERSION)
 CONTAINERD := $(BIN)/containerd-$(CONTAINERD_VERSION)
@@ -348,14 +383,19 @@ NODE_BINARIES := $(KUBELET) $(KUBE_PROXY) $(CONTAINERD) $(CTR) $(CONTAINERD_SHIM
 comma := ,
 NODE_STAMP := $(TOOLS)/.node-packages-$(subst =,-,$(subst $(comma),_,$(DEBIAN_NODE_PACKAGES)))
 
-# Debian packages, installed once (dpkg says whether each is there at its pinned version).
-$(NODE_STAMP):
-	@missing=""; for p in $(subst $(comma), ,$(DEBIAN_NODE_PACKAGES)); do \
+# Debian packages at their pinned versions, installed once (dpkg says whether each is there):
+# $(call install-debian-packages,<comma-separated name=version list>), the recipe of a stamp.
+define install-debian-packages
+	@missing=""; for p in $(subst $(comma), ,$(1)); do \
 	  [ "$$(dpkg-query -W -f '$${Version}' "$${p%%=*}" 2>/dev/null)" = "$${p#*=}" ] || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "tools: apt-get install$$missing"; \
 	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing || \
 	    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; }; }; fi
 	@touch $@
+endef
+
+$(NODE_STAMP):
+	$(call install-debian-packages,$(DEBIAN_NODE_PACKAGES))
 
 $(KUBELET) $(KUBE_PROXY) &:
 	scripts/cluster/build-kubernetes.sh $(KUBE_VERSION) kubelet kube-proxy
@@ -369,8 +409,9 @@ $(CTR):
 $(CONTAINERD_SHIM):
 	GO_TAGS=no_btrfs,no_grpc,urfave_cli_no_docs scripts/go-tool.sh containerd-shim-runc-v2 $(CONTAINERD_MODULE) $(CONTAINERD_VERSION) \
 	  $(CONTAINERD_MODULE)/cmd/containerd-shim-runc-v2 "-X github.com/containerd/containerd/v2/version.Version=$(CONTAINERD_VERSION)"
-# runc needs cgo and libseccomp for its seccomp filters (the libpathrs tag would need Rust).
-$(RUNC): $(NODE_STAMP)
+# runc needs cgo and libseccomp for its seccomp filters (the libpathrs tag would need Rust);
+# the packages are order-only, so installing them later does not make runc out of date.
+$(RUNC): | $(NODE_STAMP)
 	GO_TAGS=seccomp,urfave_cli_no_docs scripts/go-tool.sh runc $(RUNC_MODULE) $(RUNC_VERSION) \
 	  $(RUNC_MODULE) "-X main.version=$(RUNC_VERSION:v%=%)"
 $(BIN)/cni-%-$(CNI_VERSION):
@@ -435,6 +476,77 @@ test-node: build tools cluster-tools node-tools $(NODE_IMAGES)/images.txt ## ct 
 node-down: ## stop the node of node-up and undo its changes to the host
 	$(NODE_ENV) scripts/node/down.sh
 
+# --- The arm64 node (issue 15 item 4): the same node with the arm64 builds of the kubelet and
+# containerd, run by qemu-aarch64-static through binfmt_misc (F flag): the Node reports
+# kubernetes.io/arch=arm64 itself, containerd's CRI serves linux/arm64 images (its platform is
+# its own GOARCH), and qemu runs the containers' arm64 programs. The shim and runc stay the
+# host's amd64 builds: under qemu-user, runc's arm64 build fails ("unable to create safe
+# /proc/self/exe clone for runc init: ... open /proc/self/exe: no such file or directory") and
+# the shim's fails to start ("start failed: io.containerd.runc.v2: invalid argument"), measured
+# 2026-12-03. kube-proxy, CoreDNS and kube-network-policies stay amd64 host processes.
+# The node registers and is Ready, but no pod starts yet: containerd under qemu-user refuses each
+# pod sandbox with "seccomp is not supported" (qemu-user answers prctl(PR_SET_SECCOMP) with
+# EINVAL); test-node-arm64 fails there. Not in `make test` (see README, the node layer).
+ARM64_STAMP := $(TOOLS)/.node-arm64-packages-$(subst :,_,$(subst =,-,$(subst $(comma),_,$(ARM64_DEBIAN_PACKAGES))))
+KUBELET_ARM64 := $(KUBELET)-arm64
+PAUSE_ARM64 := $(PAUSE)-arm64
+BUSYBOX_ARM64 := $(TOOLS)/busybox-arm64-$(subst :,_,$(BUSYBOX_VERSION))
+QEMU_AARCH64 := $(QEMU)/usr/bin/qemu-aarch64-static
+NODE_IMAGES_ARM64 := $(WORK)/node-images-arm64
+NODE_ARM64_IMAGE_INPUTS := $(BIN)/prometheus-$(PROMTOOL_VERSION)-arm64 $(PROMTOOL)-arm64 $(BIN)/alertmanager-$(AMTOOL_VERSION)-arm64 $(AMTOOL)-arm64 \
+  $(BIN)/node_exporter-$(NODE_EXPORTER_TAG)-arm64 $(CONFIG_RELOADER)-arm64 $(PAUSE_ARM64) $(BUSYBOX_ARM64)/.installed $(QEMU_STAMP)
+
+# The cross compiler for the pause program (static, against the cross glibc).
+$(ARM64_STAMP):
+	$(call install-debian-packages,$(ARM64_DEBIAN_PACKAGES))
+$(KUBELET_ARM64):
+	GOARCH=arm64 scripts/cluster/build-kubernetes.sh $(KUBE_VERSION) kubelet
+$(CONTAINERD)-arm64:
+	GOARCH=arm64 GO_TAGS=no_btrfs,urfave_cli_no_docs scripts/go-tool.sh containerd $(CONTAINERD_MODULE) $(CONTAINERD_VERSION) \
+	  $(CONTAINERD_MODULE)/cmd/containerd "-X github.com/containerd/containerd/v2/version.Version=$(CONTAINERD_VERSION)"
+$(PROMTOOL)-arm64:
+	GOARCH=arm64 scripts/go-tool.sh promtool github.com/prometheus/prometheus $(PROMTOOL_VERSION) github.com/prometheus/prometheus/cmd/promtool \
+	  $(call version_flag,$(PROMETHEUS_TAG))
+$(AMTOOL)-arm64:
+	GOARCH=arm64 scripts/go-tool.sh amtool github.com/prometheus/alertmanager $(AMTOOL_VERSION) github.com/prometheus/alertmanager/cmd/amtool \
+	  $(call version_flag,$(ALERTMANAGER_TAG))
+$(CONFIG_RELOADER)-arm64:
+	GOARCH=arm64 scripts/go-tool.sh prometheus-config-reloader $(CONFIG_RELOADER_MODULE) $(CONFIG_RELOADER_TAG) \
+	  $(CONFIG_RELOADER_MODULE)/cmd/prometheus-config-reloader $(call version_flag,$(CONFIG_RELOADER_TAG))
+$(PAUSE_ARM64): $(ARM64_STAMP)
+	@mkdir -p $(BIN)
+	src=$$(go mod download -json k8s.io/kubernetes@$(KUBE_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$$/\1/p')/build/pause/linux/pause.c; \
+	  aarch64-linux-gnu-gcc -Os -Wall -Werror -static -DVERSION=v$(PAUSE_VERSION)-promstack -o $@ "$$src"
+# Debian's arm64 busybox-static at the amd64 image's version: apt reads the arm64 package lists
+# into a private folder (the host's apt configuration and architectures stay as they are).
+$(BUSYBOX_ARM64)/.installed:
+	rm -rf $(BUSYBOX_ARM64) && mkdir -p $(BUSYBOX_ARM64)/deb $(BUSYBOX_ARM64)/apt/lists/partial $(BUSYBOX_ARM64)/apt/cache/archives/partial
+	apt_arm64="-q -o Dir::State::Lists=$(BUSYBOX_ARM64)/apt/lists -o Dir::Cache=$(BUSYBOX_ARM64)/apt/cache -o APT::Architecture=arm64 -o APT::Architectures::=arm64 -o Debug::NoLocking=1"; \
+	  apt-get $$apt_arm64 update >/dev/null && cd $(BUSYBOX_ARM64)/deb && apt-get $$apt_arm64 download 'busybox-static:arm64=$(BUSYBOX_VERSION)' 2>&1 | grep -v unsandboxed
+	dpkg-deb -f $(BUSYBOX_ARM64)/deb/*.deb Architecture | grep -qx arm64
+	dpkg -x $(BUSYBOX_ARM64)/deb/*.deb $(BUSYBOX_ARM64) && rm -rf $(BUSYBOX_ARM64)/deb $(BUSYBOX_ARM64)/apt && touch $@
+
+$(NODE_IMAGES_ARM64)/images.txt: $(NODE_ARM64_IMAGE_INPUTS) scripts/node/images.sh scripts/node/oci-image.sh versions.json
+	$(NODE_ARM64_ENV) scripts/node/images.sh $(NODE_IMAGES_ARM64)
+
+NODE_ARM64_ENV = $(NODE_ENV) NODE_ARCH=arm64 NODE_NAME=promstack-node-arm64 KUBELET=$(KUBELET_ARM64) CONTAINERD=$(CONTAINERD)-arm64 QEMU_AARCH64=$(QEMU_AARCH64) \
+  IMAGE_ARCH=arm64 IMAGE_RUN=$(QEMU_AARCH64) NODE_IMAGES=$(NODE_IMAGES_ARM64) PAUSE_IMAGE=registry.k8s.io/pause:$(PAUSE_VERSION) \
+  IMAGE_PROMETHEUS=$(BIN)/prometheus-$(PROMTOOL_VERSION)-arm64 IMAGE_PROMTOOL=$(PROMTOOL)-arm64 \
+  IMAGE_ALERTMANAGER=$(BIN)/alertmanager-$(AMTOOL_VERSION)-arm64 IMAGE_AMTOOL=$(AMTOOL)-arm64 \
+  IMAGE_NODE_EXPORTER=$(BIN)/node_exporter-$(NODE_EXPORTER_TAG)-arm64 IMAGE_CONFIG_RELOADER=$(CONFIG_RELOADER)-arm64 \
+  IMAGE_PAUSE=$(PAUSE_ARM64) IMAGE_BUSYBOX=$(BUSYBOX_ARM64)/bin/busybox IMAGE_NODEJS=
+
+.PHONY: node-arm64-tools node-up-arm64 node-down-arm64 test-node-arm64
+node-arm64-tools: node-tools $(KUBELET_ARM64) $(CONTAINERD)-arm64 $(NODE_ARM64_IMAGE_INPUTS) ## the arm64 node's kubelet, containerd and images' programs, qemu-user-static
+node-up-arm64: node-arm64-tools $(NODE_IMAGES_ARM64)/images.txt ## the real node with the arm64 builds of its kubelet and containerd under qemu (after cluster-up; no pod starts yet)
+	$(NODE_ARM64_ENV) scripts/node/up.sh
+node-down-arm64: ## stop the node of node-up-arm64, remove its binfmt_misc registration, undo its changes to the host
+	$(NODE_ARM64_ENV) scripts/node/down.sh
+test-node-arm64: build tools cluster-tools node-arm64-tools $(NODE_IMAGES_ARM64)/images.txt ## ct install onto the arm64 node (fails today: no pod sandbox starts under the emulated containerd)
+	@$(CLUSTER_ENV) scripts/cluster/up.sh && trap '$(NODE_ARM64_ENV) scripts/node/down.sh; CLUSTER_DIR=$(CLUSTER_DIR) scripts/cluster/down.sh' EXIT && \
+	  $(NODE_ARM64_ENV) scripts/node/up.sh && \
+	  $(TEST_ENV) $(CLUSTER_ENV) $(NODE_ARM64_ENV) $(MOCHA) --reporter spec --timeout 900000 'dist/test/node/**/*.test.js'
+
 # --- Tests: one target per validation layer ---------------------------------------------
 TEST_ENV := HELM=$(HELM) CT=$(CT) CT_CONFIG_DIR=$(CT_CONFIG) PROMTOOL=$(PROMTOOL) AMTOOL=$(AMTOOL) KUBERNETES_VALIDATE=$(VENV)/bin/kubernetes-validate K8S_MINOR=$(K8S_MINOR) PROMETHEUS_OPERATOR_CRDS=$(OPERATOR_CRDS) TRAEFIK_CRDS=$(TRAEFIK_CRDS) CYCLONUS=$(CYCLONUS) IMPORT_CORPORA=$(IMPORT_CORPORA)
 # Only the semantics layer reads Prometheus' sources (go mod download runs when it is used).
@@ -462,17 +574,17 @@ test-receiver: build ## the alert receiver over real HTTP
 
 # The cluster layer starts its own cluster and stops it afterwards, whatever the outcome.
 .PHONY: test-cluster
-test-cluster: build tools cluster-tools flux-crds registry ## ct install of every profile, upgrades, Pod Security, Flux reconciling every profile, on a real API server
+test-cluster: build tools cluster-tools flux-crds registry prometheus-operator ## ct install of every profile, upgrades, Pod Security, Flux reconciling every profile, on a real API server
 	@$(CLUSTER_ENV) scripts/cluster/up.sh && trap 'CLUSTER_DIR=$(CLUSTER_DIR) scripts/cluster/down.sh' EXIT && \
 	  $(TEST_ENV) $(CLUSTER_ENV) REGISTRY=$(REGISTRY) $(MOCHA) --timeout 900000 'dist/test/cluster/**/*.test.js'
 
 # --- Live layer: the rendered configs run by the upstream programs (see test/live/) ---------
 LIVE_ENV := $(TEST_ENV) LIVE_PROMETHEUS=$(BIN)/prometheus-$(PROMTOOL_VERSION) LIVE_ALERTMANAGER=$(BIN)/alertmanager-$(AMTOOL_VERSION) \
-  LIVE_NODE_EXPORTER=$(BIN)/node_exporter-$(NODE_EXPORTER_TAG) QEMU_DIR=$(QEMU)
+  LIVE_NODE_EXPORTER=$(BIN)/node_exporter-$(NODE_EXPORTER_TAG) LIVE_THANOS=$(THANOS) QEMU_DIR=$(QEMU)
 
 .PHONY: test-live
-test-live: build tools live-tools ## Prometheus, node-exporter, 3 Alertmanagers, receiver and sinks on 127.0.0.1
-	$(LIVE_ENV) $(MOCHA) --reporter spec --timeout 600000 'dist/test/live/pipeline.test.js'
+test-live: build tools live-tools $(THANOS) ## Prometheus, node-exporter, 3 Alertmanagers, receiver and sinks on 127.0.0.1; the Thanos sidecar
+	$(LIVE_ENV) $(MOCHA) --reporter spec --timeout 600000 'dist/test/live/pipeline.test.js' 'dist/test/live/thanos-sidecar.test.js'
 
 .PHONY: test-arm
 test-arm: build tools arm-tools ## scenarios 1-3 with the arm64 and arm/v7 builds under qemu-user-static

@@ -16,7 +16,7 @@ export const components: Component[] = [
     name: "prometheus",
     schemaFile: "prometheus.schema.json",
     description: "Prometheus server: scraping, rules, alert delivery to every Alertmanager",
-    images: { image: "prometheus", "configReloader.image": "configReloader" },
+    images: { image: "prometheus", "configReloader.image": "configReloader", "thanosSidecar.image": "thanos", "operator.image": "prometheusOperator" },
     appImage: "prometheus",
   },
   {

@@ -8,11 +8,10 @@
 // precedence, so `a + x[5m]` comes out as (a + x)[5m]; Prometheus binds them tightest. The
 // tree is rebuilt here with Prometheus' precedence before anything is judged.
 import type { SyntaxNode } from "@lezer/common";
-import { parser } from "@prometheus-io/lezer-promql";
 import { durationProblem } from "./duration.js";
 import { aggregations, documentedType, promqlFunctions, type FunctionSignature, type ValueType } from "./promql-functions.js";
 import { regexMatchesEmpty, regexProblem, unquotePromQLString } from "./promql-strings.js";
-import { checkPromQL, lineAndColumn, type PromQLError } from "./promql.js";
+import { checkPromQL, lineAndColumn, promqlSyntaxTree, type PromQLError } from "./promql.js";
 
 interface Span {
   from: number;
@@ -444,7 +443,7 @@ export function checkPromQLExpression(expr: string, required: RequiredType = "an
   const syntax = checkPromQL(expr);
   if (syntax.length > 0) return syntax;
   const checker = new Checker(expr);
-  const tree = checker.build(parser.parse(expr).topNode);
+  const tree = checker.build(promqlSyntaxTree(expr).topNode);
   // Prometheus type-checks only an expression whose literals and selectors all parsed.
   if (checker.errors.length === 0) {
     const type = checker.check(tree);
@@ -464,7 +463,7 @@ export function checkPromQLExpression(expr: string, required: RequiredType = "an
 export function promqlTree(expr: string): Expr | undefined {
   if (checkPromQL(expr).length > 0) return undefined;
   const checker = new Checker(expr);
-  const tree = checker.build(parser.parse(expr).topNode);
+  const tree = checker.build(promqlSyntaxTree(expr).topNode);
   if (checker.errors.length === 0) checker.check(tree);
   return checker.errors.length === 0 ? tree : undefined;
 }

@@ -3,6 +3,7 @@
 // The grammar recovers from errors by inserting error nodes; every error node is a
 // syntax problem at a known offset. It checks syntax only: type errors such as
 // rate() over an instant vector pass here and are caught by promtool in the tests.
+import type { Tree } from "@lezer/common";
 import { parser } from "@prometheus-io/lezer-promql";
 
 export interface PromQLError {
@@ -46,8 +47,29 @@ function describe(expr: string, from: number, to: number): string {
 const RECOVERY_LIMIT = 20_000;
 const strictParser = parser.configure({ strict: true });
 
+// validate reads each expression three times (syntax, types, the series it reads): the tree
+// and the syntax errors are kept per expression, so it is parsed once. Bounded, for long runs.
+const CACHE_LIMIT = 2000;
+const trees = new Map<string, Tree>();
+const syntaxErrors = new Map<string, PromQLError[]>();
+
+function remember<T>(cache: Map<string, T>, expr: string, value: T): T {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(expr, value);
+  return value;
+}
+
+/** The grammar's tree of an expression (with error nodes where it does not parse). */
+export function promqlSyntaxTree(expr: string): Tree {
+  return trees.get(expr) ?? remember(trees, expr, parser.parse(expr));
+}
+
 /** Every syntax error of a PromQL expression, in order; an empty list means it parses. */
 export function checkPromQL(expr: string): PromQLError[] {
+  return (syntaxErrors.get(expr) ?? remember(syntaxErrors, expr, syntaxErrorsOf(expr))).slice();
+}
+
+function syntaxErrorsOf(expr: string): PromQLError[] {
   const errors: PromQLError[] = [];
   const seen = new Set<number>();
   const locate = lineLocator(expr);
@@ -62,7 +84,7 @@ export function checkPromQL(expr: string): PromQLError[] {
       return [{ offset, ...locate(offset), message: describe(expr, offset, offset) }];
     }
   }
-  parser.parse(expr).iterate({
+  promqlSyntaxTree(expr).iterate({
     enter(node) {
       if (!node.type.isError || seen.has(node.from)) return;
       seen.add(node.from);

@@ -9,7 +9,8 @@
 # The version ldflags are those of upstream's build (hack/lib/version.sh): without them the
 # binaries report v0.0.0 and clients such as helm judge the cluster by a wrong version.
 #
-# usage: scripts/cluster/build-kubernetes.sh VERSION [NAME...]   (e.g. v1.37.2 kubelet kube-proxy)
+# usage: [GOARCH=arm64] scripts/cluster/build-kubernetes.sh VERSION [NAME...]   (e.g. v1.37.2 kubelet kube-proxy)
+# With GOARCH set, a cross build named NAME-VERSION-ARCH, and no unsuffixed link.
 set -euo pipefail
 version=$1
 [[ $version =~ ^v1\.([0-9]+)\.([0-9]+)$ ]] || { echo "build-kubernetes: version must look like v1.NN.x, got '$version'" >&2; exit 2; }
@@ -21,18 +22,19 @@ binaries=("$@")
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin="$root/.tools/bin"
+suffix=${GOARCH:+-$GOARCH}
 missing=()
-for name in "${binaries[@]}"; do [ -x "$bin/$name-$version" ] || missing+=("$name"); done
-link() { for name in "${binaries[@]}"; do ln -sf "$name-$version" "$bin/$name"; done; }
+for name in "${binaries[@]}"; do [ -x "$bin/$name-$version$suffix" ] || missing+=("$name"); done
+link() { [ -n "$suffix" ] || for name in "${binaries[@]}"; do ln -sf "$name-$version" "$bin/$name"; done; }
 if [ ${#missing[@]} -eq 0 ]; then link; exit 0; fi
 
 # The wrapper module is throwaway: a private temporary folder, removed at exit.
-work=$(mktemp -d "${TMPDIR:-/tmp}/promstack-kubernetes-$version.XXXXXX")
+work=$(mktemp -d "${TMPDIR:-/tmp}/promstack-kubernetes-$version$suffix.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/out" "$bin"
 cd "$work"
 start=$(date +%s)
-echo "tools: building ${missing[*]} $version from k8s.io/kubernetes (first build takes many minutes; cached afterwards)"
+echo "tools: building ${missing[*]} $version$suffix from k8s.io/kubernetes (first build takes many minutes; cached afterwards)"
 go mod init promstack.local/tools/kubernetes >/dev/null 2>&1
 upstream=$(go mod download -json "k8s.io/kubernetes@$version" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')
 go mod edit -go="$(awk '$1 == "go" {print $2; exit}' "$upstream")"
@@ -50,6 +52,6 @@ for package in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
 done
 # Static binaries, as upstream ships them.
 CGO_ENABLED=0 go build -trimpath -ldflags "-s -w$ldflags" -o "$work/out/" "${packages[@]}"
-for name in "${missing[@]}"; do mv "$work/out/$name" "$bin/$name-$version"; done
+for name in "${missing[@]}"; do mv "$work/out/$name" "$bin/$name-$version$suffix"; done
 link
-echo "tools: built ${missing[*]} $version in $(( $(date +%s) - start ))s"
+echo "tools: built ${missing[*]} $version$suffix in $(( $(date +%s) - start ))s"

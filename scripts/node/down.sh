@@ -86,6 +86,8 @@ done
 ip link del promstack0 2>/dev/null || true
 for link in $(ip -o -4 addr show | awk '$4 ~ /^10\.89\.0\./ { sub(/@.*/, "", $2); print $2 }' | sort -u); do ip link del "$link" 2>/dev/null || true; done
 
+# binfmt_misc: the arm64 node's registration (and mount), once no emulated program runs.
+"$root/scripts/node/binfmt.sh" unregister "$dir/host"
 "$root/scripts/node/host-state.sh" restore "$dir/host"
 if [ -n "${CLUSTER_DIR:-}" ] && [ -f "$CLUSTER_DIR/pids" ] && [ -x "${KUBECTL:-}" ]; then
   cluster_kubectl() { "$KUBECTL" --kubeconfig "$CLUSTER_DIR/kubeconfig" "$@" >/dev/null 2>&1 || true; }

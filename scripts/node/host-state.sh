@@ -2,7 +2,9 @@
 # What the real node changes on the host outside NODE_DIR, recorded before it starts and
 # restored after it stops: kernel settings the kubelet, kube-proxy and the CNI plugin write;
 # folders the kubelet and containerd create at fixed paths; kubepods cgroups; nftables tables;
-# the node's network links. `compare` prints what differs from the record (nothing when restored).
+# the node's network links; the propagation of the root mount (up.sh makes a private `/` shared,
+# which the kubelet needs for node-exporter's HostToContainer mount of `/`); binfmt_misc
+# registrations (the arm64 node's). `compare` prints what differs from the record (nothing when restored).
 #
 # usage: scripts/node/host-state.sh record|restore|compare HOST_DIR
 set -euo pipefail
@@ -18,14 +20,25 @@ paths=(/run/containerd /var/lib/kubelet /var/log/pods /var/log/containers /var/l
   /tmp/kwok-local-path-provisioner)
 nft_tables=("ip kube-proxy" "ip6 kube-proxy" "inet kube-network-policies")
 
+# The propagation of the topmost mount on `/`: shared, slave, shared+slave or private
+# (mountinfo's optional fields, between the mount options and the "-" separator).
+root_propagation() {
+  awk '$5 == "/" { p = ""; for (i = 7; $i != "-"; i++) { split($i, f, ":"); p = p (p ? "+" : "") (f[1] == "master" ? "slave" : f[1]) }
+                   last = p ? p : "private" } END { print last }' /proc/self/mountinfo
+}
+
 snapshot() {
   local key
   for key in "${sysctls[@]}"; do [ -r "/proc/sys/$key" ] && echo "sysctl $key $(cat "/proc/sys/$key" | tr '\t' ' ')"; done
   for key in "${paths[@]}"; do [ -e "$key" ] && echo "path $key"; done
   for key in /sys/fs/cgroup/*/kubepods; do [ -d "$key" ] && echo "cgroup $key"; done
   if command -v nft >/dev/null; then nft list tables | sed 's/^table /nft /'; fi
+  for key in /proc/sys/fs/binfmt_misc/*; do
+    case ${key##*/} in register|status|'*') ;; *) echo "binfmt ${key##*/}" ;; esac
+  done
   ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print "link " $2 }'
   awk '{ print "mount " $2 }' /proc/self/mounts | sort -u
+  echo "propagation / $(root_propagation)"
 }
 
 case $action in
@@ -43,6 +56,8 @@ case $action in
     for key in /sys/fs/cgroup/*/kubepods; do
       [ -d "$key" ] && ! grep -qxF "cgroup $key" "$state/before" && find "$key" -depth -type d -exec rmdir {} + 2>/dev/null
     done
+    # Only a root mount that was private is made private again (non-recursive, like up.sh's change).
+    if grep -qxF "propagation / private" "$state/before" && [ "$(root_propagation)" != private ]; then mount --make-private /; fi
     for table in "${nft_tables[@]}"; do
       if command -v nft >/dev/null && ! grep -qxF "nft $table" "$state/before" && nft list table $table >/dev/null 2>&1; then nft delete table $table; fi
     done

@@ -12,6 +12,13 @@
 # recorded before start and undone by scripts/node/down.sh, which runs on any failure here and
 # from a watchdog after NODE_TTL seconds (default 3600) at the latest.
 #
+# NODE_ARCH=arm64 (make node-up-arm64): KUBELET is the kubelet's arm64 build and the images
+# are arm64 builds (NODE_IMAGES); binfmt_misc runs every arm64 program under qemu-aarch64-static
+# (scripts/node/binfmt.sh, F flag), the kubelet and the containers' programs alike, so the Node
+# reports kubernetes.io/arch=arm64 and nodeInfo.architecture arm64 by itself (checked below).
+# containerd, its shim and runc are whatever CONTAINERD, CONTAINERD_SHIM and RUNC name (the
+# Makefile: containerd's arm64 build under qemu; see its arm64 section for what that measured).
+#
 # usage: make node-up (after make cluster-up; the variables come from the Makefile's NODE_ENV)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -23,6 +30,13 @@ dir=${NODE_DIR:?} cluster=${CLUSTER_DIR:?}
 ttl=${NODE_TTL:-3600}
 node_name=${NODE_NAME:-promstack-node}
 node_ip=10.88.0.1 pod_subnet=10.89.0.0/24 bridge=promstack0
+arch=${NODE_ARCH:-amd64}
+case $arch in
+  amd64) ready_seconds=120 ;;
+  # Everything the kubelet does is emulated: it registers and becomes Ready more slowly.
+  arm64) ready_seconds=300; [ -x "${QEMU_AARCH64:-}" ] || { echo "node-up: QEMU_AARCH64='${QEMU_AARCH64:-}' is not an executable: run 'make arm-tools'" >&2; exit 1; } ;;
+  *) echo "node-up: NODE_ARCH='$arch' is not amd64 or arm64" >&2; exit 1 ;;
+esac
 for variable in KUBECTL KUBELET KUBE_PROXY CONTAINERD CTR CONTAINERD_SHIM RUNC COREDNS KUBE_NETWORK_POLICIES; do
   [ -x "${!variable:-}" ] || { echo "node-up: $variable='${!variable:-}' is not an executable: run 'make node-tools'" >&2; exit 1; }
 done
@@ -44,6 +58,14 @@ stop_on_failure() {
   "$here/down.sh" >&2 || true
 }
 trap stop_on_failure EXIT
+# arm64 programs run under qemu from here on (down.sh removes the registration).
+[ "$arch" = amd64 ] || "$here/binfmt.sh" register "$dir/host"
+
+# --- node-exporter mounts the host's `/` with HostToContainer propagation, which the kubelet
+# refuses unless `/` is a shared or slave mount (as on systemd hosts). Where it is private,
+# only the root mount itself (not the mounts below it) becomes shared; down.sh makes it
+# private again (host-state.sh recorded it).
+if grep -qxF "propagation / private" "$dir/host/before"; then mount --make-shared /; fi
 
 # --- The lifetime bound: a watchdog undoes everything after the TTL, whoever is left.
 setsid bash -c "sleep $ttl; NODE_DIR='$dir' CONTAINERD_SHIM='$CONTAINERD_SHIM' NODE_WATCHDOG=1 '$here/down.sh'" \
@@ -107,14 +129,16 @@ TOML
 PATH="$dir/bin:$PATH" launch containerd "$CONTAINERD" --config "$dir/containerd/config.toml"
 wait_for containerd 30 "$CTR" --address "$socket" version
 while read -r reference archive; do
-  "$CTR" --address "$socket" --namespace k8s.io images import --local "$archive" >>"$dir/logs/images.log" 2>&1 ||
+  "$CTR" --address "$socket" --namespace k8s.io images import --local --platform "linux/$arch" "$archive" >>"$dir/logs/images.log" 2>&1 ||
     { echo "node-up: importing $reference from $archive failed:" >&2; tail -5 "$dir/logs/images.log" >&2; exit 1; }
   "$CTR" --address "$socket" --namespace k8s.io images check "name==$reference" 2>/dev/null | grep -q complete ||
     { echo "node-up: $reference is not in containerd after the import" >&2; exit 1; }
 done <"$images"
 
 # --- kubelet: a throwaway node, credentials of the cluster's administrator, the API server
-# authenticated by the cluster's CA for logs and exec.
+# authenticated by the cluster's CA for logs and exec. Other clients (Prometheus scraping
+# /metrics and /metrics/cadvisor) are judged as on a production node: their token by a
+# TokenReview, their permission (nodes/metrics, the chart's RBAC) by a SubjectAccessReview.
 kubelet_port=$(free_port) kubelet_healthz=$(free_port)
 : >"$dir/resolv.conf"
 cat >"$dir/kubelet/config.yaml" <<YAML
@@ -132,9 +156,9 @@ healthzBindAddress: 127.0.0.1
 healthzPort: $kubelet_healthz
 authentication:
   anonymous: { enabled: false }
-  webhook: { enabled: false }
+  webhook: { enabled: true, cacheTTL: 30s }
   x509: { clientCAFile: $cluster/pki/ca.crt }
-authorization: { mode: AlwaysAllow }
+authorization: { mode: Webhook }
 clusterDNS: [$node_ip]
 clusterDomain: cluster.local
 resolvConf: $dir/resolv.conf
@@ -150,7 +174,10 @@ YAML
 launch kubelet "$KUBELET" --config "$dir/kubelet/config.yaml" --kubeconfig "$cluster/kubeconfig" \
   --root-dir "$dir/kubelet/root" --cert-dir "$dir/kubelet/pki" --volume-plugin-dir "$dir/kubelet/volume-plugins" \
   --hostname-override "$node_name" --node-ip "$node_ip" --node-labels "promstack.dev/node=real"
-wait_for "node $node_name" 120 kubectl wait --for condition=Ready "node/$node_name" --timeout 1s
+wait_for "node $node_name" "$ready_seconds" kubectl wait --for condition=Ready "node/$node_name" --timeout 1s
+# The architecture is the kubelet's own (its GOARCH), not a label this script sets.
+reported=$(kubectl get node "$node_name" -o jsonpath='{.metadata.labels.kubernetes\.io/arch} {.status.nodeInfo.architecture}')
+[ "$reported" = "$arch $arch" ] || { echo "node-up: node $node_name reports architecture '$reported' (label, nodeInfo), not $arch" >&2; exit 1; }
 
 # --- Storage: claims of the default class bind to local volumes, folders under NODE_DIR on this
 # node (the kubelet applies fsGroup to them). kwok's class stops being the default; claims that
@@ -280,4 +307,4 @@ else
 fi
 alive
 
-echo "node-up: node $node_name Ready at $node_ip (kubelet $("$KUBELET" --version | cut -d' ' -f2), containerd $("$CONTAINERD" --version | cut -d' ' -f3), pods in $pod_subnet, $(wc -l <"$images") images), ready in $(( $(date +%s) - start ))s, stops itself after ${ttl}s"
+echo "node-up: node $node_name ($arch) Ready at $node_ip (kubelet $("$KUBELET" --version | cut -d' ' -f2), containerd $("$CONTAINERD" --version | cut -d' ' -f3), pods in $pod_subnet, $(wc -l <"$images") images), ready in $(( $(date +%s) - start ))s, stops itself after ${ttl}s"

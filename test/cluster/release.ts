@@ -5,7 +5,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { loadCatalogue, platformServesArchitecture } from "../../generator/src/catalogue.js";
-import { chartDir, tools } from "../helpers/tools.js";
+import { chartDir, ctConfig, tools } from "../helpers/tools.js";
 import { parseObjects, type K8sObject } from "../helpers/render.js";
 import { cluster, eventually, exec, getJson, helmOk, kubectlOk, objectsOf, releaseSecrets, toolPath, type Leftover } from "./kube.js";
 
@@ -52,16 +52,17 @@ export function ctInstall(profile: string, namespaces: Namespaces, extraHelmArgs
   const start = Date.now();
   const result = exec(tools.ct, [
     "install",
+    "--config", ctConfig, "--print-config",
     "--charts", copy,
     "--namespace", namespaces.release,
     "--skip-clean-up",
-    "--helm-extra-args", "--timeout 300s",
     "--helm-extra-set-args", [...clusterSetArgs(namespaces), ...extraHelmArgs].join(" "),
   ], { cwd: copyRoot, env: { PATH: toolPath(), CT_CONFIG_DIR: process.env.CT_CONFIG_DIR }, timeoutMs: 900_000 });
   const seconds = (Date.now() - start) / 1000;
   const output = result.stdout + result.stderr;
   expect(result.status, output).to.equal(0);
   expect(output).to.contain("All charts installed successfully");
+  expect(output, "ct read the repository's ct.yaml").to.contain(`Using config file: ${ctConfig}`);
   const added = releases(namespaces.release).filter((name) => !before.has(name));
   expect(added, "exactly one new release").to.have.length(1);
   return { release: added[0]!, seconds, output };

@@ -47,6 +47,9 @@ export function promstack(args: string[]): RunResult {
 
 export const chartDir = join(repoRoot, "charts", "promstack");
 
+/** chart-testing's configuration at the repository root: every ct lint and ct install reads it. */
+export const ctConfig = join(repoRoot, "ct.yaml");
+
 export function profileFiles(): string[] {
   const dir = join(repoRoot, "values");
   return readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort().map((f) => join(dir, f));

@@ -310,8 +310,8 @@ export class Stack {
     await Promise.allSettled([this.http.stop(), this.exporter.stop(), ...this.smtp.map((s) => s.stop())]);
     if (!this.options.keepFiles) rmSync(this.dir, { recursive: true, force: true });
     if (existsSync(this.cgroupParent)) {
-      for (const child of readdirSync(this.cgroupParent, { withFileTypes: true })) if (child.isDirectory()) rmdirSync(join(this.cgroupParent, child.name));
-      rmdirSync(this.cgroupParent);
+      for (const child of readdirSync(this.cgroupParent, { withFileTypes: true })) if (child.isDirectory()) await removeCgroup(join(this.cgroupParent, child.name));
+      await removeCgroup(this.cgroupParent);
     }
   }
 
@@ -433,5 +433,25 @@ export async function waitUntil(check: () => Promise<boolean> | boolean, ms: num
     if (await check()) return;
     if (Date.now() > until) throw new Error(`timed out after ${Math.round(ms / 1000)}s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/**
+ * Removes a memory cgroup once its tasks are gone. A stopped process's threads can leave the
+ * cgroup a moment after it exits (slowly under qemu), and rmdir says EBUSY until then; what
+ * is still there after the wait is killed, so the host is left clean either way.
+ */
+async function removeCgroup(dir: string, waitMs = 10_000): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      rmdirSync(dir);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EBUSY" || Date.now() > deadline + 5_000) throw error;
+    }
+    const pids = readFileSync(join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean).map(Number);
+    if (Date.now() > deadline) for (const pid of pids) try { process.kill(pid, "SIGKILL"); } catch { /* already gone */ }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

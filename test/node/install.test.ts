@@ -6,13 +6,19 @@
 // Service's DNS. kube-state-metrics and Grafana cannot be built here and run on a kwok node.
 import { expect } from "chai";
 import { createNamespace, deleteNamespace, eventually, getJson, helmOk, installOperatorCrds, kubectlOk } from "../cluster/kube.js";
-import { ctInstall, manifest, profileValues, uninstallLeavingOnlyClaims, type Installed, type Namespaces } from "../cluster/release.js";
+import { ciValuesFile, clusterSetArgs, ctInstall, manifest, profileValues, uninstallLeavingOnlyClaims, type Installed, type Namespaces } from "../cluster/release.js";
 import { parseObjects, type K8sObject } from "../helpers/render.js";
-import { createProfileSecrets, fetchJson, notBuilt, podsOf, realNode, schedulingValuesFile, taintKwokNodes, type PodView } from "./node.js";
+import { chartDir } from "../helpers/tools.js";
+import { alertFixture, history, receivedAlerts, upgradeValuesFile } from "./day2.js";
+import { containerPrograms, createProfileSecrets, fetchJson, notBuilt, podsOf, realNode, milliCpu, nodeValuesFile, taintKwokNodes, type PodView } from "./node.js";
 
 // The smallest profiles first; NODE_PROFILES=a,b narrows or widens the list.
-// gorax, jobpilot and raspberry-pi do not fit yet (see the README's node layer section).
-const profiles = (process.env.NODE_PROFILES ?? "tavira,slurm-exporter").split(",").filter(Boolean);
+// raspberry-pi is 32-bit arm only: no node here serves it (see the README's node layer section).
+const profiles = (process.env.NODE_PROFILES ?? "tavira,slurm-exporter,jobpilot,gorax").split(",").filter(Boolean);
+// Upgrade, the alert fixture and rollback on these (each costs two rollouts): a profile with
+// Prometheus and a 3-replica Alertmanager. NODE_DAY2_PROFILES=a,b changes the list.
+const day2Profiles = (process.env.NODE_DAY2_PROFILES ?? "jobpilot").split(",").filter(Boolean);
+const HELM_WAIT = ["--wait", "--timeout", "300s"];
 // Pods of these components run on kwok (their images are not built here).
 const kwokComponents = new Map([
   ["kube-state-metrics", notBuilt.kubeStateMetrics!], ["grafana", notBuilt.grafana!],
@@ -21,10 +27,16 @@ const kwokComponents = new Map([
 
 describe("node: ct install onto a real node", () => {
   let tainted: string[] = [];
+  let allocatableMilliCpu = 0;
   before(function () {
-    const node = getJson<K8sObject & { status: { conditions: Array<{ type: string; status: string }>; nodeInfo: Record<string, string> } }>(["node", realNode.name]);
+    const node = getJson<K8sObject & { status: { conditions: Array<{ type: string; status: string }>; nodeInfo: Record<string, string>; allocatable: Record<string, string> } }>(["node", realNode.name]);
+    allocatableMilliCpu = milliCpu(node.status.allocatable.cpu);
     expect(node.status.conditions.find((c) => c.type === "Ready")?.status, `node ${realNode.name} Ready`).to.equal("True");
     console.log(`      real node ${realNode.name}: kubelet ${node.status.nodeInfo.kubeletVersion}, ${node.status.nodeInfo.containerRuntimeVersion}, kube-proxy nftables`);
+    // The architecture the kubelet reports of itself (its build's GOARCH), label and nodeInfo alike.
+    expect(node.metadata.labels?.["kubernetes.io/arch"], "the node's kubernetes.io/arch label").to.equal(realNode.arch);
+    expect(node.status.nodeInfo.architecture, "the node's nodeInfo.architecture").to.equal(realNode.arch);
+    console.log(`      real node ${realNode.name}: kubernetes.io/arch=${node.metadata.labels?.["kubernetes.io/arch"]}, nodeInfo.architecture=${node.status.nodeInfo.architecture}`);
     console.log(`      on a kwok node instead (image not built here): ${[...kwokComponents.values()].join("; ")}`);
     tainted = taintKwokNodes(true);
   });
@@ -38,6 +50,7 @@ describe("node: ct install onto a real node", () => {
       let objects: K8sObject[] = [];
       let pods: PodView[] = [];
       let secrets: Array<{ name: string; keys: number }> = [];
+      let nodeValues: { file: string; overrides: string[] } | undefined;
 
       before(function () {
         this.timeout(180_000);
@@ -55,7 +68,9 @@ describe("node: ct install onto a real node", () => {
 
       it("installs with ct: helm install --wait, rollout status, and helm test pods executed on the real node", function () {
         this.timeout(900_000);
-        installed = ctInstall(profile, namespaces, ["--values", schedulingValuesFile(profile)]);
+        nodeValues = nodeValuesFile(profile, ciValuesFile(profile), allocatableMilliCpu);
+        for (const override of nodeValues.overrides) console.log(`      ${profile}: TEST-ONLY OVERRIDE: ${override}`);
+        installed = ctInstall(profile, namespaces, ["--values", nodeValues.file]);
         objects = manifest(installed.release, namespaces.release);
         console.log(`      ${profile}: ct install took ${installed.seconds.toFixed(1)}s, ${objects.length} objects`);
         const testPods = parseObjects(helmOk(["get", "hooks", installed.release, "--namespace", namespaces.release]))
@@ -87,8 +102,17 @@ describe("node: ct install onto a real node", () => {
           expect(pod.node, `${pod.name} on the real node`).to.equal(realNode.name);
           expect(pod.phase, `${pod.name} phase`).to.equal("Running");
           expect(pod.ready, `${pod.name} Ready`).to.equal(true);
-          expect(pod.ip, `${pod.name} has a pod address`).to.match(/^10\.89\.0\.\d+$/);
+          // node-exporter shares the node's network namespace (hostNetwork): the node's address.
+          expect(pod.ip, `${pod.name} has a pod address (or the node's)`).to.match(pod.component === "node-exporter" ? /^10\.88\.0\.1$/ : /^10\.89\.0\.\d+$/);
           console.log(`      ${profile}: ran for real: ${pod.name} ${pod.ip} Ready, ${pod.restarts} restart(s), ${pod.images.join(" ")}`);
+          // The programs the containers run are builds for the node's architecture (under qemu on arm64).
+          const programs = containerPrograms(pod);
+          expect(programs.length, `${pod.name}: running containers found on this host`).to.be.greaterThan(0);
+          for (const p of programs) {
+            expect(p.machine, `${pod.name}/${p.container}: ${p.program}`).to.equal(realNode.arch);
+            if (realNode.arch !== "amd64") expect(p.exe, `${pod.name}/${p.container}: the kernel runs qemu for it`).to.match(/qemu-aarch64-static$/);
+            console.log(`      ${profile}: ${pod.name}/${p.container} pid ${p.pid}: ${p.program} is an ${p.machine} ELF program, run by ${p.exe}`);
+          }
         }
       });
 
@@ -125,7 +149,8 @@ describe("node: ct install onto a real node", () => {
         type Target = { health: string; scrapeUrl: string; lastError: string; labels: Record<string, string>; discoveredLabels: Record<string, string> };
         const base = `http://${prometheus.ip}:9090/api/v1`;
         // Real endpoints: pods on the real node and the node's own address (node-exporter's host network).
-        const onRealNode = (t: Target) => /^https?:\/\/(10\.89\.0\.\d+|10\.88\.0\.1):/.test(t.scrapeUrl);
+        // (localhost: Prometheus scraping itself.)
+        const onRealNode = (t: Target) => /^https?:\/\/(10\.89\.0\.\d+|10\.88\.0\.1|localhost):/.test(t.scrapeUrl);
         // Retried for up to 3 minutes: discovery, then one scrape interval per target.
         let targets: Target[] = [];
         for (let attempt = 0; attempt < 90; attempt++) {
@@ -169,6 +194,80 @@ describe("node: ct install onto a real node", () => {
           console.log(`      ${profile}: ${pod.metadata.name} on ${node}: ${logs.trim().split("\n").filter((l) => /Cluster Status|Alertmanagers discovered|ready|^Name|:9094/.test(l)).map((l) => l.trim()).join(" | ")}`);
         }
       });
+
+      if (day2Profiles.includes(profile)) {
+        const flags = async (ip: string) => (await fetchJson<{ data: Record<string, string> }>(`http://${ip}:9090/api/v1/status/flags`)).data;
+        const readyOnRealNode = (component: string) => {
+          const found = podsOf(installed!.release, [namespaces.release]).filter((p) => p.component === component);
+          return found.length > 0 && found.every((p) => p.node === realNode.name && p.phase === "Running" && p.ready) ? found : undefined;
+        };
+        let upgrade: ReturnType<typeof upgradeValuesFile> | undefined;
+        let upgradedAt = 0;
+
+        it("helm upgrade (another retention, the alert fixture): the pods roll, are Ready again on the real node, revision 2 deployed", async function () {
+          if (!installed || !nodeValues) this.skip();
+          this.timeout(600_000);
+          upgrade = upgradeValuesFile(profile);
+          const before = new Map(pods.map((p) => [p.name, p.uid]));
+          const start = Date.now();
+          helmOk(["upgrade", installed.release, chartDir, "--namespace", namespaces.release, "--values", ciValuesFile(profile), "--values", nodeValues.file,
+            "--values", upgrade.file, ...clusterSetArgs(namespaces), ...HELM_WAIT]);
+          upgradedAt = Date.now();
+          const seconds = (upgradedAt - start) / 1000;
+          pods = podsOf(installed.release, [namespaces.release, namespaces.host]);
+          const revisions = history(installed.release, namespaces.release);
+          expect(revisions.map((r) => `${r.revision} ${r.status}`)).to.deep.equal(["1 superseded", "2 deployed"]);
+          // Prometheus restarted with the new flag: its own API says so.
+          const prometheus = await eventually("Prometheus Ready after the upgrade", 120, () => readyOnRealNode("prometheus"));
+          for (const p of prometheus) {
+            expect(p.uid, `${p.name} is a new pod`).not.to.equal(before.get(p.name));
+            expect((await flags(p.ip))["storage.tsdb.retention.time"], `${p.name} retention`).to.equal(upgrade.retentionAfter);
+          }
+          const receiver = await eventually("the alert receiver Ready on the real node", 120, () => readyOnRealNode("alert-receiver"));
+          pods = podsOf(installed.release, [namespaces.release, namespaces.host]);
+          const rolled = pods.filter((p) => before.has(p.name) && before.get(p.name) !== p.uid).map((p) => p.name);
+          console.log(`      ${profile}: helm upgrade took ${seconds.toFixed(1)}s; retention ${upgrade.retentionBefore} → ${upgrade.retentionAfter} (Prometheus' flags); new pods: ${rolled.join(", ")}; added: ${receiver.map((p) => `${p.name} ${p.ip}`).join(", ")}; revisions ${revisions.map((r) => `${r.revision} ${r.status}`).join(", ")}`);
+        });
+
+        it("an alert from the fixture reaches the receiver pod: Prometheus → Alertmanager → the receiver's Service by DNS name", async function () {
+          if (!installed || !upgrade) this.skip();
+          this.timeout(300_000);
+          // The webhook URL Alertmanager loaded is the receiver Service's DNS name (CoreDNS, then
+          // kube-proxy's Service rules on the node); Alertmanager's API masks URLs, the ConfigMap does not.
+          const alertmanager = podsOf(installed.release, [namespaces.release]).find((p) => p.component === "alertmanager" && p.ready)!;
+          const loaded = (await fetchJson<{ config: { original: string } }>(`http://${alertmanager.ip}:9093/api/v2/status`)).config.original;
+          expect(loaded, `${alertmanager.name} loaded the fixture's receiver`).to.contain(`name: ${alertFixture.receiver}`);
+          const url = /url: (http:\/\/[^\s]*alert-receiver[^\s]*)/.exec(helmOk(["get", "manifest", installed.release, "--namespace", namespaces.release]))?.[1];
+          expect(url, "Alertmanager's webhook to the receiver").to.match(new RegExp(`^http://[a-z0-9-]+-alert-receiver\\.${namespaces.release}\\.svc:8080/webhook$`));
+          const receiver = podsOf(installed.release, [namespaces.release]).find((p) => p.component === "alert-receiver")!;
+          const alert = await eventually(`${alertFixture.alertname} in ${receiver.name}'s log`, 240, () =>
+            receivedAlerts(kubectlOk(["logs", receiver.name, "--namespace", namespaces.release])).find((a) => a.alertname === alertFixture.alertname));
+          expect(alert.status).to.equal("firing");
+          expect(alert.receiver, "the Alertmanager receiver that sent it").to.equal(alertFixture.receiver);
+          expect(alert.route).to.equal("/webhook");
+          console.log(`      ${profile}: ${receiver.name} (${receiver.ip}) logged ${alert.alertname} ${alert.status} from receiver ${alert.receiver} via ${url}, read ${((Date.now() - upgradedAt) / 1000).toFixed(0)}s after helm upgrade returned; generatorURL ${alert.generatorURL}`);
+        });
+
+        it("helm rollback to revision 1: the pods roll back and are Ready, revision 3 deployed, the receiver gone", async function () {
+          if (!installed || !upgrade) this.skip();
+          this.timeout(600_000);
+          const start = Date.now();
+          helmOk(["rollback", installed.release, "1", "--namespace", namespaces.release, ...HELM_WAIT]);
+          const seconds = (Date.now() - start) / 1000;
+          const revisions = history(installed.release, namespaces.release);
+          expect(revisions.map((r) => `${r.revision} ${r.status}`)).to.deep.equal(["1 superseded", "2 superseded", "3 deployed"]);
+          expect(revisions[2]!.description).to.equal("Rollback to 1");
+          const prometheus = await eventually("Prometheus Ready after the rollback", 120, () => readyOnRealNode("prometheus"));
+          for (const p of prometheus) expect((await flags(p.ip))["storage.tsdb.retention.time"], `${p.name} retention`).to.equal(upgrade.retentionBefore);
+          await eventually("the receiver's pods gone", 60, () => podsOf(installed!.release, [namespaces.release]).some((p) => p.component === "alert-receiver") ? undefined : true);
+          pods = podsOf(installed.release, [namespaces.release, namespaces.host]);
+          for (const pod of pods.filter((p) => !kwokComponents.has(p.component))) {
+            expect(pod.node, `${pod.name} on the real node`).to.equal(realNode.name);
+            expect(pod.ready, `${pod.name} Ready`).to.equal(true);
+          }
+          console.log(`      ${profile}: helm rollback took ${seconds.toFixed(1)}s; retention back to ${upgrade.retentionBefore}; ${pods.filter((p) => p.ready).length} pods Ready; revisions ${revisions.map((r) => `${r.revision} ${r.status}`).join(", ")}`);
+        });
+      }
 
       it("uninstalls: the real pods stop, nothing but the StatefulSets' claims is left", async function () {
         if (!installed) this.skip();

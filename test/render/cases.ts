@@ -6,7 +6,7 @@ import { profileFiles, repoRoot } from "../helpers/tools.js";
 
 export const fixture = (name: string) => join(repoRoot, "test", "fixtures", name);
 
-export const renderCases = [...profileFiles(), fixture("all-enabled.yaml"), fixture("operator-all.yaml")];
+export const renderCases = [...profileFiles(), fixture("all-enabled.yaml"), fixture("operator-all.yaml"), fixture("operator-deploy.yaml")];
 
 const cache = new Map<string, K8sObject[]>();
 

@@ -5,10 +5,10 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { helmTemplate, parseObjects, type K8sObject } from "../helpers/render.js";
-import { chartDir, profileFiles, promstack, repoRoot, run, tools } from "../helpers/tools.js";
+import { chartDir, ctConfig, profileFiles, promstack, repoRoot, run, tools } from "../helpers/tools.js";
 
 const allEnabled = join(repoRoot, "test", "fixtures", "all-enabled.yaml");
-const renderCases = [...profileFiles(), allEnabled, join(repoRoot, "test", "fixtures", "operator-all.yaml")];
+const renderCases = [...profileFiles(), allEnabled, join(repoRoot, "test", "fixtures", "operator-all.yaml"), join(repoRoot, "test", "fixtures", "operator-deploy.yaml")];
 
 describe("render: helm lint --strict", () => {
   for (const file of renderCases) {
@@ -89,16 +89,13 @@ describe("render: ct lint (chart-testing, offline)", () => {
     this.timeout(600_000);
     const ciValues = readdirSync(join(chartDir, "ci"));
     expect(ciValues.length, "one ci values file per profile").to.equal(profileFiles().length);
-    const result = run(tools.ct, [
-      "lint",
-      "--charts", copy,
-      "--validate-maintainers=false",
-      "--check-version-increment=false",
-      "--validate-chart-schema=true",
-      "--validate-yaml=true",
-    ], { cwd: join(copy, ".."), env: { CT_CONFIG_DIR: process.env.CT_CONFIG_DIR, PATH: `${join(tools.helm, "..")}:${process.env.PATH}` } });
+    // The settings are ct.yaml's; only the chart (a copy) is this test's.
+    const result = run(tools.ct, ["lint", "--config", ctConfig, "--print-config", "--charts", copy], { cwd: join(copy, ".."), env: { CT_CONFIG_DIR: process.env.CT_CONFIG_DIR, PATH: `${join(tools.helm, "..")}:${process.env.PATH}` } });
     expect(result.status, result.stdout + result.stderr).to.equal(0);
     expect(result.stdout + result.stderr).to.contain("All charts linted successfully");
+    // --print-config: ct names the file it read and the settings it took from it.
+    expect(result.stdout + result.stderr).to.contain(`Using config file: ${ctConfig}`);
+    expect(result.stdout + result.stderr).to.match(/ValidateChartSchema: true\n/).and.to.match(/ValidateYaml: true\n/);
     for (const file of ciValues) expect(result.stdout + result.stderr).to.contain(file);
   });
 });

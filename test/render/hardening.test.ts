@@ -101,7 +101,15 @@ describe("render: a NetworkPolicy only for what the release runs", () => {
   for (const file of renderCases) {
     it(`${caseName(file)}: every NetworkPolicy selects a pod the release renders in its namespace`, () => {
       const objects = rendered(file);
-      const pods = allPods(objects);
+      // A Prometheus resource's pods are the operator's, with its selector labels (the cluster
+      // layer runs the operator and selects them by these labels).
+      const operatorPods = (objects.filter((o) => o.kind === "Prometheus") as any[]).map((p) => ({
+        owner: `Prometheus/${p.metadata.name}`,
+        namespace: p.metadata.namespace,
+        labels: { ...(p.spec.podMetadata?.labels ?? {}), "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/instance": p.metadata.name, "app.kubernetes.io/managed-by": "prometheus-operator", prometheus: p.metadata.name },
+        spec: {} as Record<string, any>,
+      }));
+      const pods = [...allPods(objects), ...operatorPods];
       for (const policy of objects.filter((o) => o.kind === "NetworkPolicy") as any[]) {
         const selector = policy.spec.podSelector;
         const matches = pods.filter((pod) => (pod.namespace ?? NAMESPACE) === (policy.metadata.namespace ?? NAMESPACE) &&

@@ -34,10 +34,18 @@ describe("render: image digests", () => {
 
   it("a digest set in values is the reference of every container of that image, in place of the tag", () => {
     const rendered = images(parseObjects(helmTemplate([allEnabled], withDigests)));
-    const expected = new Set(imageValues.map(({ path, key }) => `${catalogue.images[key]!.repository}@${digestOf(path)}`));
+    const pinned = (path: string, key: string) => `${catalogue.images[key]!.repository}@${digestOf(path)}`;
+    // The standalone fixture runs every image but the Prometheus Operator's (prometheus.operator.deploy), judged below.
+    const expected = new Set(imageValues.filter(({ key }) => key !== "prometheusOperator").map(({ path, key }) => pinned(path, key)));
     for (const { owner, image } of rendered) expect(expected.has(image), `${owner}: ${image}`).to.equal(true);
-    // The fixture runs every image, so each digest is used.
     expect(new Set(rendered.map((r) => r.image))).to.deep.equal(expected);
+    // With the chart's own operator: its container, the Prometheus resource and the reloader the operator injects.
+    const deployed = parseObjects(helmTemplate([fixture("operator-deploy.yaml")], withDigests));
+    const operator = images(deployed).find((r) => r.owner.endsWith("-prometheus-operator/prometheus-operator"));
+    expect(operator?.image).to.equal(pinned("prometheus.operator.image", "prometheusOperator"));
+    expect((deployed.find((o) => o.kind === "Prometheus") as any).spec.image).to.equal(pinned("prometheus.image", "prometheus"));
+    expect((deployed.find((o) => o.kind === "Deployment" && o.metadata.name.endsWith("-prometheus-operator")) as any).spec.template.spec.containers[0].args)
+      .to.include(`--prometheus-config-reloader=${pinned("prometheus.configReloader.image", "configReloader")}`);
   });
 
   it("global.imageRegistry replaces the registry host and keeps the digest", () => {

@@ -41,6 +41,7 @@ const postgresExporter = component("postgres-exporter");
 const ingressController = pod("ingress-nginx", { "app.kubernetes.io/name": "ingress-nginx" });
 const appPod = pod("apps", { app: "shop" });
 const dns = pod("kube-system", { "k8s-app": "kube-dns" });
+const thanosQuery = pod("thanos", { "app.kubernetes.io/name": "thanos-query" });
 const node = external("192.168.1.20");
 const apiServer = external("192.168.1.10");
 const slack = external("203.0.113.10");
@@ -118,6 +119,12 @@ describe("render: network policies, judged by cyclonus", () => {
       ["Prometheus → a listed scrape target", prometheus, appPod, 8080, "TCP", true],
       ["Prometheus → an unlisted port of that target", prometheus, appPod, 9999, "TCP", false],
       ["Prometheus → remote_write CIDR", prometheus, external("203.0.113.50"), 443, "TCP", true],
+      ["Thanos Query → the Thanos sidecar's Store API", thanosQuery, prometheus, 10901, "TCP", true],
+      ["another pod of Thanos Query's namespace → the Store API", pod("thanos", { "app.kubernetes.io/name": "thanos-store" }), prometheus, 10901, "TCP", false],
+      ["Thanos Query → Prometheus' own port", thanosQuery, prometheus, 9090, "TCP", false],
+      ["Grafana → the Store API", grafana, prometheus, 10901, "TCP", false],
+      ["Thanos sidecar → object storage (objectStorageEgress)", prometheus, external("198.51.100.7"), 9000, "TCP", true],
+      ["Thanos sidecar → that port outside objectStorageEgress", prometheus, external("192.0.2.7"), 9000, "TCP", false],
     ];
     let answers: boolean[];
     before(() => (answers = verdicts(policiesOf(fixture("all-enabled.yaml")), cases, dir)));

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { CrdValidator } from "../helpers/crds.js";
 import { helmTemplate, NAMESPACE, parseObjects, RELEASE, type K8sObject } from "../helpers/render.js";
-import { repoRoot } from "../helpers/tools.js";
+import { chartDir, repoRoot, run, tools } from "../helpers/tools.js";
 import { caseName, fixture, podTemplates, renderCases, rendered, selects } from "./cases.js";
 
 const OPERATOR_GROUP = "monitoring.coreos.com";
@@ -55,7 +55,9 @@ describe("render: operator mode", () => {
         for (const object of monitors) expect(crds.problems(object), `${object.kind}/${object.metadata.name}`).to.deep.equal([]);
       });
 
-      it("labels every monitor with the operator's selector labels", () => {
+      it("labels every monitor with the operator's selector labels", function () {
+        // The chart's own operator selects by exactly these labels: empty selects every monitor.
+        if (values.prometheus?.operator?.deploy) this.skip();
         expect(Object.keys(selectorLabels).length).to.be.greaterThan(0);
         for (const object of objects.filter((o) => isOperatorObject(o) && o.kind !== "PrometheusRule")) {
           expect(selects(selectorLabels, object.metadata.labels), `${object.kind}/${object.metadata.name}`).to.equal(true);
@@ -119,6 +121,8 @@ describe("render: operator mode", () => {
         "apps-services": "ScrapeConfig",
         kubelets: "ScrapeConfig",
         "legacy-db": "ScrapeConfig",
+        "partner-endpoints": "ServiceMonitor",
+        "partner-api": "ScrapeConfig",
       });
       expect(byName("ServiceMonitor", "apps-slices").spec.serviceDiscoveryRole).to.equal("EndpointSlice");
       expect(byName("PodMonitor", "queue-workers-by-number").spec.podMetricsEndpoints[0].portNumber).to.equal(9090);
@@ -136,6 +140,89 @@ describe("render: operator mode", () => {
         const endpoints = monitor.spec.podMetricsEndpoints ?? monitor.spec.endpoints;
         expect(endpoints[0].relabelings[0], monitor.metadata.name).to.deep.equal({ targetLabel: "job", replacement: monitor.metadata.name.slice(RELEASE.length + 1) });
       }
+    });
+  });
+
+  describe("operator-deploy.yaml: the chart's own Prometheus Operator (prometheus.operator.deploy)", () => {
+    const objects = rendered(fixture("operator-deploy.yaml"));
+    const prometheus = objects.find((o) => o.kind === "Prometheus") as any;
+    const values = parse(readFileSync(fixture("operator-deploy.yaml"), "utf8")) as any;
+
+    it("helm refuses, as validate does, each setting the resource does not carry instead of dropping it", () => {
+      const refused: Array<[string, RegExp]> = [
+        ["prometheus.remoteWrite[0].url=https://mimir.example/api/v1/push", /prometheus\.remoteWrite is not carried/],
+        ["prometheus.remoteRead[0].url=https://mimir.example/api/v1/read", /prometheus\.remoteRead is not carried/],
+        ["prometheus.thanosSidecar.enabled=true", /prometheus\.thanosSidecar is not carried/],
+        ["prometheus.ingress.enabled=true,prometheus.ingress.host=prometheus.example", /Prometheus Ingress is rendered in standalone mode only/],
+      ];
+      for (const [set, message] of refused) {
+        const result = run(tools.helm, ["template", RELEASE, chartDir, "-f", fixture("operator-deploy.yaml"), "--set", set]);
+        expect(result.status, set).to.not.equal(0);
+        expect(result.stderr, set).to.match(message);
+      }
+    });
+
+    it("renders a Prometheus resource that the Prometheus CRD's schema accepts (unknown fields rejected)", () => {
+      expect(prometheus.metadata.name).to.equal(RELEASE);
+      expect(crds.problems(prometheus)).to.deep.equal([]);
+    });
+
+    it("the resource carries the profile's Prometheus settings", () => {
+      expect(prometheus.spec).to.deep.include({ replicas: 2, retention: "10d", retentionSize: "5GB", replicaExternalLabelName: "prometheus_replica", prometheusExternalLabelName: "" });
+      expect(prometheus.spec.externalLabels).to.deep.equal({ region: "eu-1" });
+      expect(prometheus.spec.podMetadata.labels).to.deep.equal({ team: "platform" });
+      expect(prometheus.spec.additionalArgs).to.deep.equal([{ name: "query.max-samples", value: "60000000" }]);
+      expect(prometheus.spec.image).to.match(/^quay\.io\/prometheus\/prometheus:v/);
+      expect(prometheus.spec.securityContext).to.include({ runAsNonRoot: true });
+      expect(prometheus.spec.securityContext.seccompProfile).to.deep.equal({ type: "RuntimeDefault" });
+    });
+
+    it("selects monitors and rules of every namespace, and every monitor the chart renders", () => {
+      for (const key of ["serviceMonitor", "podMonitor", "probe", "scrapeConfig"]) {
+        expect(prometheus.spec[`${key}Selector`], key).to.deep.equal({ matchLabels: {} });
+        expect(prometheus.spec[`${key}NamespaceSelector`], key).to.deep.equal({});
+      }
+      expect(prometheus.spec.ruleSelector).to.deep.equal({ matchLabels: {} });
+      const monitors = objects.filter((o) => ["ServiceMonitor", "PodMonitor"].includes(o.kind));
+      expect(monitors.map((o) => o.metadata.name)).to.include.members([`${RELEASE}-prometheus`, `${RELEASE}-queue-workers`]);
+      for (const monitor of objects.filter(isOperatorObject)) expect(crds.problems(monitor), `${monitor.kind}/${monitor.metadata.name}`).to.deep.equal([]);
+    });
+
+    it("monitorNamespaces narrows every namespace selector to those namespaces and the release's", () => {
+      const narrowed = parseObjects(helmTemplate([fixture("operator-deploy.yaml")], ["--set", "prometheus.operator.monitorNamespaces={apps,shop}"])).find((o) => o.kind === "Prometheus") as any;
+      const expected = { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["apps", "shop", NAMESPACE] }] };
+      for (const key of ["serviceMonitor", "podMonitor", "probe", "scrapeConfig", "rule"]) expect(narrowed.spec[`${key}NamespaceSelector`], key).to.deep.equal(expected);
+      expect(crds.problems(narrowed)).to.deep.equal([]);
+    });
+
+    it("the operator's Deployment: the pinned image, the config reloader of the catalogue, only the release namespace's Prometheus", () => {
+      const versions = JSON.parse(readFileSync(`${repoRoot}/versions.json`, "utf8"));
+      const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata.name === `${RELEASE}-prometheus-operator`) as any;
+      const container = deployment.spec.template.spec.containers[0];
+      expect(container.image).to.equal(`${versions.images.prometheusOperator.repository}:${versions.images.prometheusOperator.tag}`);
+      expect(container.args).to.include.members([
+        `--prometheus-instance-namespaces=${NAMESPACE}`,
+        `--prometheus-config-reloader=${versions.images.configReloader.repository}:${versions.images.configReloader.tag}`,
+      ]);
+      expect(values.prometheus.operator.deploy).to.equal(true);
+    });
+
+    it("its RBAC reads Secrets only in the release namespace", () => {
+      const clusterRole = objects.find((o) => o.kind === "ClusterRole" && o.metadata.name.startsWith(`${RELEASE}-prometheus-operator`)) as any;
+      expect(clusterRole.rules.flatMap((r: any) => r.resources)).to.not.include.members(["secrets"]);
+      const role = objects.find((o) => o.kind === "Role" && o.metadata.name === `${RELEASE}-prometheus-operator`) as any;
+      expect(role.metadata.namespace).to.equal(NAMESPACE);
+      expect(role.rules.flatMap((r: any) => r.resources)).to.include("secrets");
+    });
+
+    it("ships the CRDs it needs in the prometheus-operator-crds chart, each from the pinned operator release", () => {
+      const crdObjects = parseObjects(helmTemplate([fixture("operator-deploy.yaml")], ["--include-crds"])).filter((o) => o.kind === "CustomResourceDefinition");
+      expect(crdObjects.map((o) => o.metadata.name).sort()).to.deep.equal(["podmonitors", "probes", "prometheuses", "prometheusrules", "scrapeconfigs", "servicemonitors"].map((p) => `${p}.monitoring.coreos.com`));
+      const versions = JSON.parse(readFileSync(`${repoRoot}/versions.json`, "utf8"));
+      for (const crd of crdObjects as any[]) expect(`v${crd.metadata.annotations["operator.prometheus.io/version"]}`).to.equal(versions.tools.prometheusOperatorCrds.version);
+      // Without the option, neither the CRDs nor the operator are rendered.
+      const without = parseObjects(helmTemplate([fixture("operator-all.yaml")], ["--include-crds"]));
+      expect(without.filter((o) => ["CustomResourceDefinition", "Prometheus"].includes(o.kind) || o.metadata.name.endsWith("prometheus-operator"))).to.deep.equal([]);
     });
   });
 

@@ -69,9 +69,9 @@ describe("render: every pod is hardened", () => {
             }
           });
 
-          it("mounts a service account token only where the API is read (Prometheus, kube-state-metrics)", () => {
+          it("mounts a service account token only where the API is read (Prometheus, kube-state-metrics, the Prometheus Operator)", () => {
             const token = pod.spec.automountServiceAccountToken !== false;
-            expect(token).to.equal(["prometheus", "kube-state-metrics"].includes(component ?? ""));
+            expect(token).to.equal(["prometheus", "kube-state-metrics", "prometheus-operator"].includes(component ?? ""));
           });
 
           it("is scheduled only onto linux nodes of the profile's architectures", () => {
@@ -154,6 +154,22 @@ describe("render: NOTES say which namespace and Pod Security level node-exporter
     const text = notes(fixture("operator-all.yaml"));
     expect(text).to.contain("(labelled release=kube-prometheus-stack - its Prometheus must select them)");
     expect(text).to.contain(`- { namespace: ${NAMESPACE}, name: ${RELEASE}-alertmanager-headless, port: http-web }`);
+  });
+
+  it("standalone mode says it reads no ServiceMonitor, PodMonitor or PrometheusRule, and how to have them read", () => {
+    const text = notes(fixture("all-enabled.yaml"));
+    expect(text).to.contain("it does not\nread ServiceMonitor, PodMonitor, Probe, ScrapeConfig or PrometheusRule objects");
+    expect(text).to.contain("prometheus.mode=operator and prometheus.operator.deploy=true");
+    expect(notes(fixture("operator-all.yaml"))).to.not.contain("does not\nread ServiceMonitor");
+  });
+
+  it("prometheus.operator.deploy: names the operator, the Prometheus resource and what it reads", () => {
+    const text = notes(fixture("operator-deploy.yaml"));
+    expect(text).to.contain(`Prometheus Operator: deployed by this release (${RELEASE}-prometheus-operator)`);
+    expect(text).to.contain(`Prometheus resource "${RELEASE}" (2 replica(s), StatefulSet prometheus-${RELEASE})`);
+    expect(text).to.contain("PrometheusRules of\nevery namespace.");
+    expect(text).to.contain("list your applications' namespaces and ports in\nnetwork-policies.scrapeTargets");
+    expect(text).to.not.contain("no Prometheus was deployed");
   });
 
   it("says what the NetworkPolicies (on by default) allow and how to turn them off", () => {

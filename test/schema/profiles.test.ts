@@ -216,7 +216,7 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
   {
     fixture: "extra-volumes.yaml",
     expected: [
-      "5:15: prometheus.extraVolumes[0].name: config, rules, scrape and data are the chart's own volume names",
+      "5:15: prometheus.extraVolumes[0].name: config, rules, scrape, data and thanos-objstore are the chart's own volume names",
       '6:7: prometheus.extraVolumes[1]: {"name":"both","secret":{"secretName":"a"},"configMap":{"... must set only one of: a "secret" key | a "configMap" key',
       '7:34: prometheus.extraVolumes[2].emptyDir: missing required key "sizeLimit"',
       '9:32: prometheus.extraVolumeMounts[0].mountPath: "/etc/ssl/../team" is not a valid MountPath',
@@ -241,6 +241,23 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
       "7:17: prometheus.additionalAlertmanagers[0].targets[0]: [1:2:3]:9093: 1:2:3 in brackets is not an IPv6 address",
       "8:26: prometheus.additionalAlertmanagers[0].bearerTokenSecret: set one of basicAuth and bearerTokenSecret, not both",
       "12:27: prometheus.scrapeJobs[0].static.targets[0]: a.example.com:99999: port 99999 is above 65535",
+    ],
+  },
+  {
+    fixture: "operator-deploy-standalone.yaml",
+    expected: ["4:13: prometheus.operator.deploy: deploy needs prometheus.mode: operator (standalone mode deploys Prometheus itself and reads no ServiceMonitor"],
+  },
+  {
+    fixture: "operator-deploy-disabled.yaml",
+    expected: ["5:23: prometheus.operator.deploy: deploy installs the Prometheus Operator for this release's Prometheus, but prometheus.enabled is false"],
+  },
+  {
+    fixture: "operator-deploy-unsupported.yaml",
+    expected: [
+      "6:5: prometheus.remoteWrite: remoteWrite is not carried to the Prometheus resource of prometheus.operator.deploy",
+      "8:5: prometheus.extraScrapeConfigs: extraScrapeConfigs is not carried to the Prometheus resource of prometheus.operator.deploy",
+      "10:23: prometheus.ingress.enabled: the Prometheus Ingress is rendered in standalone mode only",
+      "11:29: prometheus.thanosSidecar.enabled: thanosSidecar is not carried to the Prometheus resource of prometheus.operator.deploy",
     ],
   },
   {

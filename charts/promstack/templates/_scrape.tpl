@@ -11,6 +11,8 @@ component names in both modes, so alert rules work unchanged.
 {{- define "promstack.serviceTargets" -}}
 {{- $namespace := .Release.Namespace -}}
 {{- $targets := list -}}
+{{- /* The chart's own operator runs Prometheus: it scrapes itself through this ServiceMonitor. */ -}}
+{{- with .Values.prometheus }}{{ if and .enabled (eq .mode "operator") .operator.deploy }}{{ $targets = append $targets (dict "component" "prometheus" "namespace" $namespace "port" "http-web") }}{{ end }}{{ end -}}
 {{- if .Values.alertmanager.enabled }}{{ $targets = append $targets (dict "component" "alertmanager" "namespace" $namespace "port" "http-web") }}{{ end -}}
 {{- if (index .Values "alert-receiver").enabled }}{{ $targets = append $targets (dict "component" "alert-receiver" "namespace" $namespace "port" "http-web") }}{{ end -}}
 {{- /* grafana.deploy false ships only dashboards, for a Grafana of someone else's. */ -}}

@@ -11,6 +11,7 @@ import { paths } from "../paths.js";
 import type { Contract } from "../schema/contract.js";
 import type { ValidatedProfile } from "../validate/index.js";
 import { GENERATED_NOTICE, withHeader } from "./header.js";
+import { OPERATOR_CRDS_CHART, operatorCrdFiles } from "./operator-crds.js";
 import { renderReadme } from "./readme.js";
 import { toSortedJson, toYaml } from "./serialize.js";
 import { valuesYaml } from "./values-yaml.js";
@@ -72,11 +73,15 @@ function umbrellaChartYaml(catalogue: Catalogue, meta: ChartMetadata): object {
       "artifacthub.io/changes": toYaml(meta.changes),
       "artifacthub.io/containsSecurityUpdates": String(meta.changes.some((change) => change.kind === "security")),
     },
-    dependencies: components.map((component) => ({
-      name: component.name,
-      version: meta.version,
-      condition: `${component.name}.enabled`,
-    })),
+    dependencies: [
+      ...components.map((component) => ({
+        name: component.name,
+        version: meta.version,
+        condition: `${component.name}.enabled`,
+      })),
+      // CRDs only: installed (and stored in the release) only when the chart deploys the operator.
+      { name: OPERATOR_CRDS_CHART, version: meta.version, condition: "prometheus.operator.deploy" },
+    ],
   };
 }
 
@@ -143,6 +148,21 @@ export function emitChart(contract: Contract, catalogue: Catalogue, profiles: Va
     // check the same values a second time against a subchart schema.
     addAssets(files, join(paths.assets, "charts", component.name), dir);
   }
+
+  // The Prometheus Operator's CRDs for prometheus.operator.deploy, in a chart of their own.
+  const crdsDir = join("charts", OPERATOR_CRDS_CHART);
+  put(join(crdsDir, "Chart.yaml"), toYaml({
+    apiVersion: "v2",
+    name: OPERATOR_CRDS_CHART,
+    description: "The Prometheus Operator's CRDs that prometheus.operator.deploy needs, as the operator releases them",
+    type: "application",
+    version: meta.version,
+    appVersion: catalogue.images.prometheusOperator!.tag.replace(/^v/, ""),
+    kubeVersion: catalogue.kubernetes.chartKubeVersion,
+    home: meta.home,
+    maintainers: [{ name: "promstack maintainers" }],
+  }));
+  for (const [path, content] of operatorCrdFiles(catalogue)) put(join(crdsDir, path), content);
 
   // The built-in Grafana dashboards, built from TypeScript; a PromQL error stops generation here.
   const grafanaDashboards = (contract.subcharts.get("grafana")!.properties as { dashboards?: { properties?: object } }).dashboards?.properties ?? {};

@@ -118,14 +118,39 @@ function importPrometheusSection(src: Src, ctx: ImportContext): void {
       if (typeof s.tsdb.outOfOrderTimeWindow === "string") ctx.profile.set(["prometheus", "tsdb", "outOfOrderTimeWindow"], s.tsdb.outOfOrderTimeWindow, spec.sub(["tsdb"]).where(["outOfOrderTimeWindow"]));
       unknownKeys(ctx, spec.sub(["tsdb"]), ["outOfOrderTimeWindow"], (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.tsdb.${key}`));
     }
+    if (isMapping(s.thanos)) importThanosSidecar(spec.sub(["thanos"]), ctx, typeof s.replicaExternalLabelName === "string");
     if (isMapping(s.image) && typeof s.image.registry === "string")
       ctx.report.add(spec.where(["image", "registry"]), "a registry for one component: promstack has global.imageRegistry for every image");
     unknownKeys(ctx, spec.sub(["image"]), ["registry"], (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.image.${key}`));
-    const known = [...handled, "retention", "retentionSize", "scrapeInterval", "scrapeTimeout", "evaluationInterval", "externalLabels", "additionalScrapeConfigs", "remoteWrite", "remoteRead", "queryLogFile", "tsdb", "replicaExternalLabelName", "additionalAlertManagerConfigs", "image", "secrets", "configMaps"];
+    const known = [...handled, "retention", "retentionSize", "scrapeInterval", "scrapeTimeout", "evaluationInterval", "externalLabels", "additionalScrapeConfigs", "remoteWrite", "remoteRead", "queryLogFile", "tsdb", "replicaExternalLabelName", "additionalAlertManagerConfigs", "image", "secrets", "configMaps", "thanos"];
     unknownKeys(ctx, spec, known, (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.${key}`));
   }
   unknownKeys(ctx, src, ["enabled", "prometheusSpec"], (key) => NO_EQUIVALENT(`prometheus.${key}`));
 }
+
+/**
+ * prometheusSpec.thanos: the Operator's Thanos sidecar. Its object storage config from an
+ * existing Secret key becomes thanosSidecar.objectStorageSecret; an inline one holds
+ * credentials and stays the user's to put in a Secret (nothing is written then).
+ */
+function importThanosSidecar(src: Src, ctx: ImportContext, replicaLabelSet: boolean): void {
+  const value = src.value as Record<string, unknown>;
+  const storage = isMapping(value.objectStorageConfig) ? value.objectStorageConfig : undefined;
+  const existing = storage && isMapping(storage.existingSecret) ? storage.existingSecret : undefined;
+  if (storage && !existing) {
+    ctx.report.add(src.where(["objectStorageConfig"]), NO_EQUIVALENT(`${THANOS}.objectStorageConfig`));
+    return;
+  }
+  ctx.profile.set(["prometheus", "thanosSidecar", "enabled"], true, src.where([]));
+  if (existing) ctx.profile.set(["prometheus", "thanosSidecar", "objectStorageSecret"], { name: String(existing.name), key: String(existing.key) }, src.sub(["objectStorageConfig"]).where(["existingSecret"]));
+  if (isMapping(value.resources) && Object.keys(value.resources).length) ctx.profile.set(["prometheus", "thanosSidecar", "resources"], value.resources, src.where(["resources"]));
+  // The Operator labels every replica prometheus_replica unless told otherwise; the sidecar needs labels unique per replica.
+  if (!replicaLabelSet) ctx.profile.set(["prometheus", "replicaExternalLabel"], "prometheus_replica", src.where([]), "The Operator's replica label, which the Thanos sidecar needs.");
+  if (storage) unknownKeys(ctx, src.sub(["objectStorageConfig"]), ["existingSecret"], (key) => NO_EQUIVALENT(`${THANOS}.objectStorageConfig.${key}`));
+  unknownKeys(ctx, src, ["objectStorageConfig", "resources"], (key) => NO_EQUIVALENT(`${THANOS}.${key}`));
+}
+
+const THANOS = "prometheus.prometheusSpec.thanos";
 
 function importAlertmanagerSection(src: Src, ctx: ImportContext): void {
   const value = src.value as Record<string, unknown>;

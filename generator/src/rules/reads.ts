@@ -1,12 +1,8 @@
 // Which series a PromQL expression reads, by metric name: the names of its vector selectors
 // (foo, {__name__="foo"}, {"foo.bar"}) and the regexes of {__name__=~"..."}. Used to find a rule
 // that reads a series its group records only later, so it would see the previous evaluation's value.
-import { parser } from "@prometheus-io/lezer-promql";
+import { checkPromQL, promqlSyntaxTree } from "../promql.js";
 import { re2Matcher, type Re2Matcher } from "../re2.js";
-
-// Strict: an expression that does not parse reads nothing we can name (its syntax error is
-// reported elsewhere), and error recovery on a huge broken expression costs seconds.
-const strictParser = parser.configure({ strict: true });
 
 export interface SeriesReads {
   names: Set<string>;
@@ -27,13 +23,10 @@ function unquote(literal: string): string {
 export function seriesReads(expr: string): SeriesReads {
   const reads: SeriesReads = { names: new Set(), patterns: [] };
   const text = (node: { from: number; to: number }) => expr.slice(node.from, node.to);
-  let tree;
-  try {
-    tree = strictParser.parse(expr);
-  } catch {
-    return reads;
-  }
-  tree.iterate({
+  // An expression that does not parse reads nothing we can name (its syntax error is reported
+  // elsewhere); the syntax check and the tree are the ones validate already made for it.
+  if (checkPromQL(expr).length > 0) return reads;
+  promqlSyntaxTree(expr).iterate({
     enter(ref) {
       const node = ref.node;
       if (node.name === "Identifier" && node.parent?.name === "VectorSelector") reads.names.add(text(node));

@@ -424,6 +424,7 @@ export interface PromstackValues {
   exporters?: ExportersValues;
   grafana?: GrafanaValues;
   "network-policies"?: NetworkPoliciesValues;
+  "prometheus-operator-crds"?: PrometheusOperatorCrdsValues;
   rules?: RuleGroups;
   alerting?: AlertingSettings;
 }
@@ -515,6 +516,7 @@ export interface PrometheusValues {
   queryLogFile?: string;
   tsdb?: PrometheusTsdb;
   operator?: PrometheusOperator;
+  thanosSidecar?: ThanosSidecar;
   extraArgs?: ExtraArgs;
   podAnnotations?: PodAnnotations;
   podLabels?: PodLabels;
@@ -609,6 +611,10 @@ export interface TopologySpreadConstraint {
    */
   whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway";
   labelSelector?: LabelSelector;
+  /**
+   * Labels of the incoming pod whose values narrow labelSelector, e.g. controller-revision-hash (StatefulSets, DaemonSets) or pod-template-hash (Deployments), so a rollout counts only pods of the same revision: the API server adds each key, with the new pod's value, to labelSelector when it creates the pod.
+   */
+  matchLabelKeys?: LabelKey[];
   /**
    * Fewest eligible domains (needs whenUnsatisfiable DoNotSchedule).
    */
@@ -832,6 +838,7 @@ export interface ScrapeJob2 {
   tls?: HttpTls;
   basicAuth?: HttpBasicAuth;
   bearerTokenSecret?: SecretKeyRef;
+  oauth2?: OAuth2;
   /**
    * Relabelling of targets before the scrape.
    */
@@ -900,6 +907,30 @@ export interface SecretKeyRef {
 export interface HttpBasicAuth {
   usernameSecret: SecretKeyRef;
   passwordSecret: SecretKeyRef;
+}
+/**
+ * OAuth 2.0 client credentials: Prometheus fetches a token from tokenUrl with the client id and the secret (read from a Secret key mounted as a file) and sends it as a bearer token.
+ */
+export interface OAuth2 {
+  /**
+   * Client id (not secret: it lands in the ConfigMap).
+   */
+  clientId: string;
+  clientSecretSecret: SecretKeyRef;
+  /**
+   * Token endpoint URL.
+   */
+  tokenUrl: string;
+  /**
+   * Scopes requested.
+   */
+  scopes?: string[];
+  /**
+   * Extra parameters of the token request (not secret).
+   */
+  endpointParams?: {
+    [k: string]: string | undefined;
+  };
 }
 /**
  * One relabelling step (Prometheus relabel_config, written in camelCase as the Prometheus Operator does).
@@ -978,30 +1009,6 @@ export interface RemoteWrite {
    * Relabelling before sending; drop what the remote end should not get.
    */
   writeRelabelings?: RelabelRule[];
-}
-/**
- * OAuth 2.0 client credentials: Prometheus fetches a token from tokenUrl with the client id and the secret (read from a Secret key mounted as a file) and sends it as a bearer token.
- */
-export interface OAuth2 {
-  /**
-   * Client id (not secret: it lands in the ConfigMap).
-   */
-  clientId: string;
-  clientSecretSecret: SecretKeyRef;
-  /**
-   * Token endpoint URL.
-   */
-  tokenUrl: string;
-  /**
-   * Scopes requested.
-   */
-  scopes?: string[];
-  /**
-   * Extra parameters of the token request (not secret).
-   */
-  endpointParams?: {
-    [k: string]: string | undefined;
-  };
 }
 /**
  * AWS Signature Version 4 signing (e.g. Amazon Managed Service for Prometheus). Credentials come from the AWS default chain: the pod's web identity (IRSA, EKS Pod Identity), or credentialsSecret.
@@ -1109,11 +1116,34 @@ export interface PrometheusTsdb {
   outOfOrderTimeWindow?: Duration;
 }
 /**
- * Operator mode: labels the existing Prometheus Operator selects objects by (for kube-prometheus-stack, release: <its release name>).
+ * Operator mode: labels the Prometheus Operator selects objects by (for kube-prometheus-stack, release: <its release name>), and whether this release deploys the operator itself.
  */
 export interface PrometheusOperator {
   monitorSelectorLabels?: KubernetesLabels;
   ruleSelectorLabels?: KubernetesLabels;
+  /**
+   * For clusters without a Prometheus Operator: deploy one (its Deployment, least-privilege RBAC and the CRDs it needs, from a crds/ folder Helm installs once and never upgrades) and a Prometheus resource named after the release, built from this block's settings, that reads ServiceMonitors, PodMonitors, Probes, ScrapeConfigs and PrometheusRules from every namespace (or those in monitorNamespaces) carrying monitorSelectorLabels / ruleSelectorLabels, so applications' serviceMonitor.enabled: true works. Needs mode operator.
+   */
+  deploy?: boolean;
+  /**
+   * With deploy: the namespaces whose ServiceMonitors, PodMonitors, Probes, ScrapeConfigs and PrometheusRules the Prometheus resource reads; empty reads every namespace. The release namespace is always read (the chart's own objects live there).
+   */
+  monitorNamespaces?: NamespaceName[];
+  image?: Image;
+  resources?: Resources;
+}
+/**
+ * A Thanos sidecar beside each Prometheus replica (standalone mode), for when one Prometheus is no longer enough: it serves the replica's data over the Thanos Store API (gRPC 10901, through the headless Service <release>-prometheus-thanos-discovery, e.g. --endpoint=dnssrv+_grpc._tcp.<that Service>.<namespace>.svc for Thanos Query) and, with objectStorageSecret, uploads every 2h block to object storage (Prometheus then keeps min and max block duration at 2h, so it never compacts a block the sidecar has yet to upload). Needs external labels (externalLabels or global.clusterName), unique per replica when replicas > 1 (replicaExternalLabel).
+ */
+export interface ThanosSidecar {
+  /**
+   * Run the sidecar.
+   */
+  enabled?: boolean;
+  image?: Image;
+  resources?: Resources;
+  objectStorageSecret?: SecretKeyRef;
+  extraArgs?: ExtraArgs;
 }
 /**
  * Extra command-line flags for the main container, as flag name (without dashes) to value; an empty value passes a bare flag.
@@ -1135,7 +1165,7 @@ export interface PodLabels {
 }
 export interface ExtraVolume2 {
   /**
-   * Volume name (a DNS-1123 label); config, rules, scrape, data and names starting with secret- or configmap- are the chart's own.
+   * Volume name (a DNS-1123 label); config, rules, scrape, data, thanos-objstore and names starting with secret- or configmap- are the chart's own.
    */
   name: NamespaceName;
   secret?: ExtraSecretVolume;
@@ -3703,6 +3733,11 @@ export interface NetworkPoliciesValues {
    */
   grafanaEgress?: NetworkTarget[];
   exporterEgress?: ExporterEgress;
+  thanosStoreApiClients?: PodPeers;
+  /**
+   * Where the Thanos sidecar (in the Prometheus pod) may upload blocks when prometheus.thanosSidecar.objectStorageSecret is set: HTTPS anywhere by default. Narrow with cidrs, or name the namespace and port of an in-cluster object store (e.g. {namespaces: [minio], ports: [9000]}); promstack validate warns when the list is empty.
+   */
+  objectStorageEgress?: NetworkTarget[];
   externalPrometheus?: ExternalPrometheus;
 }
 /**
@@ -3740,6 +3775,16 @@ export interface ExporterEgress {
   blackbox?: NetworkTarget[];
 }
 /**
+ * Pods that may connect: those carrying podLabels, in namespaces (the release namespace when namespaces is empty); namespaces alone admits every pod there. Both empty admits none.
+ */
+export interface PodPeers {
+  /**
+   * Their namespace(s), by kubernetes.io/metadata.name.
+   */
+  namespaces?: NamespaceName[];
+  podLabels?: KubernetesLabels;
+}
+/**
  * Operator mode: the existing Prometheus, outside this release, that scrapes the stack's pods and sends alerts to its Alertmanager. Unset namespaces and podLabels admit none.
  */
 export interface ExternalPrometheus {
@@ -3748,6 +3793,12 @@ export interface ExternalPrometheus {
    */
   namespaces?: NamespaceName[];
   podLabels?: KubernetesLabels;
+}
+/**
+ * Helm's own key for the chart of the Prometheus Operator's CRDs, installed when prometheus.operator.deploy is true; it has no settings.
+ */
+export interface PrometheusOperatorCrdsValues {
+  global?: Global;
 }
 /**
  * Alerting and recording rules, by group name (any non-empty string, as Prometheus allows) and then by alert name. The built-in packs are the defaults: change one alert's threshold by name (rules.node.NodeHighTemperature.threshold: 80), switch an alert or a group off with enabled: false, or add whole groups of your own, as tunable keyed alerts or as a native, ordered rules list.

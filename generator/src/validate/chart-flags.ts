@@ -2,7 +2,7 @@
 // from the chart's own templates (the same files Helm renders, so the two cannot drift).
 // Prometheus, Alertmanager and the exporters refuse a flag given twice, so an extraArgs key
 // that repeats one of them stops the pod from starting.
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { paths, repoRoot } from "../paths.js";
 import type { Findings } from "./findings.js";
@@ -28,6 +28,7 @@ export function chartFlags(chartDir: string = paths.chart): ChartFlags[] {
   const subcharts = join(chartDir, "charts");
   for (const subchart of readdirSync(subcharts).sort()) {
     const templates = join(subcharts, subchart, "templates");
+    if (!existsSync(templates)) continue; // a chart of CRDs only (prometheus-operator-crds)
     for (const name of readdirSync(templates).filter((f) => f.endsWith(".yaml")).sort()) {
       const file = join(templates, name);
       const lines = readFileSync(file, "utf8").split("\n");

@@ -30,6 +30,10 @@ function stackJobNames(values: PromstackValues): string[] {
 
 export function checkScraping(values: PromstackValues, findings: Findings): void {
   const prometheus = values.prometheus;
+  // The CRD chart's condition is prometheus.operator.deploy alone (Helm conditions cannot combine two keys).
+  if (prometheus?.enabled === false && prometheus.operator?.deploy) {
+    findings.add("error", ["prometheus", "operator", "deploy"], "deploy installs the Prometheus Operator for this release's Prometheus, but prometheus.enabled is false: set one or the other");
+  }
   if (!prometheus?.enabled) return;
   const operator = prometheus.mode === "operator";
   const reserved = stackJobNames(values);
@@ -40,6 +44,7 @@ export function checkScraping(values: PromstackValues, findings: Findings): void
     else if (reserved.includes(job.name)) findings.add("error", [...at, "name"], `scrape job name "${job.name}" is taken by the stack's own job of that name`);
     seen.add(job.name);
     if (job.basicAuth && job.bearerTokenSecret) findings.add("error", [...at, "bearerTokenSecret"], "set either basicAuth or bearerTokenSecret, not both");
+    else if (job.oauth2 && (job.basicAuth || job.bearerTokenSecret)) findings.add("error", [...at, "oauth2"], `set either ${job.basicAuth ? "basicAuth" : "bearerTokenSecret"} or oauth2, not both: Prometheus accepts one way to authenticate per scrape_config`);
     const role = job.kubernetes?.role;
     if (job.kubernetes?.port !== undefined && (role === "node" || role === "ingress")) {
       findings.add("error", [...at, "kubernetes", "port"], `port does not apply to role ${role} (its targets are the ${role === "node" ? "nodes' kubelet addresses" : "Ingress hosts"}); rewrite __address__ in relabelings instead`);
@@ -92,6 +97,10 @@ export function checkScraping(values: PromstackValues, findings: Findings): void
   }
   if (!operator) checkScrapeConfigFiles(prometheus, findings);
   if (!operator) checkRawScrapeConfigs(prometheus, findings);
+  if (prometheus.operator?.deploy) {
+    checkDeployedOperator(values, findings);
+    return;
+  }
   if (operator) {
     for (const key of ["remoteWrite", "remoteRead", "additionalAlertmanagers", "extraScrapeConfigs", "secretMounts", "configMapMounts", "extraVolumes", "extraVolumeMounts"] as const) {
       if ((prometheus[key] ?? []).length > 0) findings.add("warning", ["prometheus", key], `${key} configures the stack's own Prometheus, which operator mode does not deploy; it is ignored`, undefined, true);
@@ -103,6 +112,23 @@ export function checkScraping(values: PromstackValues, findings: Findings): void
       findings.add("warning", ["prometheus", "operator", "monitorSelectorLabels"], "operator mode without monitorSelectorLabels: an operator that selects monitors by label (kube-prometheus-stack: release: <its release>) ignores them", ["prometheus", "mode"]);
     }
   }
+}
+
+/**
+ * prometheus.operator.deploy: the chart runs the operator and a Prometheus resource built from
+ * the prometheus block. What that resource does not carry is refused, never dropped.
+ */
+function checkDeployedOperator(values: PromstackValues, findings: Findings): void {
+  const prometheus = values.prometheus!;
+  if (prometheus.mode !== "operator") {
+    findings.add("error", ["prometheus", "operator", "deploy"], "deploy needs prometheus.mode: operator (standalone mode deploys Prometheus itself and reads no ServiceMonitor, PodMonitor or PrometheusRule)");
+    return;
+  }
+  for (const key of ["remoteWrite", "remoteRead", "additionalAlertmanagers", "extraScrapeConfigs"] as const) {
+    if ((prometheus[key] ?? []).length > 0) findings.add("error", ["prometheus", key], `${key} is not carried to the Prometheus resource of prometheus.operator.deploy: remove it, or use standalone mode (a ScrapeConfig object replaces extraScrapeConfigs)`);
+  }
+  if (prometheus.thanosSidecar?.enabled) findings.add("error", ["prometheus", "thanosSidecar", "enabled"], "thanosSidecar is not carried to the Prometheus resource of prometheus.operator.deploy: remove it, or use standalone mode");
+  if (prometheus.ingress?.enabled) findings.add("error", ["prometheus", "ingress", "enabled"], "the Prometheus Ingress is rendered in standalone mode only: route your own Ingress to Service <release>-prometheus, port 9090");
 }
 
 /** Every static target of a ScrapeJob with its path below the job (static is one group or a list of groups). */

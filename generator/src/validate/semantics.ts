@@ -20,6 +20,7 @@ import { checkReceivers } from "./receivers.js";
 import { checkRelabelling } from "./relabel.js";
 import { checkRules } from "./rules.js";
 import { checkExporters, checkScraping } from "./scraping.js";
+import { checkThanosSidecar } from "./thanos-sidecar.js";
 import type { Problem } from "./problem.js";
 import { hasPath, type ProfileSource } from "./source.js";
 import { DEFAULT_ROUTES } from "../../../receiver/src/routes.js";
@@ -90,7 +91,7 @@ function checkGrafana(values: PromstackValues, findings: Findings): void {
   const datasources = grafana.datasources;
   const prometheus = values.prometheus;
   if (!datasources?.prometheus?.url) {
-    const runsPrometheus = prometheus?.enabled !== false && prometheus?.mode !== "operator";
+    const runsPrometheus = prometheus?.enabled !== false && (prometheus?.mode !== "operator" || prometheus.operator?.deploy === true);
     if (!runsPrometheus) {
       const why = prometheus?.enabled === false ? "prometheus.enabled is false" : "prometheus.mode is operator";
       findings.add("error", ["grafana", "datasources", "prometheus", "url"], `${why}, so this release runs no Prometheus for Grafana to query: set the URL of your Prometheus (e.g. http://prometheus-operated.monitoring.svc:9090), or grafana.deploy: false to ship only the dashboards`);
@@ -158,6 +159,7 @@ export function semanticProblems(values: PromstackValues, catalogue: Catalogue, 
   if (values.exporters?.enabled) checkExporters(values.exporters, findings);
   checkNetworkPolicies(values, findings);
   checkEgress(values, findings);
+  checkThanosSidecar(values, findings);
   checkIngressAuth(values, findings);
   if (values.prometheus?.enabled && values.prometheus.mode !== "operator") checkExtraVolumes("prometheus", values.prometheus, findings);
   if (values.alertmanager?.enabled) checkExtraVolumes("alertmanager", values.alertmanager, findings);

@@ -49,7 +49,8 @@ spec:
 # Prometheus: serves its UI and API on 9090 to Grafana and the listed namespaces (an ingress
 # controller). Sends alerts to every Alertmanager on 9093; scrapes the stack's components on
 # their metrics ports, node-exporter on the nodes' addresses, and the further scrapeTargets;
-# asks the Kubernetes API for its targets.
+# asks the Kubernetes API for its targets. With the Thanos sidecar: serves the Store API on
+# 10901 to thanosStoreApiClients, and uploads blocks to objectStorageEgress.
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
@@ -66,8 +67,28 @@ spec:
         - { port: 9090, protocol: TCP }
       from:
         {{- include "networkPolicies.fromPods" (dict "ctx" $ "component" "grafana") | nindent 8 }}
+        {{- if .Values.prometheusScrapesItself }}
+        {{- include "networkPolicies.fromPods" (dict "ctx" $ "component" "prometheus") | nindent 8 }}
+        {{- end }}
         {{- with include "networkPolicies.fromNamespaces" . }}{{ . | nindent 8 }}{{ end }}
+    {{- if (.Values.thanosSidecar | default dict).enabled }}
+    {{- with include "networkPolicies.fromPeers" .Values.thanosStoreApiClients }}
+    - ports:
+        - { port: 10901, protocol: TCP }
+      from:
+        {{- . | nindent 8 }}
+    {{- end }}
+    {{- end }}
   egress:
+    {{- if (.Values.thanosSidecar | default dict).uploads }}
+    {{- with .Values.objectStorageEgress }}{{ include "networkPolicies.egressRules" . | nindent 4 }}{{ end }}
+    {{- end }}
+    {{- if .Values.prometheusScrapesItself }}
+    - ports:
+        - { port: 9090, protocol: TCP }
+      to:
+        {{- include "networkPolicies.toPods" (dict "ctx" $ "component" "prometheus") | nindent 8 }}
+    {{- end }}
     - ports:
         - { port: 9093, protocol: TCP }
       to:
@@ -81,6 +102,24 @@ spec:
     {{- include "networkPolicies.egressRule" .Values.nodeExporter | nindent 4 }}
     {{- include "networkPolicies.egressRule" .Values.kubernetesApi | nindent 4 }}
     {{- with .Values.scrapeTargets }}{{ include "networkPolicies.egressRules" . | nindent 4 }}{{ end }}
+{{- end -}}
+
+{{- define "networkPolicies.policy.prometheus-operator" -}}
+# The Prometheus Operator (prometheus.operator.deploy): talks to the Kubernetes API only;
+# accepts nothing (its metrics port is not scraped by the chart).
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: {{ include "networkPolicies.name" (dict "ctx" $ "name" "prometheus-operator") }}
+  namespace: {{ $.Release.Namespace }}
+  labels:
+    {{- include "networkPolicies.labels" . | nindent 4 }}
+spec:
+  podSelector:
+    {{- include "networkPolicies.podSelector" (dict "ctx" $ "component" "prometheus-operator") | nindent 4 }}
+  policyTypes: ["Ingress", "Egress"]
+  egress:
+    {{- include "networkPolicies.egressRule" .Values.kubernetesApi | nindent 4 }}
 {{- end -}}
 
 {{- define "networkPolicies.policy.alertmanager" -}}

@@ -5,7 +5,12 @@ already written the operator's way (camelCase); credentials stay Secret referenc
 the operator reads from the release namespace.
 */}}
 
-{{/* tlsConfig, basicAuth and authorization of a ScrapeJob, as a YAML map of operator fields. */}}
+{{/* Name of the ConfigMap holding a scrape job's oauth2 client id (operator mode): call with (dict "release" name "job" name). */}}
+{{- define "prometheus.oauth2ClientIdConfigMap" -}}
+{{- printf "%s-%s-oauth2" .release .job | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* tlsConfig, basicAuth, authorization and oauth2 of a ScrapeJob (with releaseName set), as a YAML map of operator fields. */}}
 {{- define "prometheus.operatorHttpClient" -}}
 {{- $out := dict -}}
 {{- with .tls -}}
@@ -22,6 +27,13 @@ the operator reads from the release namespace.
 {{- end -}}
 {{- with .bearerTokenSecret -}}
 {{- $_ := set $out "authorization" (dict "type" "Bearer" "credentials" (dict "name" .name "key" .key)) -}}
+{{- end -}}
+{{- with .oauth2 -}}
+{{- /* The operator reads the client id from a Secret or ConfigMap: the chart's ConfigMap (monitors.yaml) holds it. */ -}}
+{{- $oauth2 := dict "clientId" (dict "configMap" (dict "name" (include "prometheus.oauth2ClientIdConfigMap" (dict "release" $.releaseName "job" $.name)) "key" "clientId")) "clientSecret" (dict "name" .clientSecretSecret.name "key" .clientSecretSecret.key) "tokenUrl" .tokenUrl -}}
+{{- with .scopes }}{{ $_ := set $oauth2 "scopes" . }}{{ end -}}
+{{- with .endpointParams }}{{ $_ := set $oauth2 "endpointParams" . }}{{ end -}}
+{{- $_ := set $out "oauth2" $oauth2 -}}
 {{- end -}}
 {{- toYaml $out -}}
 {{- end -}}

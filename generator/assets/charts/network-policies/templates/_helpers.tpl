@@ -36,7 +36,12 @@ matchLabels:
 
 {{/* A from-peer: the existing Prometheus of operator mode (nothing when externalPrometheus is unset). */}}
 {{- define "networkPolicies.fromExternalPrometheus" -}}
-{{- with .Values.externalPrometheus -}}
+{{- include "networkPolicies.fromPeers" .Values.externalPrometheus -}}
+{{- end -}}
+
+{{/* A from-peer from a PodPeers value {namespaces, podLabels}; nothing when both are empty (an empty from would admit everyone). */}}
+{{- define "networkPolicies.fromPeers" -}}
+{{- with . -}}
 {{- if or .namespaces .podLabels -}}
 - {{- if .namespaces }}
   namespaceSelector:
