@@ -10,11 +10,11 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parse } from "yaml";
 import { createThrowawayKey } from "../../generator/src/package/signing.js";
-import type { K8sObject } from "../helpers/render.js";
+import { parseObjects, type K8sObject } from "../helpers/render.js";
 import { profileFiles, promstack, tools } from "../helpers/tools.js";
 import { ChartPublisher, chartVersion } from "./chart-publisher.js";
 import {
-  condition, describeConditions, eventsFor, fluxObject, isReady, latestRelease, parseManifest, reconcileNow, releaseObjects,
+  condition, describeConditions, eventsFor, fluxObject, isReady, latestRelease, reconcileNow, releaseObjects,
   storedReleases, waitFor, type FluxObject, type Ref,
 } from "./flux-state.js";
 import { cluster, exec, getJson, installOperatorCrds, kubectl, kubectlOk } from "./kube.js";
@@ -216,8 +216,8 @@ describe("cluster: Flux source-controller and helm-controller reconcile every pr
 
       // helm template of the same archive with the same values (the ConfigMap holds the profile).
       const archive = join(work, "dist", version, `promstack-${version}.tgz`);
-      const first = parseManifest(render(c, archive, stored.chart.metadata.version));
-      const second = byKey(parseManifest(render(c, archive, stored.chart.metadata.version)), c.target);
+      const first = parseObjects(render(c, archive, stored.chart.metadata.version));
+      const second = byKey(parseObjects(render(c, archive, stored.chart.metadata.version)), c.target);
       // What differs between two renders is drawn at random (the chart-made Secrets): only
       // their keys and value lengths can be compared.
       const random = new Set(first.filter((o) => JSON.stringify(o) !== JSON.stringify(second.get(keyOf(o, c.target)))).map((o) => keyOf(o, c.target)));
@@ -225,7 +225,7 @@ describe("cluster: Flux source-controller and helm-controller reconcile every pr
       const expected = (o: K8sObject) => (random.has(keyOf(o, c.target)) ? maskSecretData(o) : o);
 
       const installed = releaseObjects(stored);
-      const hooks = (stored.hooks ?? []).flatMap((hook) => parseManifest(hook.manifest));
+      const hooks = (stored.hooks ?? []).flatMap((hook) => parseObjects(hook.manifest));
       const actual = [...installed, ...hooks].map((o) => {
         const labels = { ...(o.metadata.labels ?? {}) };
         expect(labels[ORIGIN_LABELS[0]!], `${keyOf(o, c.target)} origin label`).to.equal(c.release);

@@ -1,8 +1,7 @@
 // What Flux's controllers report on the cluster's objects (conditions, artifacts, release
 // history), and the releases Helm stored for them, read from the Secrets themselves.
 import { gunzipSync } from "node:zlib";
-import { parseAllDocuments } from "yaml";
-import type { K8sObject } from "../helpers/render.js";
+import { parseObjects, type K8sObject } from "../helpers/render.js";
 import { eventually, getJson, kubectlOk } from "./kube.js";
 
 export const KINDS = {
@@ -108,19 +107,8 @@ export function latestRelease(release: string, namespace: string): StoredRelease
   return all[all.length - 1]!;
 }
 
-/**
- * Objects of a manifest read as the API server reads YAML (1.1: `defaultMode: 0440` is octal).
- * helm-controller's post-renderer rewrites the manifest through a YAML 1.1 reader (0440
- * becomes 288), so only this reading compares its stored manifest with Helm's render.
- */
-export function parseManifest(text: string): K8sObject[] {
-  return parseAllDocuments(text, { version: "1.1" })
-    .map((doc) => doc.toJS() as K8sObject | null)
-    .filter((o): o is K8sObject => o !== null && typeof o === "object");
-}
-
 export function releaseObjects(stored: StoredRelease): K8sObject[] {
-  return parseManifest(stored.manifest);
+  return parseObjects(stored.manifest);
 }
 
 /** Events the controllers recorded for an object, oldest first. */

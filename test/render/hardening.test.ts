@@ -1,7 +1,6 @@
 // Hardening defects that independent linters found in the renders (issue 16), each judged on
 // the rendered objects of every profile and of the fixtures that switch every template on.
 import { expect } from "chai";
-import { parseAllDocuments } from "yaml";
 import { helmTemplate, NAMESPACE, parseObjects, RELEASE, type K8sObject } from "../helpers/render.js";
 import { caseName, fixture, renderCases, rendered, selects } from "./cases.js";
 
@@ -168,7 +167,7 @@ describe("render: exporters read credentials from files, never from environment 
   });
 
   it("the mounted Secrets are readable by the exporter's group only (0440, read as YAML 1.1 like kubectl and Helm do)", () => {
-    const objects = parseAllDocuments(helmTemplate([fixture("all-enabled.yaml")]), { version: "1.1" }).map((d) => d.toJS()).filter(Boolean);
+    const objects: any[] = parseObjects(helmTemplate([fixture("all-enabled.yaml")]));
     for (const name of ["postgres-exporter", "redis-exporter"]) {
       const spec = objects.find((o: any) => o.kind === "Deployment" && o.metadata.name === `${RELEASE}-${name}`).spec.template.spec;
       for (const volume of spec.volumes.filter((v: any) => v.secret)) expect(volume.secret.defaultMode, name).to.equal(0o440);

@@ -1,7 +1,7 @@
 // The pieces of a rendered chart that Prometheus' and Alertmanager's tools judge:
 // prometheus.yml, the rule groups and alertmanager.yml, each with the files its workload
 // mounts. Shared by `promstack validate` and the test layers, so both read a render alike.
-import { parse, parseAllDocuments } from "yaml";
+import { parse, parseAllDocuments, type DocumentOptions, type ParseOptions, type SchemaOptions } from "yaml";
 
 export interface K8sObject {
   apiVersion: string;
@@ -43,8 +43,19 @@ export interface RenderedConfigs {
   alertmanager?: MountedConfig;
 }
 
+/**
+ * YAML as kubectl, Helm and the API server read a manifest (sigs.k8s.io/yaml, go-yaml v2): the
+ * 1.1 scalars (`defaultMode: 0440` is octal 288; yes, on and y are booleans), but no 1.1
+ * sexagesimal numbers (`1:20`) or timestamps, which go-yaml keeps as strings.
+ */
+export const kubernetesYaml: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: "1.1",
+  customTags: (tags) => tags.filter((tag) => typeof tag === "string" || (tag.format !== "TIME" && tag.tag !== "tag:yaml.org,2002:timestamp")),
+};
+
+/** The objects of a rendered manifest, read as the API server reads them. */
 export function parseObjects(manifest: string): K8sObject[] {
-  return parseAllDocuments(manifest)
+  return parseAllDocuments(manifest, kubernetesYaml)
     .map((doc) => doc.toJS() as K8sObject | null)
     .filter((obj): obj is K8sObject => obj !== null && typeof obj === "object");
 }
