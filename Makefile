@@ -553,7 +553,7 @@ TEST_ENV := HELM=$(HELM) CT=$(CT) CT_CONFIG_DIR=$(CT_CONFIG) PROMTOOL=$(PROMTOOL
 SEMANTICS_ENV = MERMAID_DIR=$(MERMAID_DIR) PROMETHEUS_MODULE_DIR=$(PROMETHEUS_MODULE_DIR) PROMETHEUS_COMMON_DIR=$(PROMETHEUS_COMMON_DIR) PROMETHEUS_BINARY=$(BIN)/prometheus-$(PROMTOOL_VERSION) ALERTMANAGER_BINARY=$(BIN)/alertmanager-$(AMTOOL_VERSION)
 
 .PHONY: test-unit
-test-unit: build ## generator functions
+test-unit: build $(OPERATOR_CRDS)/.installed ## generator functions (generate reads the operator CRDs)
 	$(MOCHA) 'dist/test/unit/**/*.test.js'
 
 .PHONY: test-schema
