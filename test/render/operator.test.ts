@@ -172,6 +172,8 @@ describe("render: operator mode", () => {
       expect(prometheus.spec.externalLabels).to.deep.equal({ region: "eu-1" });
       expect(prometheus.spec.podMetadata.labels).to.deep.equal({ team: "platform" });
       expect(prometheus.spec.additionalArgs).to.deep.equal([{ name: "query.max-samples", value: "60000000" }]);
+      expect(prometheus.spec.keepDroppedTargets).to.equal(values.prometheus.keepDroppedTargets);
+      expect(prometheus.spec.otlp).to.deep.equal(values.prometheus.otlp);
       expect(prometheus.spec.image).to.match(/^quay\.io\/prometheus\/prometheus:v/);
       expect(prometheus.spec.securityContext).to.include({ runAsNonRoot: true });
       expect(prometheus.spec.securityContext.seccompProfile).to.deep.equal({ type: "RuntimeDefault" });

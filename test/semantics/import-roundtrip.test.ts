@@ -33,9 +33,13 @@ const CORPORA = Object.keys(KIND) as Corpus[];
 // every rule file promtool accepts round-trips equal; Alertmanager's examples route equal for
 // every label set and differ only where they name template files or values the contract refuses
 // (a proxy_url that is no URL); Prometheus' examples differ where they hold inline credentials
-// (refused on purpose). Files they name are mounted by the import (puppetdb's TLS files).
-const EQUAL_EXAMPLES = ["prometheus-agent.yml", "prometheus-docker.yml", "prometheus-dockerswarm.yml", "prometheus-eureka.yml", "prometheus-marathon.yml", "prometheus-nomad.yml", "prometheus-ovhcloud.yml", "prometheus-puppetdb.yml", "prometheus-stackit.yml"];
-const MINIMUM: Record<Corpus, number> = { alertmanager: 0, "prometheus-examples": 9, "prometheus-rules": 12, "mixin-rules": 2 };
+// (refused on purpose). Files they name are mounted by the import (puppetdb's TLS files); their
+// alerting, storage, otlp and keep_dropped_targets are compared as well.
+const EQUAL_EXAMPLES = [
+  "prometheus-agent.yml", "prometheus-docker.yml", "prometheus-dockerswarm.yml", "prometheus-eureka.yml", "prometheus-kubernetes.yml", "prometheus-marathon.yml",
+  "prometheus-nomad.yml", "prometheus-otlp.yml", "prometheus-ovhcloud.yml", "prometheus-puppetdb.yml", "prometheus-stackit.yml", "prometheus.yml",
+];
+const MINIMUM: Record<Corpus, number> = { alertmanager: 0, "prometheus-examples": EQUAL_EXAMPLES.length, "prometheus-rules": 12, "mixin-rules": 2 };
 const SUPPORTED: Record<Corpus, string[]> = {
   alertmanager: [],
   "prometheus-examples": EQUAL_EXAMPLES,
@@ -269,6 +273,16 @@ function comparePrometheus(sourceFile: string, objects: K8sObject[], manifest: s
   const defaults: Record<string, string> = { scrape_interval: "1m", scrape_timeout: "10s", evaluation_interval: "1m" };
   for (const [key, fallback] of Object.entries(defaults)) deepDiff(`global.${key}`, source.global?.[key] ?? fallback, prometheusYml.global?.[key], out);
   deepDiff("global.external_labels", source.global?.external_labels ?? {}, prometheusYml.global?.external_labels ?? {}, out);
+  deepDiff("global.keep_dropped_targets", source.global?.keep_dropped_targets ?? 0, prometheusYml.global?.keep_dropped_targets ?? 0, out);
+  deepDiff("storage", source.storage ?? {}, prometheusYml.storage ?? {}, out);
+  deepDiff("otlp", source.otlp ?? {}, prometheusYml.otlp ?? {}, out);
+  // The chart's own Alertmanagers come first in the render; the source's follow, each as Prometheus
+  // reads it: API v2 unless said, its static groups as one (they carry no labels), and an entry
+  // without targets is no Alertmanager at all.
+  const sourceAlertmanagers = ((source.alerting?.alertmanagers ?? []) as Array<Record<string, any>>)
+    .map(({ static_configs: groups, ...rest }) => ({ api_version: "v2", ...rest, static_configs: [{ targets: (groups ?? []).flatMap((g: { targets?: string[] | null }) => g.targets ?? []) }] }))
+    .filter((am) => am.static_configs[0]!.targets.length > 0 || Object.keys(am).length > 2);
+  deepDiff("alerting.alertmanagers", sourceAlertmanagers, (prometheusYml.alerting?.alertmanagers ?? []).slice(1), out);
   const jobs = renderedScrapeJobs(objects);
   for (const job of withMountedFiles(source, sourceFile, jobs, filesOfCommands(commands))) deepDiff(`scrape_configs.${job.job_name}`, job, jobs.get(job.job_name), out, false);
   return out;

@@ -1,5 +1,5 @@
-// remote_read, remote_write's oauth2, sigv4 and send_exemplars, query_log_file and the TSDB
-// out-of-order window: what all-enabled.yaml writes reaches the rendered prometheus.yml
+// remote_read, remote_write's oauth2, sigv4 and send_exemplars, query_log_file, the TSDB
+// out-of-order window, keep_dropped_targets and otlp: what all-enabled.yaml writes reaches the rendered prometheus.yml
 // unchanged (read back from the render, key by key), promtool accepts the render with the
 // pod's files in place, and the combinations validate refuses, promtool refuses too.
 import { expect } from "chai";
@@ -17,7 +17,7 @@ const fixture = join(repoRoot, "test", "fixtures", "all-enabled.yaml");
 const values = (parse(readFileSync(fixture, "utf8")) as { prometheus: PrometheusValues }).prometheus;
 const secretFile = (ref: { name: string; key: string }) => `/etc/prometheus/secrets/${ref.name}/${ref.key}`;
 
-describe("semantics: remote_read, remote_write auth and exemplars, query log, out-of-order window", () => {
+describe("semantics: remote_read, remote_write auth and exemplars, query log, out-of-order window, keep_dropped_targets, otlp", () => {
   let dir: string;
   let config: Record<string, any>;
   let yml: string;
@@ -84,6 +84,35 @@ describe("semantics: remote_read, remote_write auth and exemplars, query log, ou
     expect(config.global.query_log_file).to.equal(`/prometheus/${values.queryLogFile}`);
     expect(config.storage).to.deep.equal({ tsdb: { out_of_order_time_window: values.tsdb!.outOfOrderTimeWindow } });
   });
+
+  it("keep_dropped_targets in global, and the otlp section with prometheus.yml's keys", () => {
+    expect(config.global.keep_dropped_targets).to.equal(values.keepDroppedTargets);
+    const otlp = values.otlp!;
+    expect(config.otlp).to.deep.equal({
+      promote_all_resource_attributes: otlp.promoteAllResourceAttributes,
+      ignore_resource_attributes: otlp.ignoreResourceAttributes,
+      translation_strategy: otlp.translationStrategy,
+      convert_histograms_to_nhcb: otlp.convertHistogramsToNHCB,
+      promote_scope_metadata: otlp.promoteScopeMetadata,
+    });
+  });
+
+  for (const [name, otlp, message, refusal] of [
+    ["listed and all resource attributes", { promoteAllResourceAttributes: true, promoteResourceAttributes: ["service.name"] }, "prometheus.otlp.promoteResourceAttributes: promoteAllResourceAttributes already promotes", /cannot be configured simultaneously/],
+    ["ignored attributes without all", { ignoreResourceAttributes: ["service.name"] }, "prometheus.otlp.ignoreResourceAttributes: ignoreResourceAttributes needs promoteAllResourceAttributes: true", /cannot be configured unless/],
+  ] as const) {
+    it(`otlp with ${name}: validate refuses it, and so does promtool on the render`, () => {
+      const profile = join(dir, "otlp.yaml");
+      writeFileSync(profile, stringify({ prometheus: { otlp } }));
+      const validated = promstack(["validate", "--no-tools", profile]);
+      expect(validated.status).to.equal(1);
+      expect(validated.stderr).to.contain(message);
+      const rendered = configMapData(parseObjects(helmTemplate([profile])), `${RELEASE}-prometheus`, "prometheus.yml");
+      const refused = checkInPod(join(dir, `otlp-pod-${name.replace(/ /g, "-")}`), rendered, prometheusMounts({} as PrometheusValues));
+      expect(refused.status).to.not.equal(0);
+      expect(refused.stdout + refused.stderr).to.match(refusal);
+    });
+  }
 
   it("two ways to authenticate one endpoint: validate refuses it, and so does promtool on the render", () => {
     const profile = join(dir, "two-auths.yaml");

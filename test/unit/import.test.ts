@@ -201,6 +201,44 @@ describe("promstack import", () => {
     expect(report.errorCount, report.problems.map((p) => p.message).join("\n")).to.equal(0);
   });
 
+  it("maps prometheus.yml's alerting.alertmanagers, keep_dropped_targets, storage.tsdb and otlp; reports what the contract lacks", () => {
+    writeFileSync(join(dir, "am-password"), "s3cret\n");
+    writeFileSync(join(dir, "am-ca.crt"), "-----BEGIN CERTIFICATE-----\n");
+    const source = join(dir, "prometheus-alerting.yml");
+    writeFileSync(source, [
+      "global: { scrape_interval: 30s, keep_dropped_targets: 50 }",
+      "alerting:",
+      "  alertmanagers:",
+      "    - static_configs: [{ targets: [am-0.example:9093] }, { targets: [am-1.example:9093] }]",
+      "      scheme: https",
+      "      path_prefix: /am",
+      "      timeout: 5s",
+      "      basic_auth: { username: prom, password_file: am-password }",
+      "      tls_config: { ca_file: am-ca.crt }",
+      "    - static_configs: [{ targets: [] }]",
+      "    - dns_sd_configs: [{ names: [am.example] }]",
+      "storage: { tsdb: { out_of_order_time_window: 10m }, exemplars: { max_exemplars: 1000 } }",
+      "otlp: { promote_resource_attributes: [service.name], convert_histograms_to_nhcb: true, label_name_underscore_sanitization: true }",
+    ].join("\n"));
+    const result = importFiles([{ file: source }]);
+    const prometheus = result.profile.prometheus as Record<string, any>;
+    expect(prometheus.keepDroppedTargets).to.equal(50);
+    expect(prometheus.tsdb).to.deep.equal({ outOfOrderTimeWindow: "10m" });
+    expect(prometheus.otlp).to.deep.equal({ promoteResourceAttributes: ["service.name"], convertHistogramsToNHCB: true });
+    expect(prometheus.additionalAlertmanagers).to.have.length(1);
+    const [am] = prometheus.additionalAlertmanagers;
+    expect(am).to.deep.include({ targets: ["am-0.example:9093", "am-1.example:9093"], scheme: "https", pathPrefix: "/am", timeout: "5s" });
+    expect(Object.keys(am.basicAuth).sort()).to.deep.equal(["passwordSecret", "usernameSecret"]);
+    expect(Object.keys(am.tls)).to.deep.equal(["caSecret"]);
+    expect(JSON.stringify(result.profile)).to.not.contain("prom\"").and.not.contain("s3cret");
+    expect(result.unmapped.entries.map((e) => e.key).sort()).to.deep.equal(["alerting.alertmanagers[2]", "otlp.label_name_underscore_sanitization", "storage.exemplars"]);
+    const file = join(dir, "alerting-profile.yaml");
+    writeFileSync(file, result.yaml);
+    const catalogue = loadCatalogue();
+    const report = createValidator(buildContract(catalogue).umbrella, catalogue)([file]);
+    expect(report.errorCount, report.problems.map((p) => p.message).join("\n")).to.equal(0);
+  });
+
   it("reads a relative *_file of Alertmanager from the alertmanager.yml's directory", () => {
     const source = fixture("files/alertmanager/alertmanager.yml");
     const result = importFiles([{ file: source }]);

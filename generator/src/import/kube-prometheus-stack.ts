@@ -3,7 +3,7 @@
 // registry and pull secrets. Its other keys are listed as unmapped.
 import { importAlertmanager } from "./alertmanager.js";
 import { unknownKeys, type ImportContext } from "./context.js";
-import { importScrapeConfigs } from "./prometheus.js";
+import { importAlertmanagerConfigs, importScrapeConfigs } from "./prometheus.js";
 import { kpsNoEquivalentReason } from "./kube-prometheus-stack-keys.js";
 import { importRuleGroups } from "./rules.js";
 import { isMapping, type Path, type Src } from "./source.js";
@@ -113,7 +113,7 @@ function importPrometheusSection(src: Src, ctx: ImportContext): void {
     // The Operator's default is prometheus_replica; "" switches it off, as in promstack.
     if (typeof s.replicaExternalLabelName === "string")
       ctx.profile.set(["prometheus", "replicaExternalLabel"], s.replicaExternalLabelName, spec.where(["replicaExternalLabelName"]), "Dropped from alerts, so Alertmanager deduplicates the replicas' alerts.");
-    if (Array.isArray(s.additionalAlertManagerConfigs)) importAdditionalAlertmanagers(spec.sub(["additionalAlertManagerConfigs"]), ctx);
+    if (Array.isArray(s.additionalAlertManagerConfigs)) importAlertmanagerConfigs(spec.sub(["additionalAlertManagerConfigs"]), ctx);
     if (isMapping(s.tsdb)) {
       if (typeof s.tsdb.outOfOrderTimeWindow === "string") ctx.profile.set(["prometheus", "tsdb", "outOfOrderTimeWindow"], s.tsdb.outOfOrderTimeWindow, spec.sub(["tsdb"]).where(["outOfOrderTimeWindow"]));
       unknownKeys(ctx, spec.sub(["tsdb"]), ["outOfOrderTimeWindow"], (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.tsdb.${key}`));
@@ -224,30 +224,6 @@ function importOperatorRemote(src: Src, ctx: ImportContext, target: "remoteWrite
     ctx.profile.note([...path, key === "writeRelabelConfigs" ? "writeRelabelings" : key === "queueConfig" ? "queue" : key === "tlsConfig" ? "tls" : key === "authorization" ? "bearerTokenSecret" : key], where);
   }
   ctx.profile.set(path, out, src.where(), `From the Operator's ${target} (credentials were already Secret keys).`);
-}
-
-/**
- * additionalAlertManagerConfigs (raw alertmanager_config entries) with static targets to
- * prometheus.additionalAlertmanagers; discovery, credentials and TLS files are reported, for
- * the typed entry takes them as Secret references.
- */
-function importAdditionalAlertmanagers(src: Src, ctx: ImportContext): void {
-  (src.value as unknown[]).forEach((entry, i) => {
-    const at = src.sub([i]);
-    if (!isMapping(entry)) return ctx.report.add(at.where(), "an alertmanager_config entry must be a mapping");
-    const targets = Array.isArray(entry.static_configs) ? entry.static_configs.flatMap((group) => (isMapping(group) && Array.isArray(group.targets) ? group.targets.map(String) : [])) : [];
-    const unmapped = Object.keys(entry).filter((key) => !["static_configs", "scheme", "path_prefix", "timeout", "api_version"].includes(key));
-    if (targets.length === 0 || unmapped.length > 0 || (entry.api_version !== undefined && entry.api_version !== "v2")) {
-      const why = unmapped.length ? unmapped.join(", ") : targets.length === 0 ? "no static targets" : `api_version ${String(entry.api_version)}`;
-      return ctx.report.add(at.where(), `not mapped (${why}): write it as prometheus.additionalAlertmanagers with targets and Secret references`);
-    }
-    const list = (ctx.profile.get(["prometheus", "additionalAlertmanagers"]) as unknown[] | undefined) ?? [];
-    const out: Record<string, unknown> = { targets };
-    if (entry.scheme !== undefined) out.scheme = entry.scheme;
-    if (entry.path_prefix !== undefined) out.pathPrefix = entry.path_prefix;
-    if (entry.timeout !== undefined) out.timeout = entry.timeout;
-    ctx.profile.set(["prometheus", "additionalAlertmanagers", list.length], out, at.where());
-  });
 }
 
 /** defaultRules.disabled names kube-prometheus-stack alerts; a built-in pack alert of the same name is switched off. */

@@ -6,7 +6,7 @@ import { baseDir, unknownKeys, type ImportContext } from "./context.js";
 import { convertConfig } from "./convert.js";
 import { mountScrapeConfigFiles } from "./files.js";
 import { importRuleFile } from "./rules.js";
-import { isMapping, readInput, type Path, type Src } from "./source.js";
+import { isMapping, readInput, Src, type Path } from "./source.js";
 
 const P: Path = ["prometheus"];
 
@@ -29,7 +29,8 @@ export function importPrometheus(src: Src, ctx: ImportContext): void {
   // Dashboards size $__rate_interval from the datasource's interval; keep it equal to the scrape interval.
   ctx.profile.set(["grafana", "datasources", "prometheus", "scrapeInterval"], ctx.profile.get([...P, "scrapeInterval"]), globalSrc.where(["scrape_interval"]), "The scrape interval, so dashboards size $__rate_interval from it.");
   if (isMapping(global.external_labels)) ctx.profile.set([...P, "externalLabels"], global.external_labels, globalSrc.where(["external_labels"]));
-  unknownKeys(ctx, globalSrc, [...Object.keys(GLOBAL_DEFAULTS), "external_labels"], () => "no equivalent in the contract");
+  if (global.keep_dropped_targets !== undefined && global.keep_dropped_targets !== null) ctx.profile.set([...P, "keepDroppedTargets"], global.keep_dropped_targets, globalSrc.where(["keep_dropped_targets"]));
+  unknownKeys(ctx, globalSrc, [...Object.keys(GLOBAL_DEFAULTS), "external_labels", "keep_dropped_targets"], () => "no equivalent in the contract");
 
   if (Array.isArray(value.scrape_configs)) importScrapeConfigs(src.sub(["scrape_configs"]), ctx);
   if (Array.isArray(value.scrape_config_files))
@@ -56,11 +57,80 @@ export function importPrometheus(src: Src, ctx: ImportContext): void {
     });
   if (isMapping(value.alerting)) {
     const alerting = src.sub(["alerting"]);
-    if (value.alerting.alertmanagers !== undefined)
-      ctx.report.add(alerting.where(["alertmanagers"]), "promstack's Prometheus sends alerts to the chart's own Alertmanager (alertmanager.enabled); other Alertmanagers are not configurable");
+    if (Array.isArray(value.alerting.alertmanagers)) importAlertmanagerConfigs(alerting.sub(["alertmanagers"]), ctx);
     unknownKeys(ctx, alerting, ["alertmanagers"], () => "no alert relabelling in the contract");
   }
-  unknownKeys(ctx, src, ["global", "scrape_configs", "scrape_config_files", "rule_files", "remote_write", "remote_read", "alerting"], (key) => `promstack does not configure Prometheus' ${key} section`);
+  if (isMapping(value.storage)) importStorage(src.sub(["storage"]), ctx);
+  if (isMapping(value.otlp)) importOtlp(src.sub(["otlp"]), ctx);
+  unknownKeys(ctx, src, ["global", "scrape_configs", "scrape_config_files", "rule_files", "remote_write", "remote_read", "alerting", "storage", "otlp"], (key) => `promstack does not configure Prometheus' ${key} section`);
+}
+
+/** storage: the TSDB's out-of-order window (the rest of storage is set by flags the chart owns). */
+function importStorage(src: Src, ctx: ImportContext): void {
+  const tsdb = src.sub(["tsdb"]);
+  if (isMapping(tsdb.value) && tsdb.value.out_of_order_time_window !== undefined && tsdb.value.out_of_order_time_window !== null)
+    ctx.profile.set([...P, "tsdb", "outOfOrderTimeWindow"], tsdb.value.out_of_order_time_window, tsdb.where(["out_of_order_time_window"]));
+  if (isMapping(tsdb.value)) unknownKeys(ctx, tsdb, ["out_of_order_time_window"], () => "no equivalent in the contract");
+  unknownKeys(ctx, src, ["tsdb"], () => "no equivalent in the contract");
+}
+
+/** prometheus.yml's otlp keys and prometheus.otlp's. */
+const OTLP_KEYS: Record<string, string> = {
+  promote_resource_attributes: "promoteResourceAttributes",
+  promote_all_resource_attributes: "promoteAllResourceAttributes",
+  ignore_resource_attributes: "ignoreResourceAttributes",
+  translation_strategy: "translationStrategy",
+  keep_identifying_resource_attributes: "keepIdentifyingResourceAttributes",
+  convert_histograms_to_nhcb: "convertHistogramsToNHCB",
+  promote_scope_metadata: "promoteScopeMetadata",
+};
+
+function importOtlp(src: Src, ctx: ImportContext): void {
+  for (const [key, value] of Object.entries(src.value as Record<string, unknown>)) {
+    const target = OTLP_KEYS[key];
+    if (target && value !== null && value !== undefined) ctx.profile.set([...P, "otlp", target], value, src.where([key]));
+  }
+  unknownKeys(ctx, src, Object.keys(OTLP_KEYS), () => "no equivalent in the contract");
+}
+
+/** Keys of an alertmanager_config entry that prometheus.additionalAlertmanagers carries. */
+const HTTP_CLIENT_KEYS = ["tls_config", "basic_auth", "authorization", "oauth2"];
+const ALERTMANAGER_KEYS = ["static_configs", "scheme", "path_prefix", "timeout", "api_version", ...HTTP_CLIENT_KEYS];
+
+/**
+ * alertmanager_config entries (prometheus.yml's alerting.alertmanagers, kube-prometheus-stack's
+ * additionalAlertManagerConfigs) with static targets to prometheus.additionalAlertmanagers, their
+ * credentials as Secret references; discovery and relabelling are reported. An entry that names
+ * no target at all sends nothing anywhere, which the profile says instead of carrying it.
+ */
+export function importAlertmanagerConfigs(src: Src, ctx: ImportContext): void {
+  (src.value as unknown[]).forEach((entry, i) => {
+    const at = src.sub([i]);
+    if (!isMapping(entry)) return ctx.report.add(at.where(), "an alertmanager_config entry must be a mapping");
+    const groups = Array.isArray(entry.static_configs) ? entry.static_configs.filter(isMapping) : [];
+    const targets = groups.flatMap((group) => (Array.isArray(group.targets) ? group.targets.map(String) : []));
+    const unmapped = Object.keys(entry).filter((key) => !ALERTMANAGER_KEYS.includes(key));
+    if (unmapped.length === 0 && targets.length === 0 && Object.keys(entry).every((key) => key === "static_configs")) {
+      const list = (ctx.profile.get([...P, "additionalAlertmanagers"]) as unknown[] | undefined) ?? [];
+      return ctx.profile.set([...P, "additionalAlertmanagers"], list, at.where(), `${at.file}:${at.line()}: an Alertmanager entry without targets (Prometheus sends it nothing), so none here.`);
+    }
+    const labelled = groups.some((group) => isMapping(group.labels) && Object.keys(group.labels).length > 0);
+    if (targets.length === 0 || unmapped.length > 0 || labelled || (entry.api_version !== undefined && entry.api_version !== "v2")) {
+      const why = unmapped.length ? unmapped.join(", ") : targets.length === 0 ? "no static targets" : labelled ? "target labels" : `api_version ${String(entry.api_version)}`;
+      return ctx.report.add(at.where(), `not mapped (${why}): write it as prometheus.additionalAlertmanagers with targets and Secret references`);
+    }
+    const list = (ctx.profile.get([...P, "additionalAlertmanagers"]) as unknown[] | undefined) ?? [];
+    const path = [...P, "additionalAlertmanagers", list.length];
+    const out: Record<string, unknown> = { targets };
+    if (entry.scheme !== undefined) out.scheme = entry.scheme;
+    if (entry.path_prefix !== undefined) out.pathPrefix = entry.path_prefix;
+    if (entry.timeout !== undefined) out.timeout = entry.timeout;
+    const note = (rel: Path, where: ReturnType<Src["where"]>, comment?: string) => ctx.profile.note([...path, ...rel], where, comment);
+    const clientKeys = new Src(at.source, at.base, Object.fromEntries(Object.entries(entry).filter(([key]) => HTTP_CLIENT_KEYS.includes(key))));
+    Object.assign(out, typedHttpClient(convertConfig(clientKeys, "alertmanager", `alertmanager-${list.length}`, { ...ctx, note }), at, list.length, "alertmanager", ctx));
+    ctx.profile.set(path, out, at.where());
+    renamedNotes(at, path, ctx);
+  });
 }
 
 /** Keys of a raw scrape config that hold a credential inline (the chart would put it in a ConfigMap). */
@@ -95,16 +165,29 @@ export function importRemoteWrite(src: Src, ctx: ImportContext): void {
   const list = (ctx.profile.get([...P, "remoteWrite"]) as unknown[] | undefined) ?? [];
   const path = [...P, "remoteWrite", list.length];
   const note = (rel: Path, where: ReturnType<Src["where"]>, comment?: string) => ctx.profile.note([...path, ...rel], where, comment);
-  const raw = convertConfig(src, "remote_write", `remote-write-${list.length}`, { ...ctx, note });
+  const out = typedHttpClient(convertConfig(src, "remote_write", `remote-write-${list.length}`, { ...ctx, note }), src, list.length, "remote-write", ctx);
+  for (const [from, to] of [["queueConfig", "queue"], ["writeRelabelConfigs", "writeRelabelings"]] as const) {
+    if (from in out) {
+      out[to] = out[from];
+      delete out[from];
+    }
+  }
+  ctx.profile.set(path, out, src.where());
+  renamedNotes(src, path, ctx);
+}
+
+/**
+ * An HTTP client's converted keys (convertConfig) in the contract's typed form: tls, a basic
+ * auth user name as a Secret key, and a bearer token from a Secret as bearerTokenSecret.
+ */
+function typedHttpClient(raw: Record<string, unknown>, src: Src, index: number, hint: string, ctx: ImportContext): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (key === "tlsConfig") out.tls = value;
-    else if (key === "queueConfig") out.queue = value;
-    else if (key === "writeRelabelConfigs") out.writeRelabelings = value;
     else if (key === "basicAuth" && isMapping(value)) {
       const auth: Record<string, unknown> = { ...value };
       if (typeof auth.username === "string") {
-        auth.usernameSecret = ctx.sink.literal(`remote-write-${list.length}-username`, auth.username, src.where(["basic_auth", "username"]));
+        auth.usernameSecret = ctx.sink.literal(`${hint}-${index}-username`, auth.username, src.where(["basic_auth", "username"]));
         delete auth.username;
       }
       out.basicAuth = auth;
@@ -112,9 +195,12 @@ export function importRemoteWrite(src: Src, ctx: ImportContext): void {
       out.bearerTokenSecret = value.credentialsSecret;
     } else out[key] = value;
   }
-  ctx.profile.set(path, out, src.where());
-  // The renamed keys keep their source positions for the unmapped report.
+  return out;
+}
+
+/** The renamed keys keep their source positions for the unmapped report. */
+function renamedNotes(src: Src, path: Path, ctx: ImportContext): void {
   const renamed: Array<[string, string]> = [["tls_config", "tls"], ["queue_config", "queue"], ["write_relabel_configs", "writeRelabelings"], ["authorization", "bearerTokenSecret"]];
   for (const [from, to] of renamed)
-    if (isMapping(src.value) && (src.value as Record<string, unknown>)[from] !== undefined) ctx.profile.note([...path, to], src.where([from]));
+    if (isMapping(src.value) && (src.value as Record<string, unknown>)[from] !== undefined && ctx.profile.get([...path, to]) !== undefined) ctx.profile.note([...path, to], src.where([from]));
 }

@@ -99,6 +99,10 @@ export type SecretKey = string;
  */
 export type LabelName = string;
 /**
+ * Items: An OpenTelemetry resource attribute name, e.g. service.name: letters, digits and _ . : / - (no spaces: Prometheus trims them, which could make two names one).
+ */
+export type OtlpAttributes = string[];
+/**
  * A volume added to the pod, from exactly one source: secret, configMap, emptyDir, persistentVolumeClaim or csi (the sources the restricted Pod Security level allows that a monitoring pod needs). Mount it with extraVolumeMounts.
  */
 export type ExtraVolume = ExtraVolume1 & ExtraVolume2;
@@ -515,6 +519,11 @@ export interface PrometheusValues {
    */
   queryLogFile?: string;
   tsdb?: PrometheusTsdb;
+  /**
+   * Targets dropped by relabelling that Prometheus keeps per scrape job for its /targets page and API (global keep_dropped_targets); unset or 0 keeps all.
+   */
+  keepDroppedTargets?: number;
+  otlp?: PrometheusOtlp;
   operator?: PrometheusOperator;
   thanosSidecar?: ThanosSidecar;
   extraArgs?: ExtraArgs;
@@ -1114,6 +1123,37 @@ export interface RemoteRead {
  */
 export interface PrometheusTsdb {
   outOfOrderTimeWindow?: Duration;
+}
+/**
+ * How OTLP metrics pushed to Prometheus become series (prometheus.yml's otlp section). The OTLP receiver itself is a flag: extraArgs: {web.enable-otlp-receiver: ""}.
+ */
+export interface PrometheusOtlp {
+  promoteResourceAttributes?: OtlpAttributes;
+  /**
+   * Every resource attribute becomes a label, except ignoreResourceAttributes.
+   */
+  promoteAllResourceAttributes?: boolean;
+  ignoreResourceAttributes?: OtlpAttributes;
+  /**
+   * How OTLP metric and attribute names become Prometheus names (default UnderscoreEscapingWithSuffixes).
+   */
+  translationStrategy?:
+    | "UnderscoreEscapingWithSuffixes"
+    | "UnderscoreEscapingWithoutSuffixes"
+    | "NoUTF8EscapingWithSuffixes"
+    | "NoTranslation";
+  /**
+   * Keep service.name, service.namespace and service.instance.id on target_info as well as in job and instance.
+   */
+  keepIdentifyingResourceAttributes?: boolean;
+  /**
+   * Store OTLP explicit-bucket histograms as native histograms with custom buckets.
+   */
+  convertHistogramsToNHCB?: boolean;
+  /**
+   * Add the instrumentation scope's name, version, schema URL and attributes as labels.
+   */
+  promoteScopeMetadata?: boolean;
 }
 /**
  * Operator mode: labels the Prometheus Operator selects objects by (for kube-prometheus-stack, release: <its release name>), and whether this release deploys the operator itself.

@@ -75,6 +75,12 @@ export function checkScraping(values: PromstackValues, findings: Findings): void
       findings.add("error", ["prometheus", "remoteWrite", index, "sigv4", "credentialsSecret"], `every sigv4 endpoint shares one credentials file (AWS_SHARED_CREDENTIALS_FILE): use ${first.ref.name}/${first.ref.key} as remoteWrite[${first.index}] does, with a profile per endpoint`);
     }
   }
+  // Prometheus promotes either the listed resource attributes or all but the ignored ones.
+  const otlp = prometheus.otlp;
+  if (otlp?.promoteAllResourceAttributes && (otlp.promoteResourceAttributes ?? []).length > 0)
+    findings.add("error", ["prometheus", "otlp", "promoteResourceAttributes"], "promoteAllResourceAttributes already promotes every resource attribute: drop this list (Prometheus refuses both), or list the exceptions in ignoreResourceAttributes");
+  if (!otlp?.promoteAllResourceAttributes && (otlp?.ignoreResourceAttributes ?? []).length > 0)
+    findings.add("error", ["prometheus", "otlp", "ignoreResourceAttributes"], "ignoreResourceAttributes needs promoteAllResourceAttributes: true (Prometheus refuses it alone)");
   // The chart sets the replica label itself: a second value for it would be lost.
   const replica = prometheus.replicaExternalLabel;
   if (replica && !operator) {
@@ -108,6 +114,8 @@ export function checkScraping(values: PromstackValues, findings: Findings): void
     if (prometheus.replicaExternalLabel) findings.add("warning", ["prometheus", "replicaExternalLabel"], "replicaExternalLabel configures the stack's own Prometheus, which operator mode does not deploy; it is ignored (the Operator's own is replicaExternalLabelName)", undefined, true);
     if (prometheus.queryLogFile) findings.add("warning", ["prometheus", "queryLogFile"], "queryLogFile configures the stack's own Prometheus, which operator mode does not deploy; it is ignored", undefined, true);
     if (prometheus.tsdb?.outOfOrderTimeWindow) findings.add("warning", ["prometheus", "tsdb", "outOfOrderTimeWindow"], "tsdb configures the stack's own Prometheus, which operator mode does not deploy; it is ignored", undefined, true);
+    for (const key of ["keepDroppedTargets", "otlp"] as const)
+      if (prometheus[key] !== undefined) findings.add("warning", ["prometheus", key], `${key} configures the stack's own Prometheus, which operator mode does not deploy; it is ignored`, undefined, true);
     if (Object.keys(prometheus.operator?.monitorSelectorLabels ?? {}).length === 0) {
       findings.add("warning", ["prometheus", "operator", "monitorSelectorLabels"], "operator mode without monitorSelectorLabels: an operator that selects monitors by label (kube-prometheus-stack: release: <its release>) ignores them", ["prometheus", "mode"]);
     }

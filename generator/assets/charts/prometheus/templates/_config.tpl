@@ -209,6 +209,7 @@ wanted port, then attach the namespace, pod, service and node labels the role kn
 {{- /* A bare file name lands in the data volume, the one writable directory the chart mounts. */ -}}
 {{- $_ := set $global "query_log_file" (ternary . (printf "/prometheus/%s" .) (hasPrefix "/" .)) -}}
 {{- end -}}
+{{- with .Values.keepDroppedTargets }}{{ $_ := set $global "keep_dropped_targets" . }}{{ end -}}
 {{- $namespaceSD := dict "names" (list .Release.Namespace) -}}
 {{- $alertmanagers := list (dict
       "kubernetes_sd_configs" (list (dict "role" "endpointslice" "namespaces" $namespaceSD))
@@ -251,6 +252,12 @@ wanted port, then attach the namespace, pod, service and node labels the role kn
 {{- end -}}
 {{- with (.Values.tsdb | default dict).outOfOrderTimeWindow -}}
 {{- $_ := set $config "storage" (dict "tsdb" (dict "out_of_order_time_window" .)) -}}
+{{- end -}}
+{{- with .Values.otlp -}}
+{{- $keys := dict "promoteResourceAttributes" "promote_resource_attributes" "promoteAllResourceAttributes" "promote_all_resource_attributes" "ignoreResourceAttributes" "ignore_resource_attributes" "translationStrategy" "translation_strategy" "keepIdentifyingResourceAttributes" "keep_identifying_resource_attributes" "convertHistogramsToNHCB" "convert_histograms_to_nhcb" "promoteScopeMetadata" "promote_scope_metadata" -}}
+{{- $otlp := dict -}}
+{{- range $key, $value := . }}{{ $_ := set $otlp (get $keys $key) $value }}{{ end -}}
+{{- $_ := set $config "otlp" $otlp -}}
 {{- end -}}
 {{- toYaml $config -}}
 {{- end -}}
