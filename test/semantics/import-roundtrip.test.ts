@@ -32,12 +32,15 @@ const CORPORA = Object.keys(KIND) as Corpus[];
 // Measured after the contract work (receivers, globalConfig, ordered rule lists, chartTexts):
 // every rule file promtool accepts round-trips equal; Alertmanager's examples route equal for
 // every label set and differ only where they name template files or values the contract refuses
-// (a proxy_url that is no URL); Prometheus' examples differ where they hold inline credentials
-// (refused on purpose). Files they name are mounted by the import (puppetdb's TLS files); their
-// alerting, storage, otlp and keep_dropped_targets are compared as well.
+// (a proxy_url that is no URL); Prometheus' examples differ where they hold an inline credential
+// Prometheus cannot read from a file (outscale, scaleway's access key, uyuni: refused on
+// purpose, it would land in a ConfigMap). Files they name are mounted by the import (puppetdb's
+// TLS files), inline credentials with a file form become keys of its Secret; their alerting,
+// storage, otlp and keep_dropped_targets are compared as well.
 const EQUAL_EXAMPLES = [
-  "prometheus-agent.yml", "prometheus-docker.yml", "prometheus-dockerswarm.yml", "prometheus-eureka.yml", "prometheus-kubernetes.yml", "prometheus-marathon.yml",
-  "prometheus-nomad.yml", "prometheus-otlp.yml", "prometheus-ovhcloud.yml", "prometheus-puppetdb.yml", "prometheus-stackit.yml", "prometheus.yml",
+  "prometheus-agent.yml", "prometheus-digitalocean.yml", "prometheus-docker.yml", "prometheus-dockerswarm.yml", "prometheus-eureka.yml", "prometheus-hetzner.yml",
+  "prometheus-ionos.yml", "prometheus-kubernetes.yml", "prometheus-linode.yml", "prometheus-marathon.yml", "prometheus-nomad.yml", "prometheus-otlp.yml",
+  "prometheus-ovhcloud.yml", "prometheus-puppetdb.yml", "prometheus-stackit.yml", "prometheus-vultr.yml", "prometheus.yml",
 ];
 const MINIMUM: Record<Corpus, number> = { alertmanager: 0, "prometheus-examples": EQUAL_EXAMPLES.length, "prometheus-rules": 12, "mixin-rules": 2 };
 const SUPPORTED: Record<Corpus, string[]> = {
@@ -240,9 +243,11 @@ function filesOfCommands(lines: string[]): Map<string, string> {
 /**
  * The source's jobs as the import must render them: a file path the import moved becomes the
  * mounted path whose key the printed command creates from that same source file (a file_sd
- * glob: the ConfigMap of its directory, same pattern); any other rendering is a difference.
+ * glob: the ConfigMap of its directory, same pattern), and an inline credential the import
+ * moved becomes the x_file of a key created from that same value; any other rendering is a
+ * difference.
  */
-function withMountedFiles(source: Record<string, any>, sourceFile: string, rendered: Map<string, unknown>, mounted: Map<string, string>): Array<Record<string, any>> {
+function withMountedFiles(source: Record<string, any>, sourceFile: string, rendered: Map<string, unknown>, mounted: Map<string, string>, literals: Map<string, string>): Array<Record<string, any>> {
   return (source.scrape_configs ?? []).map((job: Record<string, any>) => {
     const expected = structuredClone(job);
     const theirs = rendered.get(job.job_name);
@@ -258,8 +263,38 @@ function withMountedFiles(source: Record<string, any>, sourceFile: string, rende
       for (const segment of file.at.slice(0, -1)) node = node[segment] as Record<string | number, unknown>;
       node[file.at[file.at.length - 1]!] = ours;
     }
+    movedLiterals(expected, theirs, literals);
     return expected;
   });
+}
+
+/** Mounted path to the value its Secret key is created from, read from the printed `--from-literal=key=value`. */
+function literalsOfCommands(lines: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const command of lines.filter((line) => line.startsWith("kubectl create secret generic"))) {
+    const name = /^kubectl create secret generic (\S+)/.exec(command)![1];
+    for (const [, key, quoted, bare] of command.matchAll(/--from-literal=([^=\s]+)=(?:'((?:[^']|'\\'')*)'|(\S+))/g))
+      out.set(`/etc/prometheus/secrets/${name}/${key}`, quoted !== undefined ? quoted.replace(/'\\''/g, "'") : bare!);
+  }
+  return out;
+}
+
+/**
+ * An inline value the import moved to a Secret: the render reads x_file from a mounted key
+ * whose printed command holds exactly the source's x. Expected is rewritten that way, in place.
+ */
+function movedLiterals(expected: unknown, rendered: unknown, literals: Map<string, string>): void {
+  if (Array.isArray(expected)) return expected.forEach((item, i) => movedLiterals(item, (rendered as unknown[] | undefined)?.[i], literals));
+  if (!expected || typeof expected !== "object" || !rendered || typeof rendered !== "object") return;
+  const mine = expected as Record<string, unknown>;
+  const theirs = rendered as Record<string, unknown>;
+  for (const [key, value] of Object.entries(mine)) {
+    const file = theirs[`${key}_file`];
+    if (typeof value === "string" && !(key in theirs) && typeof file === "string" && literals.get(file) === value) {
+      delete mine[key];
+      mine[`${key}_file`] = file;
+    } else movedLiterals(value, theirs[key], literals);
+  }
 }
 
 function comparePrometheus(sourceFile: string, objects: K8sObject[], manifest: string, commands: string[], dir: string): string[] {
@@ -284,7 +319,7 @@ function comparePrometheus(sourceFile: string, objects: K8sObject[], manifest: s
     .filter((am) => am.static_configs[0]!.targets.length > 0 || Object.keys(am).length > 2);
   deepDiff("alerting.alertmanagers", sourceAlertmanagers, (prometheusYml.alerting?.alertmanagers ?? []).slice(1), out);
   const jobs = renderedScrapeJobs(objects);
-  for (const job of withMountedFiles(source, sourceFile, jobs, filesOfCommands(commands))) deepDiff(`scrape_configs.${job.job_name}`, job, jobs.get(job.job_name), out, false);
+  for (const job of withMountedFiles(source, sourceFile, jobs, filesOfCommands(commands), literalsOfCommands(commands))) deepDiff(`scrape_configs.${job.job_name}`, job, jobs.get(job.job_name), out, false);
   return out;
 }
 

@@ -239,6 +239,32 @@ describe("promstack import", () => {
     expect(report.errorCount, report.problems.map((p) => p.message).join("\n")).to.equal(0);
   });
 
+  it("moves a raw scrape config's inline credential to its Secret where Prometheus reads it from a file, and reports it where not", async () => {
+    const source = join(dir, "prometheus-inline.yml");
+    writeFileSync(source, [
+      "scrape_configs:",
+      "  - job_name: api",
+      "    authorization: { credentials: t0ken }",
+      "    static_configs: [{ targets: [api.example:9100] }]",
+      "  - job_name: droplets",
+      "    digitalocean_sd_configs: [{ basic_auth: { username: ops, password: pa55 } }]",
+      "  - job_name: ec2",
+      "    ec2_sd_configs: [{ region: eu-west-1, access_key: AKIAEXAMPLE, secret_key: s3cret }]",
+    ].join("\n"));
+    const result = importFiles([{ file: source }]);
+    const jobs = (result.profile.prometheus as Record<string, any>).extraScrapeConfigs as Array<Record<string, any>>;
+    const secretsDir = "/etc/prometheus/secrets/promstack-imported";
+    expect(jobs.find((j) => j.job_name === "api")!.authorization).to.deep.equal({ credentials_file: `${secretsDir}/api-credentials` });
+    expect(jobs.find((j) => j.job_name === "droplets")!.digitalocean_sd_configs[0].basic_auth).to.deep.equal({ username: "ops", password_file: `${secretsDir}/droplets-password` });
+    expect((result.profile.prometheus as Record<string, any>).secretMounts).to.deep.equal(["promstack-imported"]);
+    const command = result.secrets.command().join("\n");
+    expect(command).to.contain("--from-literal=api-credentials=t0ken").and.contain("--from-literal=droplets-password=pa55");
+    expect(JSON.stringify(result.profile)).to.not.contain("t0ken").and.not.contain("pa55").and.not.contain("s3cret");
+    // EC2's keys have no file form: both are reported (import exits 1 unless --allow-partial).
+    expect(result.unmapped.entries.map((e) => e.key)).to.include.members(["scrape_configs[2].ec2_sd_configs[0].access_key", "scrape_configs[2].ec2_sd_configs[0].secret_key"]);
+    expect(command).to.not.contain("s3cret");
+  });
+
   it("reads a relative *_file of Alertmanager from the alertmanager.yml's directory", () => {
     const source = fixture("files/alertmanager/alertmanager.yml");
     const result = importFiles([{ file: source }]);

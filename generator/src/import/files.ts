@@ -110,6 +110,13 @@ export function mountScrapeConfigFiles(job: Record<string, unknown>, jobSrc: Src
   }
 }
 
+/** An inline credential of a raw scrape config as a key of the import's Secret: the mounted path its *_file names. */
+export function mountInlineCredential(hint: string, value: string, where: Where, ctx: ImportContext): string {
+  const ref = ctx.sink.literal(hint, value, where);
+  addMount(ctx, "secretMounts", ref.name);
+  return `${SECRETS_DIR}/${ref.name}/${ref.key}`;
+}
+
 /** A file_sd files entry (a file or a glob in its last segment) to its place under a ConfigMap mount. */
 function mountTargetFiles(pattern: string, where: Where, jobSrc: Src, ctx: ImportContext): string | undefined {
   const name = basename(pattern);

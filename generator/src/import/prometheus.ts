@@ -4,7 +4,7 @@
 // mounted (./files.ts).
 import { baseDir, unknownKeys, type ImportContext } from "./context.js";
 import { convertConfig } from "./convert.js";
-import { mountScrapeConfigFiles } from "./files.js";
+import { mountInlineCredential, mountScrapeConfigFiles } from "./files.js";
 import { importRuleFile } from "./rules.js";
 import { isMapping, readInput, Src, type Path } from "./source.js";
 
@@ -136,16 +136,44 @@ export function importAlertmanagerConfigs(src: Src, ctx: ImportContext): void {
 /** Keys of a raw scrape config that hold a credential inline (the chart would put it in a ConfigMap). */
 const INLINE_CREDENTIALS = new Set(["password", "credentials", "bearer_token", "client_secret", "token", "secret_key", "api_key", "access_key"]);
 
-function stripCredentials(value: unknown, src: Src, ctx: ImportContext, path: Path = []): unknown {
-  if (Array.isArray(value)) return value.map((item, i) => stripCredentials(item, src, ctx, [...path, i]));
+/**
+ * Where Prometheus reads the same credential from a file instead: `<key>_file` beside it, for
+ * these keys in a block of this name ("" = any block: an HTTP client's bearer_token).
+ */
+const FILE_VARIANTS: Record<string, string> = {
+  credentials: "authorization",
+  password: "basic_auth",
+  client_secret: "oauth2",
+  bearer_token: "",
+  secret_key: "scaleway_sd_configs",
+  key: "tls_config",
+};
+
+/** The block a key sits in: the nearest mapping key above it (list indexes skipped). */
+function blockOf(path: Path): string | undefined {
+  return [...path].reverse().find((segment): segment is string => typeof segment === "string");
+}
+
+/**
+ * Inline credentials of a raw scrape config: moved to a key of the import's Secret, read through
+ * `<key>_file` from its mount, where Prometheus has that file form; reported otherwise (the
+ * value would land in a ConfigMap).
+ */
+function moveCredentials(value: unknown, src: Src, ctx: ImportContext, path: Path = []): unknown {
+  if (Array.isArray(value)) return value.map((item, i) => moveCredentials(item, src, ctx, [...path, i]));
   if (!isMapping(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(value)) {
     if (typeof field === "string" && (INLINE_CREDENTIALS.has(key) || (key === "key" && /-----BEGIN/.test(field)))) {
-      ctx.report.add(src.where([...path, key]), `inline credential in a raw scrape config is not written to the profile (it would land in a ConfigMap); use ${key}_file with a file mounted into Prometheus`);
+      const block = FILE_VARIANTS[key];
+      if (block !== undefined && (block === "" || blockOf(path) === block) && value[`${key}_file`] === undefined) {
+        out[`${key}_file`] = mountInlineCredential(`${String(src.value && (src.value as Record<string, unknown>).job_name)}-${key}`, field, src.where([...path, key]), ctx);
+        continue;
+      }
+      ctx.report.add(src.where([...path, key]), `inline credential in a raw scrape config is not written to the profile (it would land in a ConfigMap, and Prometheus has no ${key}_file here); mount a file and name it, or use a typed scrape job`);
       continue;
     }
-    out[key] = stripCredentials(field, src, ctx, [...path, key]);
+    out[key] = moveCredentials(field, src, ctx, [...path, key]);
   }
   return out;
 }
@@ -154,7 +182,7 @@ export function importScrapeConfigs(src: Src, ctx: ImportContext): void {
   (src.value as unknown[]).forEach((job, i) => {
     const jobSrc = src.sub([i]);
     if (!isMapping(job) || typeof job.job_name !== "string") return ctx.report.add(jobSrc.where(), "a scrape config needs a job_name");
-    const raw = stripCredentials(job, jobSrc, ctx) as Record<string, unknown>;
+    const raw = moveCredentials(job, jobSrc, ctx) as Record<string, unknown>;
     mountScrapeConfigFiles(raw, jobSrc, ctx);
     ctx.profile.push([...P, "extraScrapeConfigs"], raw, jobSrc.where(), `job ${job.job_name} from ${src.file}:${jobSrc.line()}`);
   });
