@@ -64,6 +64,7 @@ export const KPS_REASONS: Record<string, string> = {
   [`${ALERTMANAGER_SPEC}.image.sha`]: "the image is pinned by promstack; your own build is alertmanager.image (repository, tag or digest, platforms), set by hand",
   [`${PROMETHEUS_SPEC}.enableAdminAPI`]: "the TSDB admin API (snapshots, series deletion) stays off; prometheus.extraArgs passes --web.enable-admin-api if you need it",
   [`${PROMETHEUS_SPEC}.enableRemoteWriteReceiver`]: "the flag is prometheus.extraArgs: {web.enable-remote-write-receiver: \"\"}",
+  [`${PROMETHEUS_SPEC}.enableOTLPReceiver`]: "the flag is prometheus.extraArgs: {web.enable-otlp-receiver: \"\"}; prometheus.otlp shapes what it ingests",
   [`${PROMETHEUS_SPEC}.enableFeatures`]: "feature flags are prometheus.extraArgs: {enable-feature: <comma-separated list>}",
   [`${PROMETHEUS_SPEC}.logLevel`]: "the flag is prometheus.extraArgs: {log.level: <level>}",
   [`${PROMETHEUS_SPEC}.logFormat`]: "the flag is prometheus.extraArgs: {log.format: <format>}",
@@ -158,6 +159,9 @@ export const KPS_KEYS: KpsKey[] = [
   { key: `${PROMETHEUS_SPEC}.remoteRead`, example: [{ url: "https://metrics.example.com/api/v1/read" }], status: "mapped", promstack: "prometheus.remoteRead" },
   { key: `${PROMETHEUS_SPEC}.queryLogFile`, example: "/dev/stdout", status: "mapped", promstack: "prometheus.queryLogFile" },
   { key: `${PROMETHEUS_SPEC}.tsdb.outOfOrderTimeWindow`, example: "30m", status: "mapped", promstack: "prometheus.tsdb.outOfOrderTimeWindow" },
+  { key: `${PROMETHEUS_SPEC}.keepDroppedTargets`, example: 100, status: "mapped", promstack: "prometheus.keepDroppedTargets" },
+  { key: `${PROMETHEUS_SPEC}.otlp`, example: { promoteResourceAttributes: ["service.name", "k8s.namespace.name"], translationStrategy: "UnderscoreEscapingWithoutSuffixes" }, status: "mapped", promstack: "prometheus.otlp" },
+  { key: `${PROMETHEUS_SPEC}.enableOTLPReceiver`, example: true, status: "manual", promstack: "prometheus.extraArgs", value: { "web.enable-otlp-receiver": "" } },
   { key: `${PROMETHEUS_SPEC}.replicaExternalLabelName`, example: "prometheus_replica", status: "mapped", promstack: "prometheus.replicaExternalLabel" },
   { key: `${PROMETHEUS_SPEC}.topologySpreadConstraints`, example: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" }], status: "mapped", promstack: "prometheus.scheduling.topologySpreadConstraints" },
   // volumeMounts is imported too (to prometheus.extraVolumeMounts), but only with the volumes it names: no row of its own.

@@ -118,11 +118,14 @@ function importPrometheusSection(src: Src, ctx: ImportContext): void {
       if (typeof s.tsdb.outOfOrderTimeWindow === "string") ctx.profile.set(["prometheus", "tsdb", "outOfOrderTimeWindow"], s.tsdb.outOfOrderTimeWindow, spec.sub(["tsdb"]).where(["outOfOrderTimeWindow"]));
       unknownKeys(ctx, spec.sub(["tsdb"]), ["outOfOrderTimeWindow"], (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.tsdb.${key}`));
     }
+    if (typeof s.keepDroppedTargets === "number") ctx.profile.set(["prometheus", "keepDroppedTargets"], s.keepDroppedTargets, spec.where(["keepDroppedTargets"]));
+    // The Operator's otlp fields are prometheus.otlp's.
+    if (isMapping(s.otlp) && Object.keys(s.otlp).length) ctx.profile.set(["prometheus", "otlp"], s.otlp, spec.where(["otlp"]));
     if (isMapping(s.thanos)) importThanosSidecar(spec.sub(["thanos"]), ctx, typeof s.replicaExternalLabelName === "string");
     if (isMapping(s.image) && typeof s.image.registry === "string")
       ctx.report.add(spec.where(["image", "registry"]), "a registry for one component: promstack has global.imageRegistry for every image");
     unknownKeys(ctx, spec.sub(["image"]), ["registry"], (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.image.${key}`));
-    const known = [...handled, "retention", "retentionSize", "scrapeInterval", "scrapeTimeout", "evaluationInterval", "externalLabels", "additionalScrapeConfigs", "remoteWrite", "remoteRead", "queryLogFile", "tsdb", "replicaExternalLabelName", "additionalAlertManagerConfigs", "image", "secrets", "configMaps", "thanos"];
+    const known = [...handled, "retention", "retentionSize", "scrapeInterval", "scrapeTimeout", "evaluationInterval", "externalLabels", "additionalScrapeConfigs", "remoteWrite", "remoteRead", "queryLogFile", "tsdb", "replicaExternalLabelName", "additionalAlertManagerConfigs", "image", "secrets", "configMaps", "thanos", "keepDroppedTargets", "otlp"];
     unknownKeys(ctx, spec, known, (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.${key}`));
   }
   unknownKeys(ctx, src, ["enabled", "prometheusSpec"], (key) => NO_EQUIVALENT(`prometheus.${key}`));
