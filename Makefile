@@ -120,13 +120,16 @@ scrape-config-schema: build ## regenerate schemas/prometheus-scrape-config.schem
 # the modules of the promtool and amtool versions, and Thanos' compiled mixin (alert and
 # recording rules with their own promtool unit tests; kube-prometheus is not served by the proxy).
 THANOS_MIXIN_VERSION := $(call version,tools.thanosMixin.version)
-IMPORT_CORPORA := $(TOOLS)/import-corpora-$(PROMTOOL_VERSION)-$(AMTOOL_VERSION)-$(THANOS_MIXIN_VERSION)
+# Alertmanager's and Prometheus' own config test data (the round trip keeps what amtool accepts,
+# and Prometheus' *.good.yml with the files they name) beside their examples.
+IMPORT_CORPORA := $(TOOLS)/import-corpora-2-$(PROMTOOL_VERSION)-$(AMTOOL_VERSION)-$(THANOS_MIXIN_VERSION)
 $(IMPORT_CORPORA)/.installed:
-	@rm -rf $(IMPORT_CORPORA) && mkdir -p $(IMPORT_CORPORA)/alertmanager $(IMPORT_CORPORA)/prometheus-examples $(IMPORT_CORPORA)/prometheus-rules $(IMPORT_CORPORA)/mixin-rules
+	@rm -rf $(IMPORT_CORPORA) && mkdir -p $(IMPORT_CORPORA)/alertmanager $(IMPORT_CORPORA)/prometheus-examples $(IMPORT_CORPORA)/prometheus-testdata $(IMPORT_CORPORA)/prometheus-rules $(IMPORT_CORPORA)/mixin-rules
 	am=$$(go mod download -json github.com/prometheus/alertmanager@$(AMTOOL_VERSION) | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).Dir'); \
-	  cp "$$am"/config/testdata/*.good.yml "$$am"/doc/examples/simple.yml $(IMPORT_CORPORA)/alertmanager/
+	  cp "$$am"/config/testdata/*.yml "$$am"/doc/examples/simple.yml $(IMPORT_CORPORA)/alertmanager/
 	prom=$$(go mod download -json github.com/prometheus/prometheus@$(PROMTOOL_VERSION) | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).Dir'); \
 	  cp "$$prom"/documentation/examples/prometheus*.yml $(IMPORT_CORPORA)/prometheus-examples/; \
+	  cp -R "$$prom"/config/testdata/. $(IMPORT_CORPORA)/prometheus-testdata/; \
 	  for f in "$$prom"/model/rulefmt/testdata/*good*.yaml "$$prom"/model/rulefmt/testdata/test.yaml $$(grep -l '^groups:' "$$prom"/cmd/promtool/testdata/*.yml); do \
 	    cp "$$f" $(IMPORT_CORPORA)/prometheus-rules/$$(basename "$$(dirname "$$f")")-$$(basename "$$f"); done
 	thanos=$$(go mod download -json $(call version,tools.thanosMixin.module)@$(THANOS_MIXIN_VERSION) | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).Dir'); \

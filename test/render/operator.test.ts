@@ -153,6 +153,8 @@ describe("render: operator mode", () => {
         ["prometheus.remoteWrite[0].url=https://mimir.example/api/v1/push", /prometheus\.remoteWrite is not carried/],
         ["prometheus.remoteRead[0].url=https://mimir.example/api/v1/read", /prometheus\.remoteRead is not carried/],
         ["prometheus.thanosSidecar.enabled=true", /prometheus\.thanosSidecar is not carried/],
+        ["prometheus.scrapeDefaults.nativeHistograms=false", /prometheus\.scrapeDefaults\.nativeHistograms is not carried/],
+        ["prometheus.scrapeDefaults.extraScrapeMetrics=true", /prometheus\.scrapeDefaults\.extraScrapeMetrics is not carried/],
         ["prometheus.ingress.enabled=true,prometheus.ingress.host=prometheus.example", /Prometheus Ingress is rendered in standalone mode only/],
       ];
       for (const [set, message] of refused) {
@@ -174,6 +176,16 @@ describe("render: operator mode", () => {
       expect(prometheus.spec.additionalArgs).to.deep.equal([{ name: "query.max-samples", value: "60000000" }]);
       expect(prometheus.spec.keepDroppedTargets).to.equal(values.prometheus.keepDroppedTargets);
       expect(prometheus.spec.otlp).to.deep.equal(values.prometheus.otlp);
+      const defaults = values.prometheus.scrapeDefaults;
+      expect(prometheus.spec).to.deep.include({
+        ruleQueryOffset: values.prometheus.ruleQueryOffset,
+        scrapeProtocols: defaults.protocols,
+        scrapeClassicHistograms: defaults.alwaysScrapeClassicHistograms,
+        convertClassicHistogramsToNHCB: defaults.convertClassicHistogramsToNHCB,
+        bodySizeLimit: defaults.bodySizeLimit,
+        sampleLimit: defaults.sampleLimit,
+        targetLimit: defaults.targetLimit,
+      });
       expect(prometheus.spec.image).to.match(/^quay\.io\/prometheus\/prometheus:v/);
       expect(prometheus.spec.securityContext).to.include({ runAsNonRoot: true });
       expect(prometheus.spec.securityContext.seccompProfile).to.deep.equal({ type: "RuntimeDefault" });

@@ -258,6 +258,8 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
       "8:5: prometheus.extraScrapeConfigs: extraScrapeConfigs is not carried to the Prometheus resource of prometheus.operator.deploy",
       "10:23: prometheus.ingress.enabled: the Prometheus Ingress is rendered in standalone mode only",
       "11:29: prometheus.thanosSidecar.enabled: thanosSidecar is not carried to the Prometheus resource of prometheus.operator.deploy",
+      "12:39: prometheus.scrapeDefaults.nativeHistograms: scrapeDefaults.nativeHistograms is not carried to the Prometheus resource of prometheus.operator.deploy",
+      "12:65: prometheus.scrapeDefaults.extraScrapeMetrics: scrapeDefaults.extraScrapeMetrics is not carried to the Prometheus resource of prometheus.operator.deploy",
     ],
   },
   {

@@ -85,8 +85,22 @@ describe("semantics: remote_read, remote_write auth and exemplars, query log, ou
     expect(config.storage).to.deep.equal({ tsdb: { out_of_order_time_window: values.tsdb!.outOfOrderTimeWindow } });
   });
 
-  it("keep_dropped_targets in global, and the otlp section with prometheus.yml's keys", () => {
+  it("keep_dropped_targets, rule_query_offset and the scrape defaults in global, and the otlp section with prometheus.yml's keys", () => {
     expect(config.global.keep_dropped_targets).to.equal(values.keepDroppedTargets);
+    expect(config.global.rule_query_offset).to.equal(values.ruleQueryOffset);
+    const defaults = values.scrapeDefaults!;
+    expect(config.global).to.deep.include({
+      scrape_protocols: defaults.protocols,
+      scrape_native_histograms: defaults.nativeHistograms,
+      always_scrape_classic_histograms: defaults.alwaysScrapeClassicHistograms,
+      extra_scrape_metrics: defaults.extraScrapeMetrics,
+      body_size_limit: defaults.bodySizeLimit,
+      sample_limit: defaults.sampleLimit,
+      label_limit: defaults.labelLimit,
+      label_name_length_limit: defaults.labelNameLengthLimit,
+      label_value_length_limit: defaults.labelValueLengthLimit,
+      target_limit: defaults.targetLimit,
+    });
     const otlp = values.otlp!;
     expect(config.otlp).to.deep.equal({
       promote_all_resource_attributes: otlp.promoteAllResourceAttributes,

@@ -27,7 +27,7 @@ const CREDENTIALS = new Set([
   "secret_key", "key", "app_token",
   // Alertmanager's global section
   "slack_api_url", "slack_app_token", "smtp_auth_password", "smtp_auth_secret", "opsgenie_api_key", "victorops_api_key", "wechat_api_secret",
-  "rocketchat_token", "rocketchat_token_id", "telegram_bot_token",
+  "rocketchat_token", "rocketchat_token_id", "telegram_bot_token", "mattermost_webhook_url",
 ]);
 
 /** Whether a key holds a credential in this kind of config (Slack's api_url is its webhook with the token). */

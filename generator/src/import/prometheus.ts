@@ -17,6 +17,23 @@ const GLOBAL_DEFAULTS: Record<string, [string, string]> = {
   evaluation_interval: ["evaluationInterval", "1m"],
 };
 
+/** The rest of the global section the contract carries, by profile path below prometheus. */
+const GLOBAL_KEYS: Record<string, Path> = {
+  keep_dropped_targets: ["keepDroppedTargets"],
+  rule_query_offset: ["ruleQueryOffset"],
+  scrape_protocols: ["scrapeDefaults", "protocols"],
+  scrape_native_histograms: ["scrapeDefaults", "nativeHistograms"],
+  always_scrape_classic_histograms: ["scrapeDefaults", "alwaysScrapeClassicHistograms"],
+  convert_classic_histograms_to_nhcb: ["scrapeDefaults", "convertClassicHistogramsToNHCB"],
+  extra_scrape_metrics: ["scrapeDefaults", "extraScrapeMetrics"],
+  body_size_limit: ["scrapeDefaults", "bodySizeLimit"],
+  sample_limit: ["scrapeDefaults", "sampleLimit"],
+  label_limit: ["scrapeDefaults", "labelLimit"],
+  label_name_length_limit: ["scrapeDefaults", "labelNameLengthLimit"],
+  label_value_length_limit: ["scrapeDefaults", "labelValueLengthLimit"],
+  target_limit: ["scrapeDefaults", "targetLimit"],
+};
+
 export function importPrometheus(src: Src, ctx: ImportContext): void {
   if (!isMapping(src.value)) return ctx.report.add(src.where(), "not a mapping: no Prometheus configuration here");
   const value = src.value;
@@ -29,8 +46,9 @@ export function importPrometheus(src: Src, ctx: ImportContext): void {
   // Dashboards size $__rate_interval from the datasource's interval; keep it equal to the scrape interval.
   ctx.profile.set(["grafana", "datasources", "prometheus", "scrapeInterval"], ctx.profile.get([...P, "scrapeInterval"]), globalSrc.where(["scrape_interval"]), "The scrape interval, so dashboards size $__rate_interval from it.");
   if (isMapping(global.external_labels)) ctx.profile.set([...P, "externalLabels"], global.external_labels, globalSrc.where(["external_labels"]));
-  if (global.keep_dropped_targets !== undefined && global.keep_dropped_targets !== null) ctx.profile.set([...P, "keepDroppedTargets"], global.keep_dropped_targets, globalSrc.where(["keep_dropped_targets"]));
-  unknownKeys(ctx, globalSrc, [...Object.keys(GLOBAL_DEFAULTS), "external_labels", "keep_dropped_targets"], () => "no equivalent in the contract");
+  for (const [key, target] of Object.entries(GLOBAL_KEYS))
+    if (global[key] !== undefined && global[key] !== null) ctx.profile.set([...P, ...target], global[key], globalSrc.where([key]));
+  unknownKeys(ctx, globalSrc, [...Object.keys(GLOBAL_DEFAULTS), "external_labels", ...Object.keys(GLOBAL_KEYS)], () => "no equivalent in the contract");
 
   if (Array.isArray(value.scrape_configs)) importScrapeConfigs(src.sub(["scrape_configs"]), ctx);
   if (Array.isArray(value.scrape_config_files))

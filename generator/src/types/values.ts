@@ -519,6 +519,8 @@ export interface PrometheusValues {
    */
   queryLogFile?: string;
   tsdb?: PrometheusTsdb;
+  scrapeDefaults?: PrometheusScrapeDefaults;
+  ruleQueryOffset?: Duration;
   /**
    * Targets dropped by relabelling that Prometheus keeps per scrape job for its /targets page and API (global keep_dropped_targets); unset or 0 keeps all.
    */
@@ -1123,6 +1125,72 @@ export interface RemoteRead {
  */
 export interface PrometheusTsdb {
   outOfOrderTimeWindow?: Duration;
+}
+/**
+ * Defaults of every scrape job, the chart's own included (prometheus.yml's global section); a job's own setting wins.
+ */
+export interface PrometheusScrapeDefaults {
+  /**
+   * Exposition formats to ask targets for, most wanted first (scrape_protocols).
+   *
+   * @minItems 1
+   */
+  protocols?: [
+    (
+      | "PrometheusProto"
+      | "OpenMetricsText1.0.0"
+      | "OpenMetricsText0.0.1"
+      | "PrometheusText1.0.0"
+      | "PrometheusText0.0.4"
+    ),
+    ...(
+      | "PrometheusProto"
+      | "OpenMetricsText1.0.0"
+      | "OpenMetricsText0.0.1"
+      | "PrometheusText1.0.0"
+      | "PrometheusText0.0.4"
+    )[]
+  ];
+  /**
+   * Ingest native histograms (scrape_native_histograms); standalone mode.
+   */
+  nativeHistograms?: boolean;
+  /**
+   * Keep the classic form of a histogram also exposed as native (always_scrape_classic_histograms).
+   */
+  alwaysScrapeClassicHistograms?: boolean;
+  /**
+   * Store classic histograms as native histograms with custom buckets (convert_classic_histograms_to_nhcb).
+   */
+  convertClassicHistogramsToNHCB?: boolean;
+  /**
+   * Record scrape_timeout_seconds, scrape_sample_limit and scrape_body_size_bytes per target (extra_scrape_metrics); standalone mode.
+   */
+  extraScrapeMetrics?: boolean;
+  /**
+   * Fail a scrape whose uncompressed body is larger, e.g. 10MB (body_size_limit; 0: no limit).
+   */
+  bodySizeLimit?: string;
+  /**
+   * Fail a scrape of more samples than this after metric relabelling (sample_limit; 0: no limit).
+   */
+  sampleLimit?: number;
+  /**
+   * Fail a scrape whose series have more labels than this (label_limit; 0: no limit).
+   */
+  labelLimit?: number;
+  /**
+   * Fail a scrape with a longer label name (label_name_length_limit; 0: no limit).
+   */
+  labelNameLengthLimit?: number;
+  /**
+   * Fail a scrape with a longer label value (label_value_length_limit; 0: no limit).
+   */
+  labelValueLengthLimit?: number;
+  /**
+   * Fail a job when relabelling leaves more targets than this (target_limit; 0: no limit).
+   */
+  targetLimit?: number;
 }
 /**
  * How OTLP metrics pushed to Prometheus become series (prometheus.yml's otlp section). The OTLP receiver itself is a flag: extraArgs: {web.enable-otlp-receiver: ""}.

@@ -114,8 +114,9 @@ export function checkScraping(values: PromstackValues, findings: Findings): void
     if (prometheus.replicaExternalLabel) findings.add("warning", ["prometheus", "replicaExternalLabel"], "replicaExternalLabel configures the stack's own Prometheus, which operator mode does not deploy; it is ignored (the Operator's own is replicaExternalLabelName)", undefined, true);
     if (prometheus.queryLogFile) findings.add("warning", ["prometheus", "queryLogFile"], "queryLogFile configures the stack's own Prometheus, which operator mode does not deploy; it is ignored", undefined, true);
     if (prometheus.tsdb?.outOfOrderTimeWindow) findings.add("warning", ["prometheus", "tsdb", "outOfOrderTimeWindow"], "tsdb configures the stack's own Prometheus, which operator mode does not deploy; it is ignored", undefined, true);
-    for (const key of ["keepDroppedTargets", "otlp"] as const)
+    for (const key of ["keepDroppedTargets", "otlp", "ruleQueryOffset"] as const)
       if (prometheus[key] !== undefined) findings.add("warning", ["prometheus", key], `${key} configures the stack's own Prometheus, which operator mode does not deploy; it is ignored`, undefined, true);
+    if (Object.keys(prometheus.scrapeDefaults ?? {}).length > 0) findings.add("warning", ["prometheus", "scrapeDefaults"], "scrapeDefaults configures the stack's own Prometheus, which operator mode does not deploy; it is ignored", undefined, true);
     if (Object.keys(prometheus.operator?.monitorSelectorLabels ?? {}).length === 0) {
       findings.add("warning", ["prometheus", "operator", "monitorSelectorLabels"], "operator mode without monitorSelectorLabels: an operator that selects monitors by label (kube-prometheus-stack: release: <its release>) ignores them", ["prometheus", "mode"]);
     }
@@ -136,6 +137,8 @@ function checkDeployedOperator(values: PromstackValues, findings: Findings): voi
     if ((prometheus[key] ?? []).length > 0) findings.add("error", ["prometheus", key], `${key} is not carried to the Prometheus resource of prometheus.operator.deploy: remove it, or use standalone mode (a ScrapeConfig object replaces extraScrapeConfigs)`);
   }
   if (prometheus.thanosSidecar?.enabled) findings.add("error", ["prometheus", "thanosSidecar", "enabled"], "thanosSidecar is not carried to the Prometheus resource of prometheus.operator.deploy: remove it, or use standalone mode");
+  for (const key of ["nativeHistograms", "extraScrapeMetrics"] as const)
+    if (prometheus.scrapeDefaults?.[key] !== undefined) findings.add("error", ["prometheus", "scrapeDefaults", key], `scrapeDefaults.${key} is not carried to the Prometheus resource of prometheus.operator.deploy: remove it, or use standalone mode`);
   if (prometheus.ingress?.enabled) findings.add("error", ["prometheus", "ingress", "enabled"], "the Prometheus Ingress is rendered in standalone mode only: route your own Ingress to Service <release>-prometheus, port 9090");
 }
 
