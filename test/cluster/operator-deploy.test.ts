@@ -99,7 +99,7 @@ describe("cluster: prometheus.operator.deploy with the real Prometheus Operator"
     expect(kubectlOk(["get", "servicemonitor", APP, "--namespace", APP_NAMESPACE, "--output", "name"]).trim()).to.equal(`servicemonitor.monitoring.coreos.com/${APP}`);
   });
 
-  it("the operator's Prometheus config scrapes the application's ServiceMonitor, the chart's own monitors and its scrape job", async function () {
+  it("the operator's Prometheus config scrapes the application's ServiceMonitor, the chart's own monitors and its scrape job, with the profile's global and OTLP settings", async function () {
     this.timeout(180_000);
     const config = await eventually("the generated config with the application's job", 150, () => {
       const secret = getJson<{ data?: Record<string, string> }>(["secret", `prometheus-${RELEASE}`, "--namespace", NAMESPACE]);
@@ -118,6 +118,24 @@ describe("cluster: prometheus.operator.deploy with the real Prometheus Operator"
     ]);
     const parsed = parse(config) as any;
     expect(parsed.global.external_labels).to.deep.equal({ region: "eu-1", prometheus_replica: "$(POD_NAME)" });
+    // The profile's global scrape settings and OTLP section, as the operator writes them for Prometheus.
+    const fixtureValues = (parse(readFileSync(join(repoRoot, "test", "fixtures", "operator-deploy.yaml"), "utf8")) as { prometheus: Record<string, any> }).prometheus;
+    const defaults = fixtureValues.scrapeDefaults;
+    expect(parsed.global).to.deep.include({
+      keep_dropped_targets: fixtureValues.keepDroppedTargets,
+      rule_query_offset: fixtureValues.ruleQueryOffset,
+      scrape_protocols: defaults.protocols,
+      always_scrape_classic_histograms: defaults.alwaysScrapeClassicHistograms,
+      convert_classic_histograms_to_nhcb: defaults.convertClassicHistogramsToNHCB,
+      body_size_limit: defaults.bodySizeLimit,
+      sample_limit: defaults.sampleLimit,
+      target_limit: defaults.targetLimit,
+    });
+    expect(parsed.otlp).to.deep.equal({
+      promote_resource_attributes: fixtureValues.otlp.promoteResourceAttributes,
+      translation_strategy: fixtureValues.otlp.translationStrategy,
+      keep_identifying_resource_attributes: fixtureValues.otlp.keepIdentifyingResourceAttributes,
+    });
     expect(JSON.stringify(parsed.alerting.alertmanagers)).to.contain(`${RELEASE}-alertmanager-headless`);
   });
 
