@@ -104,7 +104,8 @@ export class Stack {
     }
     this.nodeDownAlert = profileNodeDownAlert(this.release) ?? "LiveNodeExporterDown";
     this.timeScale = slowestTimeScale(this.release, this.renderedAlertmanagerConfig, this.options.timeScale);
-    if (this.timeScale > SLOWEST_TIME_SCALE) throw new Error(`${this.options.profile}: its replicated Alertmanagers need time scale ${this.timeScale.toFixed(3)}, slower than the bound ${SLOWEST_TIME_SCALE}`);
+    // The bound is for a scale forced on a run that asked for a faster one (the bench asks for real time).
+    if (this.timeScale > Math.max(SLOWEST_TIME_SCALE, this.options.timeScale)) throw new Error(`${this.options.profile}: its replicated Alertmanagers need time scale ${this.timeScale.toFixed(3)}, slower than the bound ${SLOWEST_TIME_SCALE}`);
     console.log(`      ${this.options.profile.replace(/.*\//, "")}: timings x ${this.timeScale.toFixed(4)} (1/${(1 / this.timeScale).toFixed(1)})${this.timeScale > this.options.timeScale ? `, slower than the requested 1/${Math.round(1 / this.options.timeScale)} so that group_interval stays above the Alertmanager replicas' peer-timeout floor` : ""}`);
 
     await this.http.start();
