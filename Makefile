@@ -56,7 +56,7 @@ build: node_modules/.package-lock.json ## compile the TypeScript (generator, rec
 # (validate checks the digest of its inputs and compiles afresh when they changed since).
 COMPILED_CONTRACT := dist/generator/src/contract/digest.txt
 # The CLI as one file with V8's code cache (made after validating values/): bin/promstack.js uses
-# it while it is newer than dist/.tsbuildinfo (see generator/src/cli-bundle.ts).
+# it while it is newer than dist/.tsbuildinfo (see generator/src/cli-bundle.cts).
 CLI_BUNDLE_CACHE := dist/generator/src/bundle/promstack.v8cache
 
 # --- Tools -----------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 // Build step (`make build`, after tsc): bundles the compiled CLI into one CommonJS file and
 // makes V8's code cache of it after validating the shipped profiles, so the cache holds the
-// functions a validate run compiles (see cli-bundle.ts for how bin/promstack.js uses them).
+// functions a validate run compiles (see cli-bundle.cts for how bin/promstack.js uses them).
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { bundleFiles, bundleScript, runBundle } from "./cli-bundle.js";
+import { bundleFiles, bundleScript, runBundle } from "./cli-bundle.cjs";
 import { paths } from "./paths.js";
 
 rmSync(bundleFiles.codeCache, { force: true }); // no run pairs a new script with an old cache
@@ -22,6 +22,11 @@ await build({
   banner: { js: 'const __promstack_bundle_url = require("node:url").pathToFileURL(__filename).href;' },
   // Build-time only (packaging); never part of a command's run.
   external: ["esbuild"],
+  // A third less source to read: ~3 ms of every command. Identifiers are not renamed, so stack
+  // traces and profiles keep their names; the source map gives lines (--enable-source-maps).
+  minifyWhitespace: true,
+  minifySyntax: true,
+  sourcemap: true,
   logLevel: "warning",
 });
 mkdirSync(join(bundleFiles.codeCache, ".."), { recursive: true });

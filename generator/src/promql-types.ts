@@ -459,8 +459,21 @@ export function checkPromQLExpression(expr: string, required: RequiredType = "an
     .map((error) => ({ offset: error.offset, ...lineAndColumn(expr, error.offset), message: error.message }));
 }
 
+// Trees asked for again in one run (the inhibition checks ask once per alert and label), kept
+// like the parser's own caches; callers only read a tree.
+const TREE_CACHE_LIMIT = 2000;
+const trees = new Map<string, Expr | undefined>();
+
 /** The syntax tree of an expression Prometheus accepts, with its precedence; undefined when it has a problem. */
 export function promqlTree(expr: string): Expr | undefined {
+  if (trees.has(expr)) return trees.get(expr);
+  if (trees.size >= TREE_CACHE_LIMIT) trees.clear();
+  const tree = checkedTree(expr);
+  trees.set(expr, tree);
+  return tree;
+}
+
+function checkedTree(expr: string): Expr | undefined {
   if (checkPromQL(expr).length > 0) return undefined;
   const checker = new Checker(expr);
   const tree = checker.build(promqlSyntaxTree(expr).topNode);

@@ -42,11 +42,30 @@ export function re2Matcher(pattern: string, program: keyof typeof wrappers): Re2
 
 // Go's regexp accepts a capture group name used twice; re2js refuses it. Names change nothing
 // else, so a pattern re2js refuses for that reason alone is compiled again without them.
-function compile(pattern: string): RE2JS {
+function compileUncached(pattern: string): RE2JS {
   try {
     return RE2JS.compile(pattern);
   } catch (error) {
     if (!/duplicate capture group name/.test((error as Error).message)) throw error;
     return RE2JS.compile(pattern.replace(/\\.|\(\?P?<[A-Za-z0-9_]+>/gs, (match) => (match.startsWith("\\") ? match : "(")));
   }
+}
+
+// A profile names the same pattern in many places (an inhibit rule's matchers, routes, relabelling):
+// each is compiled once per run. A compiled RE2JS is immutable (matcher() makes the state).
+const compiled = new Map<string, RE2JS | Error>();
+
+function compile(pattern: string): RE2JS {
+  let result = compiled.get(pattern);
+  if (result === undefined) {
+    try {
+      result = compileUncached(pattern);
+    } catch (error) {
+      result = error as Error;
+    }
+    if (compiled.size >= 10_000) compiled.clear(); // bounded, like the PromQL caches
+    compiled.set(pattern, result);
+  }
+  if (result instanceof Error) throw result;
+  return result;
 }

@@ -4,9 +4,9 @@ import { expect } from "chai";
 import { copyFileSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundledMain, bundleFiles, type BundleFiles } from "../../generator/src/cli-bundle.js";
+import { bundledMain, bundleFiles, type BundleFiles } from "../../generator/src/cli-bundle.cjs";
 import { main } from "../../generator/src/cli.js";
-import { repoRoot } from "../helpers/tools.js";
+import { promstack, repoRoot } from "../helpers/tools.js";
 
 async function run(entry: typeof main, args: string[]): Promise<{ code: number; lines: string[] }> {
   const lines: string[] = [];
@@ -65,5 +65,19 @@ describe("unit: the bundled CLI", () => {
     const { code, lines } = await run(bundledMain(copy)!, ["validate", "--no-tools", join(repoRoot, "values", "tavira.yaml")]);
     expect(code).to.equal(0);
     expect(lines.at(-1)).to.match(/^out 1 profile\(s\): 0 error\(s\)/);
+  });
+
+  it("bin/promstack.js prints every line main prints and exits with its code, though validate leaves without waiting for the event loop", async function () {
+    this.timeout(60_000);
+    // Many problems, so the output is longer than a pipe's buffer at once is likely to take.
+    const broken = ["missing-receiver.yaml", "invalid-promql.yaml", "extra-args-repeated.yaml"].map((name) => join(repoRoot, "test", "fixtures", "broken", name));
+    for (const args of [["validate", "--no-tools", ...broken], ["validate", "--no-tools", join(repoRoot, "values", "tavira.yaml")], ["--help"]]) {
+      const inProcess = await run(main, args);
+      const spawned = promstack(args);
+      const printed = (stream: "out" | "err") => inProcess.lines.filter((line) => line.startsWith(`${stream} `)).map((line) => `${line.slice(4)}\n`).join("");
+      expect(spawned.status, args.join(" ")).to.equal(inProcess.code);
+      expect(spawned.stdout, args.join(" ")).to.equal(printed("out"));
+      expect(spawned.stderr, args.join(" ")).to.equal(printed("err"));
+    }
   });
 });

@@ -3,15 +3,16 @@
 // a short command such as `promstack validate`; one script read with its code cache skips the
 // module resolution and most of the compilation. bin/promstack.js uses it while it is current
 // and falls back to the modules otherwise. Only Node's built-ins here: this runs before the CLI.
+// CommonJS (.cts), like bin/promstack.js, so a command starts without Node's ES module loader.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Script } from "node:vm";
+import { readGeneratedText } from "./generated-text.cjs";
 
 export type Main = (args: string[], io?: { out: (line: string) => void; err: (line: string) => void }) => Promise<number>;
 
-const dir = fileURLToPath(new URL("./bundle/", import.meta.url));
+const dir = join(__dirname, "bundle");
 export interface BundleFiles {
   script: string;
   codeCache: string;
@@ -21,12 +22,12 @@ export interface BundleFiles {
 export const bundleFiles: BundleFiles = {
   script: join(dir, "promstack.cjs"),
   codeCache: join(dir, "promstack.v8cache"),
-  buildInfo: fileURLToPath(new URL("../../.tsbuildinfo", import.meta.url)),
+  buildInfo: join(__dirname, "..", "..", ".tsbuildinfo"),
 };
 
 /** The bundle's source wrapped as a CommonJS module function (as Node wraps a .cjs file). */
 export function bundleScript(files: BundleFiles = bundleFiles, cachedData?: Buffer): Script {
-  const source = readFileSync(files.script, "utf8");
+  const source = readGeneratedText(files.script);
   return new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: files.script, ...(cachedData ? { cachedData } : {}) });
 }
 
