@@ -434,49 +434,56 @@ function durationSeconds(text: string): number {
   return total;
 }
 
+type Analysis =
+  | { syntax: PromQLError[] }
+  /** type: the expression's type, when it was type-checked (only when it built without error). */
+  | { tree: Expr; errors: ReadonlyArray<{ offset: number; message: string }>; type?: ValueType };
+
+// Analyses asked for again in one run (the inhibition checks ask once per alert and label for
+// the tree the rule checks built), kept like the parser's own caches; callers only read them.
+const ANALYSIS_CACHE_LIMIT = 2000;
+const analyses = new Map<string, Analysis>();
+
+function analyse(expr: string): Analysis {
+  let analysis = analyses.get(expr);
+  if (analysis) return analysis;
+  const syntax = checkPromQL(expr);
+  if (syntax.length > 0) analysis = { syntax };
+  else {
+    const checker = new Checker(expr);
+    const tree = checker.build(promqlSyntaxTree(expr).topNode);
+    // Prometheus type-checks only an expression whose literals and selectors all parsed.
+    const type = checker.errors.length === 0 ? checker.check(tree) : undefined;
+    analysis = { tree, errors: checker.errors, ...(type !== undefined ? { type } : {}) };
+  }
+  if (analyses.size >= ANALYSIS_CACHE_LIMIT) analyses.clear();
+  analyses.set(expr, analysis);
+  return analysis;
+}
+
 /**
  * Every problem Prometheus' parser would report for an expression, syntax first; an empty list
  * means promtool accepts it. `rule`: the expression of a rule, which must evaluate to an instant
  * vector or a scalar (so must a query Grafana sends as a range query: `query`).
  */
 export function checkPromQLExpression(expr: string, required: RequiredType = "any"): PromQLError[] {
-  const syntax = checkPromQL(expr);
-  if (syntax.length > 0) return syntax;
-  const checker = new Checker(expr);
-  const tree = checker.build(promqlSyntaxTree(expr).topNode);
-  // Prometheus type-checks only an expression whose literals and selectors all parsed.
-  if (checker.errors.length === 0) {
-    const type = checker.check(tree);
-    if (required !== "any" && type !== "vector" && type !== "scalar") {
-      const what = required === "rule" ? "a rule's expression" : "a range query";
-      checker.error(tree.from, `${what} must evaluate to an instant vector or a scalar, but this is a ${documentedType(type)}`);
-    }
+  const analysis = analyse(expr);
+  if ("syntax" in analysis) return analysis.syntax.slice();
+  const { tree, type } = analysis;
+  const all = [...analysis.errors];
+  if (type !== undefined && required !== "any" && type !== "vector" && type !== "scalar") {
+    const what = required === "rule" ? "a rule's expression" : "a range query";
+    all.push({ offset: tree.from, message: `${what} must evaluate to an instant vector or a scalar, but this is a ${documentedType(type)}` });
   }
   const seen = new Set<string>();
-  return checker.errors
+  return all
     .filter((error) => !seen.has(`${error.offset}:${error.message}`) && seen.add(`${error.offset}:${error.message}`))
     .sort((a, b) => a.offset - b.offset)
     .map((error) => ({ offset: error.offset, ...lineAndColumn(expr, error.offset), message: error.message }));
 }
 
-// Trees asked for again in one run (the inhibition checks ask once per alert and label), kept
-// like the parser's own caches; callers only read a tree.
-const TREE_CACHE_LIMIT = 2000;
-const trees = new Map<string, Expr | undefined>();
-
 /** The syntax tree of an expression Prometheus accepts, with its precedence; undefined when it has a problem. */
 export function promqlTree(expr: string): Expr | undefined {
-  if (trees.has(expr)) return trees.get(expr);
-  if (trees.size >= TREE_CACHE_LIMIT) trees.clear();
-  const tree = checkedTree(expr);
-  trees.set(expr, tree);
-  return tree;
-}
-
-function checkedTree(expr: string): Expr | undefined {
-  if (checkPromQL(expr).length > 0) return undefined;
-  const checker = new Checker(expr);
-  const tree = checker.build(promqlSyntaxTree(expr).topNode);
-  if (checker.errors.length === 0) checker.check(tree);
-  return checker.errors.length === 0 ? tree : undefined;
+  const analysis = analyse(expr);
+  return "tree" in analysis && analysis.errors.length === 0 ? analysis.tree : undefined;
 }

@@ -1,7 +1,8 @@
 // The RE2 module against Go 1.26's regexp.Compile: patterns where Go, re2js, JavaScript and
 // the hand-written check this module replaced disagree. Each verdict was taken from Go.
 import { expect } from "chai";
-import { re2Matcher, re2Problem } from "../../generator/src/re2.js";
+import { RE2JS } from "re2js";
+import { PLAIN_PATTERN, re2Matcher, re2Problem } from "../../generator/src/re2.js";
 
 describe("unit: RE2 regular expressions as Go compiles them", () => {
   it("accepts what Go accepts", () => {
@@ -51,5 +52,18 @@ describe("unit: RE2 regular expressions as Go compiles them", () => {
     expect(re2Matcher("api", "prometheus")!.test("api-1")).to.equal(false);
     expect(re2Matcher("(", "prometheus")).to.equal(undefined);
     expect(re2Matcher("^[a-z]+", "json-schema")!.test("abc-1")).to.equal(true);
+  });
+
+  it("compiles every plain pattern it accepts without compiling (random patterns of that form)", () => {
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const atoms = ["a", "Z", "0", "_", "-", ".", "x"];
+    for (let i = 0; i < 2000; i++) {
+      const alternatives = Array.from({ length: 1 + random(4) }, () => Array.from({ length: random(6) }, () => atoms[random(atoms.length)]! + ["", "", "*", "+", "?"][random(5)]!).join(""));
+      const pattern = alternatives.join("|");
+      expect(PLAIN_PATTERN.test(pattern), pattern).to.equal(true);
+      expect(() => RE2JS.compile(pattern), pattern).not.to.throw();
+    }
+    for (const refused of ["a**", "*a", "a|*", "a+*", "(a", "a?+"]) expect(PLAIN_PATTERN.test(refused), refused).to.equal(false);
   });
 });
