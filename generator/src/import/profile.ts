@@ -107,7 +107,9 @@ export class ProfileBuilder {
 
   /** The profile as YAML, with the header and every note's comment above its key or item. */
   toYaml(header: string): string {
-    const document = new Document(this.values);
+    // Written for Helm's YAML 1.1 reading: a string it would read as something else (yes, on,
+    // n, 010, 1:20) is quoted, where YAML 1.2 would leave it plain.
+    const document = new Document(this.values, { version: "1.1" });
     document.commentBefore = header;
     for (const [key, meta] of this.meta) {
       if (!meta.comment) continue;

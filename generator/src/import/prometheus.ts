@@ -5,6 +5,7 @@
 import { baseDir, unknownKeys, type ImportContext } from "./context.js";
 import { convertConfig } from "./convert.js";
 import { mountInlineCredential, mountScrapeConfigFiles } from "./files.js";
+import { labelsAsGoReadsThem, scrapeConfigAsGoReadsIt } from "./go-strings.js";
 import { importRuleFile } from "./rules.js";
 import { isMapping, readInput, Src, type Path } from "./source.js";
 
@@ -45,7 +46,7 @@ export function importPrometheus(src: Src, ctx: ImportContext): void {
   }
   // Dashboards size $__rate_interval from the datasource's interval; keep it equal to the scrape interval.
   ctx.profile.set(["grafana", "datasources", "prometheus", "scrapeInterval"], ctx.profile.get([...P, "scrapeInterval"]), globalSrc.where(["scrape_interval"]), "The scrape interval, so dashboards size $__rate_interval from it.");
-  if (isMapping(global.external_labels)) ctx.profile.set([...P, "externalLabels"], global.external_labels, globalSrc.where(["external_labels"]));
+  if (isMapping(global.external_labels)) ctx.profile.set([...P, "externalLabels"], labelsAsGoReadsThem(global.external_labels, globalSrc.sub(["external_labels"])), globalSrc.where(["external_labels"]));
   for (const [key, target] of Object.entries(GLOBAL_KEYS))
     if (global[key] !== undefined && global[key] !== null) ctx.profile.set([...P, ...target], global[key], globalSrc.where([key]));
   unknownKeys(ctx, globalSrc, [...Object.keys(GLOBAL_DEFAULTS), "external_labels", ...Object.keys(GLOBAL_KEYS)], () => "no equivalent in the contract");
@@ -200,7 +201,7 @@ export function importScrapeConfigs(src: Src, ctx: ImportContext): void {
   (src.value as unknown[]).forEach((job, i) => {
     const jobSrc = src.sub([i]);
     if (!isMapping(job) || typeof job.job_name !== "string") return ctx.report.add(jobSrc.where(), "a scrape config needs a job_name");
-    const raw = moveCredentials(job, jobSrc, ctx) as Record<string, unknown>;
+    const raw = moveCredentials(scrapeConfigAsGoReadsIt(job, jobSrc), jobSrc, ctx) as Record<string, unknown>;
     mountScrapeConfigFiles(raw, jobSrc, ctx);
     ctx.profile.push([...P, "extraScrapeConfigs"], raw, jobSrc.where(), `job ${job.job_name} from ${src.file}:${jobSrc.line()}`);
   });
