@@ -155,6 +155,7 @@ describe("render: operator mode", () => {
         ["prometheus.thanosSidecar.enabled=true", /prometheus\.thanosSidecar is not carried/],
         ["prometheus.scrapeDefaults.nativeHistograms=false", /prometheus\.scrapeDefaults\.nativeHistograms is not carried/],
         ["prometheus.scrapeDefaults.extraScrapeMetrics=true", /prometheus\.scrapeDefaults\.extraScrapeMetrics is not carried/],
+        ["prometheus.otlp.labelNamePreserveMultipleUnderscores=false", /prometheus\.otlp\.labelNamePreserveMultipleUnderscores is not carried/],
         ["prometheus.ingress.enabled=true,prometheus.ingress.host=prometheus.example", /Prometheus Ingress is rendered in standalone mode only/],
       ];
       for (const [set, message] of refused) {

@@ -260,6 +260,7 @@ const cases: Array<{ fixture: string; expected: string[] }> = [
       "11:29: prometheus.thanosSidecar.enabled: thanosSidecar is not carried to the Prometheus resource of prometheus.operator.deploy",
       "12:39: prometheus.scrapeDefaults.nativeHistograms: scrapeDefaults.nativeHistograms is not carried to the Prometheus resource of prometheus.operator.deploy",
       "12:65: prometheus.scrapeDefaults.extraScrapeMetrics: scrapeDefaults.extraScrapeMetrics is not carried to the Prometheus resource of prometheus.operator.deploy",
+      "13:97: prometheus.otlp.labelNameUnderscoreSanitization: otlp.labelNameUnderscoreSanitization is not carried to the Prometheus resource of prometheus.operator.deploy",
     ],
   },
   {

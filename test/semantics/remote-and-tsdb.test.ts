@@ -108,6 +108,8 @@ describe("semantics: remote_read, remote_write auth and exemplars, query log, ou
       translation_strategy: otlp.translationStrategy,
       convert_histograms_to_nhcb: otlp.convertHistogramsToNHCB,
       promote_scope_metadata: otlp.promoteScopeMetadata,
+      label_name_underscore_sanitization: otlp.labelNameUnderscoreSanitization,
+      label_name_preserve_multiple_underscores: otlp.labelNamePreserveMultipleUnderscores,
     });
   });
 

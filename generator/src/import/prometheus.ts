@@ -102,6 +102,8 @@ const OTLP_KEYS: Record<string, string> = {
   keep_identifying_resource_attributes: "keepIdentifyingResourceAttributes",
   convert_histograms_to_nhcb: "convertHistogramsToNHCB",
   promote_scope_metadata: "promoteScopeMetadata",
+  label_name_underscore_sanitization: "labelNameUnderscoreSanitization",
+  label_name_preserve_multiple_underscores: "labelNamePreserveMultipleUnderscores",
 };
 
 function importOtlp(src: Src, ctx: ImportContext): void {

@@ -1222,6 +1222,14 @@ export interface PrometheusOtlp {
    * Add the instrumentation scope's name, version, schema URL and attributes as labels.
    */
   promoteScopeMetadata?: boolean;
+  /**
+   * With underscore escaping: prefix key_ to a label name that starts with one underscore (Prometheus' default: true). Standalone mode only: the Operator's resource lacks it.
+   */
+  labelNameUnderscoreSanitization?: boolean;
+  /**
+   * With underscore escaping: keep runs of underscores in label names instead of collapsing them to one (Prometheus' default: true). Standalone mode only: the Operator's resource lacks it.
+   */
+  labelNamePreserveMultipleUnderscores?: boolean;
 }
 /**
  * Operator mode: labels the Prometheus Operator selects objects by (for kube-prometheus-stack, release: <its release name>), and whether this release deploys the operator itself.

@@ -137,6 +137,8 @@ function checkDeployedOperator(values: PromstackValues, findings: Findings): voi
     if ((prometheus[key] ?? []).length > 0) findings.add("error", ["prometheus", key], `${key} is not carried to the Prometheus resource of prometheus.operator.deploy: remove it, or use standalone mode (a ScrapeConfig object replaces extraScrapeConfigs)`);
   }
   if (prometheus.thanosSidecar?.enabled) findings.add("error", ["prometheus", "thanosSidecar", "enabled"], "thanosSidecar is not carried to the Prometheus resource of prometheus.operator.deploy: remove it, or use standalone mode");
+  for (const key of ["labelNameUnderscoreSanitization", "labelNamePreserveMultipleUnderscores"] as const)
+    if (prometheus.otlp?.[key] !== undefined) findings.add("error", ["prometheus", "otlp", key], `otlp.${key} is not carried to the Prometheus resource of prometheus.operator.deploy (its OTLP settings lack it): remove it, or use standalone mode`);
   for (const key of ["nativeHistograms", "extraScrapeMetrics"] as const)
     if (prometheus.scrapeDefaults?.[key] !== undefined) findings.add("error", ["prometheus", "scrapeDefaults", key], `scrapeDefaults.${key} is not carried to the Prometheus resource of prometheus.operator.deploy: remove it, or use standalone mode`);
   if (prometheus.ingress?.enabled) findings.add("error", ["prometheus", "ingress", "enabled"], "the Prometheus Ingress is rendered in standalone mode only: route your own Ingress to Service <release>-prometheus, port 9090");

@@ -257,7 +257,7 @@ wanted port, then attach the namespace, pod, service and node labels the role kn
 {{- $_ := set $config "storage" (dict "tsdb" (dict "out_of_order_time_window" .)) -}}
 {{- end -}}
 {{- with .Values.otlp -}}
-{{- $keys := dict "promoteResourceAttributes" "promote_resource_attributes" "promoteAllResourceAttributes" "promote_all_resource_attributes" "ignoreResourceAttributes" "ignore_resource_attributes" "translationStrategy" "translation_strategy" "keepIdentifyingResourceAttributes" "keep_identifying_resource_attributes" "convertHistogramsToNHCB" "convert_histograms_to_nhcb" "promoteScopeMetadata" "promote_scope_metadata" -}}
+{{- $keys := dict "promoteResourceAttributes" "promote_resource_attributes" "promoteAllResourceAttributes" "promote_all_resource_attributes" "ignoreResourceAttributes" "ignore_resource_attributes" "translationStrategy" "translation_strategy" "keepIdentifyingResourceAttributes" "keep_identifying_resource_attributes" "convertHistogramsToNHCB" "convert_histograms_to_nhcb" "promoteScopeMetadata" "promote_scope_metadata" "labelNameUnderscoreSanitization" "label_name_underscore_sanitization" "labelNamePreserveMultipleUnderscores" "label_name_preserve_multiple_underscores" -}}
 {{- $otlp := dict -}}
 {{- range $key, $value := . }}{{ $_ := set $otlp (get $keys $key) $value }}{{ end -}}
 {{- $_ := set $config "otlp" $otlp -}}
