@@ -66,7 +66,8 @@ export class Proc {
     });
     running.add(this);
     const onData = (chunk: Buffer): void => {
-      this.log.write(chunk);
+      // A pipe can still deliver output after the exit event has ended the log.
+      if (!this.log.writableEnded) this.log.write(chunk);
       const parts = (this.partial + chunk.toString("utf8")).split("\n");
       this.partial = parts.pop() ?? "";
       for (const line of parts) {

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { configMapData, helmTemplate, parseObjects, RELEASE } from "../helpers/render.js";
-import { promstack } from "../helpers/tools.js";
+import { promstack, run, tools } from "../helpers/tools.js";
 import { freePort } from "../live/ports.js";
 import { Proc, stopAll } from "../live/processes.js";
 
@@ -29,6 +29,27 @@ scrape_configs:
       - { source_labels: [hex], regex: 0x1F, target_label: hex_out }
       - { source_labels: [empty], regex: ~, target_label: nothing, replacement: }
 `;
+
+// Alertmanager reads the legacy match maps, group_by and equal the same way.
+const ALERTMANAGER_SOURCE = `route:
+  receiver: default
+  group_by: [alertname, 1]
+  routes:
+    - { receiver: pager, match: { code: 500, priority: 1.0, critical: yes } }
+receivers:
+  - name: default
+  - name: pager
+    webhook_configs: [{ url: "http://pager.example:8080/hook" }]
+inhibit_rules:
+  - { source_match: { level: 1 }, target_match: { level: 2.50 }, equal: [instance, 1] }
+`;
+
+/** The receivers amtool routes a label set to under a config file. */
+function routedTo(config: string, labels: Record<string, string>): string {
+  const result = run(tools.amtool, ["config", "routes", "test", `--config.file=${config}`, ...Object.entries(labels).map(([name, value]) => `${name}=${value}`)]);
+  expect(result.status, result.stderr).to.equal(0);
+  return result.stdout.trim();
+}
 
 /** The job named app and the external labels, as Prometheus loaded them from `config`. */
 async function loadedJob(dir: string, name: string, config: string, binary: string): Promise<{ job: Record<string, unknown>; externalLabels: unknown }> {
@@ -49,20 +70,18 @@ async function loadedJob(dir: string, name: string, config: string, binary: stri
   throw new Error(`Prometheus (${name}) did not serve its config within 60s; see ${work}/prometheus.log`);
 }
 
-describe("semantics: promstack import keeps Prometheus' reading of unquoted scalars", function () {
+describe("semantics: promstack import keeps Prometheus' and Alertmanager's reading of unquoted scalars", function () {
   this.timeout(180_000);
   const binary = process.env.PROMETHEUS_BINARY;
   let dir: string;
-  before(function () {
-    if (!binary || !existsSync(binary)) this.skip();
-    dir = mkdtempSync(join(tmpdir(), "promstack-go-scalars-"));
-  });
+  before(() => (dir = mkdtempSync(join(tmpdir(), "promstack-go-scalars-"))));
   after(async () => {
     await stopAll();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("imports the job whole, and the rendered job is the job Prometheus loads from the source", async () => {
+  it("imports the job whole, and the rendered job is the job Prometheus loads from the source (when its binary is built)", async function () {
+    if (!binary || !existsSync(binary)) this.skip();
     const source = join(dir, "prometheus.yml");
     const profile = join(dir, "profile.yaml");
     writeFileSync(source, SOURCE);
@@ -86,5 +105,24 @@ describe("semantics: promstack import keeps Prometheus' reading of unquoted scal
     expect(relabel.map((step) => step.regex)).to.deep.equal(["010", "1.50", "true", "0x1F", ""]);
     expect(relabel.map((step) => step.replacement)).to.deep.equal(["010", "1e3", "yes", "$1", ""]);
     expect((fromSource.static_configs as Array<{ labels: Record<string, string> }>)[0]!.labels).to.deep.include({ port: "8080", ratio: "1.50", flag: "true", on: "yes", hex: "0x1F" });
+  });
+
+  it("keeps Alertmanager's reading of unquoted match values, group_by and equal: amtool routes alike before and after", () => {
+    const source = join(dir, "alertmanager.yml");
+    const profile = join(dir, "alertmanager-profile.yaml");
+    writeFileSync(source, ALERTMANAGER_SOURCE);
+    const imported = promstack(["import", "--alertmanager", source, "--output", profile]);
+    expect(imported.status, imported.stderr).to.equal(0);
+    const renderedText = configMapData(parseObjects(helmTemplate([profile])), `${RELEASE}-alertmanager`, "alertmanager.yml");
+    const rendered = join(dir, "rendered-alertmanager.yml");
+    writeFileSync(rendered, renderedText);
+    // 1.0 is not 1 to Alertmanager: the pager route takes priority="1.0" only.
+    for (const labels of [{ code: "500", priority: "1.0", critical: "yes" }, { code: "500", priority: "1", critical: "yes" }]) {
+      expect(routedTo(rendered, labels), JSON.stringify(labels)).to.equal(routedTo(source, labels));
+    }
+    expect(routedTo(rendered, { code: "500", priority: "1.0", critical: "yes" })).to.equal("pager");
+    const config = parse(renderedText) as { route: { group_by: string[] }; inhibit_rules: Array<Record<string, string[]>> };
+    expect(config.route.group_by).to.deep.equal(["alertname", "1"]);
+    expect(config.inhibit_rules[0]).to.deep.include({ source_matchers: ['level="1"'], target_matchers: ['level="2.50"'], equal: ["instance", "1"] });
   });
 });

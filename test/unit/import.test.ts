@@ -224,14 +224,14 @@ describe("promstack import", () => {
     const prometheus = result.profile.prometheus as Record<string, any>;
     expect(prometheus.keepDroppedTargets).to.equal(50);
     expect(prometheus.tsdb).to.deep.equal({ outOfOrderTimeWindow: "10m" });
-    expect(prometheus.otlp).to.deep.equal({ promoteResourceAttributes: ["service.name"], convertHistogramsToNHCB: true });
+    expect(prometheus.otlp).to.deep.equal({ promoteResourceAttributes: ["service.name"], convertHistogramsToNHCB: true, labelNameUnderscoreSanitization: true });
     expect(prometheus.additionalAlertmanagers).to.have.length(1);
     const [am] = prometheus.additionalAlertmanagers;
     expect(am).to.deep.include({ targets: ["am-0.example:9093", "am-1.example:9093"], scheme: "https", pathPrefix: "/am", timeout: "5s" });
     expect(Object.keys(am.basicAuth).sort()).to.deep.equal(["passwordSecret", "usernameSecret"]);
     expect(Object.keys(am.tls)).to.deep.equal(["caSecret"]);
     expect(JSON.stringify(result.profile)).to.not.contain("prom\"").and.not.contain("s3cret");
-    expect(result.unmapped.entries.map((e) => e.key).sort()).to.deep.equal(["alerting.alertmanagers[2]", "otlp.label_name_underscore_sanitization", "storage.exemplars"]);
+    expect(result.unmapped.entries.map((e) => e.key).sort()).to.deep.equal(["alerting.alertmanagers[2]", "storage.exemplars"]);
     const file = join(dir, "alerting-profile.yaml");
     writeFileSync(file, result.yaml);
     const catalogue = loadCatalogue();

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { baseDir, unknownKeys, type ImportContext } from "./context.js";
 import { convertConfig } from "./convert.js";
+import { goString, goStrings } from "./go-strings.js";
 import { matcherString } from "./matchers.js";
 import { isMapping, type Path, type Src } from "./source.js";
 
@@ -51,10 +52,11 @@ function matchersOf(src: Src, prefix: string): { matchers: string[]; legacy: boo
   let legacy = false;
   const eq = value[`${prefix}match`];
   const re = value[`${prefix}match_re`];
-  if (isMapping(eq)) for (const [name, v] of Object.entries(eq)) (matchers.push(matcherString(name, "=", v)), (legacy = true));
-  if (isMapping(re)) for (const [name, v] of Object.entries(re)) (matchers.push(matcherString(name, "=~", v)), (legacy = true));
+  // Values as Alertmanager reads them: `code: 500` is "500", `priority: 1.0` is "1.0".
+  if (isMapping(eq)) for (const [name, v] of Object.entries(eq)) (matchers.push(matcherString(name, "=", goString(src, [`${prefix}match`, name], v))), (legacy = true));
+  if (isMapping(re)) for (const [name, v] of Object.entries(re)) (matchers.push(matcherString(name, "=~", goString(src, [`${prefix}match_re`, name], v))), (legacy = true));
   const list = value[`${prefix}matchers`];
-  if (Array.isArray(list)) matchers.push(...list.map(String));
+  if (Array.isArray(list)) matchers.push(...goStrings(src, [`${prefix}matchers`], list));
   return { matchers, legacy };
 }
 
@@ -76,7 +78,8 @@ function importRoute(src: Src, path: Path, ctx: ImportContext): void {
   ctx.profile.set(path, route, src.where());
   for (const [key, target] of Object.entries(ROUTE_KEYS)) {
     if (value[key] === undefined || value[key] === null) continue;
-    ctx.profile.set([...path, target], value[key], src.where([key]));
+    const item = value[key];
+    ctx.profile.set([...path, target], key === "group_by" && Array.isArray(item) ? goStrings(src, [key], item) : item, src.where([key]));
   }
   const { matchers, legacy } = matchersOf(src, "");
   if (matchers.length > 0)
@@ -132,7 +135,7 @@ function importInhibitRules(src: Src, ctx: ImportContext): void {
     const target = matchersOf(ruleSrc, "target_");
     if (source.matchers.length) out.sourceMatchers = source.matchers;
     if (target.matchers.length) out.targetMatchers = target.matchers;
-    if (Array.isArray(rule.equal)) out.equal = rule.equal.map(String);
+    if (Array.isArray(rule.equal)) out.equal = goStrings(ruleSrc, ["equal"], rule.equal);
     const legacy = source.legacy || target.legacy;
     ctx.profile.push(path, out, ruleSrc.where(), legacy ? "Converted from the legacy source_match/target_match maps." : undefined);
     unknownKeys(ctx, ruleSrc, ["source_match", "source_match_re", "source_matchers", "target_match", "target_match_re", "target_matchers", "equal"], () => "not an inhibit rule key");

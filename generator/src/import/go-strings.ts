@@ -73,3 +73,15 @@ export function scrapeConfigAsGoReadsIt(job: Record<string, unknown>, src: Src):
 export function labelsAsGoReadsThem(labels: Record<string, unknown>, src: Src): Record<string, unknown> {
   return asGoStrings(labels, { additionalProperties: { type: "string" } }, {}, (path) => scalarText(src, path)) as Record<string, unknown>;
 }
+
+/** What Go reads into a string field at a path of the source: a scalar's text, "" for null. */
+export function goString(src: Src, path: Path, value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return value;
+  return scalarText(src, path) ?? String(value);
+}
+
+/** A list of strings (group_by, equal, matchers) as Go reads it. */
+export function goStrings(src: Src, path: Path, list: unknown[]): string[] {
+  return list.map((item, i) => goString(src, [...path, i], item));
+}
