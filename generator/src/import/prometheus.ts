@@ -49,7 +49,12 @@ export function importPrometheus(src: Src, ctx: ImportContext): void {
   if (isMapping(global.external_labels)) ctx.profile.set([...P, "externalLabels"], labelsAsGoReadsThem(global.external_labels, globalSrc.sub(["external_labels"])), globalSrc.where(["external_labels"]));
   for (const [key, target] of Object.entries(GLOBAL_KEYS))
     if (global[key] !== undefined && global[key] !== null) ctx.profile.set([...P, ...target], global[key], globalSrc.where([key]));
-  unknownKeys(ctx, globalSrc, [...Object.keys(GLOBAL_DEFAULTS), "external_labels", ...Object.keys(GLOBAL_KEYS)], () => "no equivalent in the contract");
+  if (typeof global.query_log_file === "string" && global.query_log_file !== "") {
+    // Prometheus reads a relative path from the config file's directory, which is read-only in the pod.
+    const relative = !global.query_log_file.startsWith("/");
+    ctx.profile.set([...P, "queryLogFile"], global.query_log_file, globalSrc.where(["query_log_file"]), relative ? `Relative to ${src.file}'s directory in the source; the chart writes it in the data volume (/prometheus/${global.query_log_file}).` : undefined);
+  }
+  unknownKeys(ctx, globalSrc, [...Object.keys(GLOBAL_DEFAULTS), "external_labels", "query_log_file", ...Object.keys(GLOBAL_KEYS)], () => "no equivalent in the contract");
 
   if (Array.isArray(value.scrape_configs)) importScrapeConfigs(src.sub(["scrape_configs"]), ctx);
   if (Array.isArray(value.scrape_config_files))
@@ -72,7 +77,9 @@ export function importPrometheus(src: Src, ctx: ImportContext): void {
     value.remote_read.forEach((_, i) => {
       const itemSrc = src.sub(["remote_read", i]);
       const path = [...P, "remoteRead", i];
-      ctx.profile.set(path, convertConfig(itemSrc, "remote_read", `remote-read-${i}`, { ...ctx, note: (rel, where, c) => ctx.profile.note([...path, ...rel], where, c) }), itemSrc.where());
+      const converted = convertConfig(itemSrc, "remote_read", `remote-read-${i}`, { ...ctx, note: (rel, where, c) => ctx.profile.note([...path, ...rel], where, c) });
+      ctx.profile.set(path, typedHttpClient(converted, itemSrc, i, "remote-read", ctx), itemSrc.where());
+      renamedNotes(itemSrc, path, ctx);
     });
   if (isMapping(value.alerting)) {
     const alerting = src.sub(["alerting"]);

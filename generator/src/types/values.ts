@@ -992,7 +992,7 @@ export interface RelabelRule {
  */
 export interface RemoteWrite {
   /**
-   * Name in metrics and logs (default: a hash of the config).
+   * Name in metrics (the remote_name label) and logs, unique among these endpoints (default: a hash of the config).
    */
   name?: string;
   /**
@@ -1092,7 +1092,7 @@ export interface AdditionalAlertmanager {
  */
 export interface RemoteRead {
   /**
-   * Name in metrics and logs (default: a hash of the config).
+   * Name in metrics (the remote_name label) and logs, unique among these endpoints (default: a hash of the config).
    */
   name?: string;
   /**

@@ -67,6 +67,23 @@ export function checkScraping(values: PromstackValues, findings: Findings): void
       if (ways.length > 1) findings.add("error", ["prometheus", key, index, ways[1]!], `set one of ${ways.join(" and ")}, not both: Prometheus accepts one way to authenticate per endpoint`);
     }
   }
+  // Prometheus refuses two endpoints of one name when it reads the config, and two identical
+  // ones (same URL and settings, neither named) only when it applies it: promtool passes that
+  // config, and the server then refuses to load it.
+  for (const key of ["remoteWrite", "remoteRead"] as const) {
+    const kind = key === "remoteWrite" ? "remote write" : "remote read";
+    const names = new Map<string, number>();
+    const seenConfigs = new Map<string, number>();
+    for (const [index, remote] of (prometheus[key] ?? []).entries()) {
+      const named = names.get(remote.name ?? "");
+      if (remote.name && named !== undefined) findings.add("error", ["prometheus", key, index, "name"], `${key}[${named}] is named "${remote.name}" too: Prometheus refuses two ${kind} configs of one name`);
+      else if (remote.name) names.set(remote.name, index);
+      const canonical = canonicalJson(remote);
+      const same = seenConfigs.get(canonical);
+      if (same !== undefined) findings.add("error", ["prometheus", key, index], `the same as ${key}[${same}]: Prometheus refuses duplicate ${kind} configs when it loads the config (promtool does not notice); remove one, or name them apart`);
+      else seenConfigs.set(canonical, index);
+    }
+  }
   // One AWS_SHARED_CREDENTIALS_FILE serves every sigv4 endpoint of the container.
   const credentials = (prometheus.remoteWrite ?? []).flatMap((remote, index) => (remote.sigv4?.credentialsSecret ? [{ index, ref: remote.sigv4.credentialsSecret }] : []));
   for (const { index, ref } of credentials.slice(1)) {
@@ -177,4 +194,11 @@ export function checkExporters(exporters: ExportersValues, findings: Findings): 
       if (!modules.includes(probe.module)) findings.add("error", ["exporters", "blackbox", "probes", index, "module"], `probe "${probe.name}" uses module "${probe.module}", which exporters.blackbox.modules does not define (defined: ${modules.join(", ") || "none"})`);
     }
   }
+}
+
+/** JSON with every object's keys sorted: equal for values that differ only in key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === "object" && !Array.isArray(item) ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : item,
+  );
 }
