@@ -123,6 +123,7 @@ describe("cluster: prometheus.operator.deploy with the real Prometheus Operator"
     const defaults = fixtureValues.scrapeDefaults;
     expect(parsed.global).to.deep.include({
       keep_dropped_targets: fixtureValues.keepDroppedTargets,
+      scrape_failure_log_file: fixtureValues.scrapeFailureLogFile,
       rule_query_offset: fixtureValues.ruleQueryOffset,
       scrape_protocols: defaults.protocols,
       always_scrape_classic_histograms: defaults.alwaysScrapeClassicHistograms,

@@ -176,6 +176,7 @@ describe("render: operator mode", () => {
       expect(prometheus.spec.podMetadata.labels).to.deep.equal({ team: "platform" });
       expect(prometheus.spec.additionalArgs).to.deep.equal([{ name: "query.max-samples", value: "60000000" }]);
       expect(prometheus.spec.keepDroppedTargets).to.equal(values.prometheus.keepDroppedTargets);
+      expect(prometheus.spec.scrapeFailureLogFile).to.equal(values.prometheus.scrapeFailureLogFile);
       expect(prometheus.spec.otlp).to.deep.equal(values.prometheus.otlp);
       const defaults = values.prometheus.scrapeDefaults;
       expect(prometheus.spec).to.deep.include({

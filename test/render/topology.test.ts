@@ -137,8 +137,9 @@ describe("render: Prometheus", () => {
     expect(find(objects, "ConfigMap", volume("scrape").configMap.name)).to.be.an("object");
   });
 
-  it("the query log is written in the data volume", () => {
+  it("the query log and the scrape failure log are written in the data volume", () => {
     expect(config.global.query_log_file).to.match(/^\/prometheus\/[^/]+$/);
+    expect(config.global.scrape_failure_log_file).to.match(/^\/prometheus\/[^/]+$/);
     expect(prometheus.volumeMounts.find((m: any) => m.mountPath === "/prometheus")?.readOnly ?? false).to.equal(false);
   });
 
@@ -148,8 +149,8 @@ describe("render: Prometheus", () => {
       if (Array.isArray(node)) node.forEach(walk);
       else if (node && typeof node === "object") {
         for (const [key, value] of Object.entries(node)) {
-          // query_log_file is written, in the data volume, not read from a Secret.
-          if (key.endsWith("_file") && key !== "query_log_file" && typeof value === "string") files.push(value);
+          // query_log_file and scrape_failure_log_file are written, in the data volume, not read from a Secret.
+          if (key.endsWith("_file") && key !== "query_log_file" && key !== "scrape_failure_log_file" && typeof value === "string") files.push(value);
           else walk(value);
         }
       }

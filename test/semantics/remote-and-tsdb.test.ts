@@ -82,6 +82,7 @@ describe("semantics: remote_read, remote_write auth and exemplars, query log, ou
 
   it("query_log_file in the data volume, and the out-of-order window in storage.tsdb", () => {
     expect(config.global.query_log_file).to.equal(`/prometheus/${values.queryLogFile}`);
+    expect(config.global.scrape_failure_log_file).to.equal(`/prometheus/${values.scrapeFailureLogFile}`);
     expect(config.storage).to.deep.equal({ tsdb: { out_of_order_time_window: values.tsdb!.outOfOrderTimeWindow } });
   });
 
@@ -143,11 +144,13 @@ describe("semantics: remote_read, remote_write auth and exemplars, query log, ou
     expect(refused.stdout + refused.stderr).to.match(/at most one of/);
   });
 
-  it("a query log outside the writable mounts: validate refuses it", () => {
-    const profile = join(dir, "query-log.yaml");
-    writeFileSync(profile, stringify({ prometheus: { queryLogFile: "/var/log/prometheus/queries.log" } }));
-    const validated = promstack(["validate", "--no-tools", profile]);
-    expect(validated.status).to.equal(1);
-    expect(validated.stderr).to.contain("prometheus.queryLogFile: /var/log/prometheus/queries.log is not in a writable mount of the Prometheus pod");
-  });
+  for (const key of ["queryLogFile", "scrapeFailureLogFile"]) {
+    it(`a ${key} outside the writable mounts: validate refuses it`, () => {
+      const profile = join(dir, `${key}.yaml`);
+      writeFileSync(profile, stringify({ prometheus: { [key]: "/var/log/prometheus/queries.log" } }));
+      const validated = promstack(["validate", "--no-tools", profile]);
+      expect(validated.status).to.equal(1);
+      expect(validated.stderr).to.contain(`prometheus.${key}: /var/log/prometheus/queries.log is not in a writable mount of the Prometheus pod`);
+    });
+  }
 });

@@ -158,6 +158,7 @@ export const KPS_KEYS: KpsKey[] = [
   { key: `${PROMETHEUS_SPEC}.additionalAlertManagerConfigs`, example: [{ static_configs: [{ targets: ["alertmanager.other:9093"] }] }], status: "mapped", promstack: "prometheus.additionalAlertmanagers", value: [{ targets: ["alertmanager.other:9093"] }] },
   { key: `${PROMETHEUS_SPEC}.remoteRead`, example: [{ url: "https://metrics.example.com/api/v1/read" }], status: "mapped", promstack: "prometheus.remoteRead" },
   { key: `${PROMETHEUS_SPEC}.queryLogFile`, example: "/dev/stdout", status: "mapped", promstack: "prometheus.queryLogFile" },
+  { key: `${PROMETHEUS_SPEC}.scrapeFailureLogFile`, example: "/dev/stderr", status: "mapped", promstack: "prometheus.scrapeFailureLogFile" },
   { key: `${PROMETHEUS_SPEC}.tsdb.outOfOrderTimeWindow`, example: "30m", status: "mapped", promstack: "prometheus.tsdb.outOfOrderTimeWindow" },
   { key: `${PROMETHEUS_SPEC}.keepDroppedTargets`, example: 100, status: "mapped", promstack: "prometheus.keepDroppedTargets" },
   { key: `${PROMETHEUS_SPEC}.otlp`, example: { promoteResourceAttributes: ["service.name", "k8s.namespace.name"], translationStrategy: "UnderscoreEscapingWithoutSuffixes" }, status: "mapped", promstack: "prometheus.otlp" },

@@ -108,8 +108,11 @@ function importPrometheusSection(src: Src, ctx: ImportContext): void {
     if (Array.isArray(s.remoteWrite)) s.remoteWrite.forEach((_, i) => importOperatorRemote(spec.sub(["remoteWrite", i]), ctx, "remoteWrite"));
     if (Array.isArray(s.remoteRead)) s.remoteRead.forEach((_, i) => importOperatorRemote(spec.sub(["remoteRead", i]), ctx, "remoteRead"));
     // The Operator writes a bare file name to an emptyDir at /var/log/prometheus; the chart to the data volume.
-    if (typeof s.queryLogFile === "string" && s.queryLogFile)
-      ctx.profile.set(["prometheus", "queryLogFile"], s.queryLogFile, spec.where(["queryLogFile"]), s.queryLogFile.includes("/") ? undefined : `Written to /prometheus/${s.queryLogFile} (the Operator writes /var/log/prometheus/${s.queryLogFile}).`);
+    for (const key of ["queryLogFile", "scrapeFailureLogFile"] as const) {
+      const file = s[key];
+      if (typeof file === "string" && file)
+        ctx.profile.set(["prometheus", key], file, spec.where([key]), file.includes("/") ? undefined : `Written to /prometheus/${file} (the Operator writes /var/log/prometheus/${file}).`);
+    }
     // The Operator's default is prometheus_replica; "" switches it off, as in promstack.
     if (typeof s.replicaExternalLabelName === "string")
       ctx.profile.set(["prometheus", "replicaExternalLabel"], s.replicaExternalLabelName, spec.where(["replicaExternalLabelName"]), "Dropped from alerts, so Alertmanager deduplicates the replicas' alerts.");
@@ -125,7 +128,7 @@ function importPrometheusSection(src: Src, ctx: ImportContext): void {
     if (isMapping(s.image) && typeof s.image.registry === "string")
       ctx.report.add(spec.where(["image", "registry"]), "a registry for one component: promstack has global.imageRegistry for every image");
     unknownKeys(ctx, spec.sub(["image"]), ["registry"], (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.image.${key}`));
-    const known = [...handled, "retention", "retentionSize", "scrapeInterval", "scrapeTimeout", "evaluationInterval", "externalLabels", "additionalScrapeConfigs", "remoteWrite", "remoteRead", "queryLogFile", "tsdb", "replicaExternalLabelName", "additionalAlertManagerConfigs", "image", "secrets", "configMaps", "thanos", "keepDroppedTargets", "otlp"];
+    const known = [...handled, "retention", "retentionSize", "scrapeInterval", "scrapeTimeout", "evaluationInterval", "externalLabels", "additionalScrapeConfigs", "remoteWrite", "remoteRead", "queryLogFile", "scrapeFailureLogFile", "tsdb", "replicaExternalLabelName", "additionalAlertManagerConfigs", "image", "secrets", "configMaps", "thanos", "keepDroppedTargets", "otlp"];
     unknownKeys(ctx, spec, known, (key) => NO_EQUIVALENT(`prometheus.prometheusSpec.${key}`));
   }
   unknownKeys(ctx, src, ["enabled", "prometheusSpec"], (key) => NO_EQUIVALENT(`prometheus.${key}`));

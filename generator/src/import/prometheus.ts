@@ -35,6 +35,9 @@ const GLOBAL_KEYS: Record<string, Path> = {
   target_limit: ["scrapeDefaults", "targetLimit"],
 };
 
+/** Global files Prometheus writes, and the contract's keys for them. */
+const LOG_FILES: Record<string, string> = { query_log_file: "queryLogFile", scrape_failure_log_file: "scrapeFailureLogFile" };
+
 export function importPrometheus(src: Src, ctx: ImportContext): void {
   if (!isMapping(src.value)) return ctx.report.add(src.where(), "not a mapping: no Prometheus configuration here");
   const value = src.value;
@@ -49,12 +52,14 @@ export function importPrometheus(src: Src, ctx: ImportContext): void {
   if (isMapping(global.external_labels)) ctx.profile.set([...P, "externalLabels"], labelsAsGoReadsThem(global.external_labels, globalSrc.sub(["external_labels"])), globalSrc.where(["external_labels"]));
   for (const [key, target] of Object.entries(GLOBAL_KEYS))
     if (global[key] !== undefined && global[key] !== null) ctx.profile.set([...P, ...target], global[key], globalSrc.where([key]));
-  if (typeof global.query_log_file === "string" && global.query_log_file !== "") {
+  for (const [key, target] of Object.entries(LOG_FILES)) {
+    const file = global[key];
+    if (typeof file !== "string" || file === "") continue;
     // Prometheus reads a relative path from the config file's directory, which is read-only in the pod.
-    const relative = !global.query_log_file.startsWith("/");
-    ctx.profile.set([...P, "queryLogFile"], global.query_log_file, globalSrc.where(["query_log_file"]), relative ? `Relative to ${src.file}'s directory in the source; the chart writes it in the data volume (/prometheus/${global.query_log_file}).` : undefined);
+    const note = file.startsWith("/") ? undefined : `Relative to ${src.file}'s directory in the source; the chart writes it in the data volume (/prometheus/${file}).`;
+    ctx.profile.set([...P, target], file, globalSrc.where([key]), note);
   }
-  unknownKeys(ctx, globalSrc, [...Object.keys(GLOBAL_DEFAULTS), "external_labels", "query_log_file", ...Object.keys(GLOBAL_KEYS)], () => "no equivalent in the contract");
+  unknownKeys(ctx, globalSrc, [...Object.keys(GLOBAL_DEFAULTS), "external_labels", ...Object.keys(LOG_FILES), ...Object.keys(GLOBAL_KEYS)], () => "no equivalent in the contract");
 
   if (Array.isArray(value.scrape_configs)) importScrapeConfigs(src.sub(["scrape_configs"]), ctx);
   if (Array.isArray(value.scrape_config_files))

@@ -515,6 +515,10 @@ export interface PrometheusValues {
    */
   remoteRead?: RemoteRead[];
   /**
+   * Log every failed scrape of every job (global scrape_failure_log_file; a raw job's own scrape_failure_log_file wins): a file name is written in the data volume (/prometheus/<name>), /dev/stdout or /dev/stderr go to the container log, another absolute path must be in a writable extraVolumeMounts entry. Empty logs none.
+   */
+  scrapeFailureLogFile?: string;
+  /**
    * Log every PromQL query (global query_log_file): a file name is written in the data volume (/prometheus/<name>), /dev/stdout or /dev/stderr go to the container log, another absolute path must be in a writable extraVolumeMounts entry. Empty logs none.
    */
   queryLogFile?: string;

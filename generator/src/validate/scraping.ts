@@ -114,9 +114,11 @@ export function checkScraping(values: PromstackValues, findings: Findings): void
       findings.add("warning", ["prometheus", "remoteWrite", index, "sendExemplars"], "Prometheus keeps no exemplars to send unless exemplar storage is on: add exemplar-storage to prometheus.extraArgs.enable-feature");
     }
   }
-  if (!operator && prometheus.queryLogFile?.startsWith("/") && !["/dev/stdout", "/dev/stderr"].includes(prometheus.queryLogFile)) {
-    const why = unreadable(prometheus.queryLogFile, prometheusMounts(prometheus), { write: true });
-    if (why) findings.add("error", ["prometheus", "queryLogFile"], `${why}; or write a bare file name (it lands in /prometheus/) or /dev/stdout`);
+  for (const key of ["queryLogFile", "scrapeFailureLogFile"] as const) {
+    const file = prometheus[key];
+    if (operator || !file?.startsWith("/") || ["/dev/stdout", "/dev/stderr"].includes(file)) continue;
+    const why = unreadable(file, prometheusMounts(prometheus), { write: true });
+    if (why) findings.add("error", ["prometheus", key], `${why}; or write a bare file name (it lands in /prometheus/) or /dev/stdout`);
   }
   if (!operator) checkScrapeConfigFiles(prometheus, findings);
   if (!operator) checkRawScrapeConfigs(prometheus, findings);
@@ -129,7 +131,8 @@ export function checkScraping(values: PromstackValues, findings: Findings): void
       if ((prometheus[key] ?? []).length > 0) findings.add("warning", ["prometheus", key], `${key} configures the stack's own Prometheus, which operator mode does not deploy; it is ignored`, undefined, true);
     }
     if (prometheus.replicaExternalLabel) findings.add("warning", ["prometheus", "replicaExternalLabel"], "replicaExternalLabel configures the stack's own Prometheus, which operator mode does not deploy; it is ignored (the Operator's own is replicaExternalLabelName)", undefined, true);
-    if (prometheus.queryLogFile) findings.add("warning", ["prometheus", "queryLogFile"], "queryLogFile configures the stack's own Prometheus, which operator mode does not deploy; it is ignored", undefined, true);
+    for (const key of ["queryLogFile", "scrapeFailureLogFile"] as const)
+      if (prometheus[key]) findings.add("warning", ["prometheus", key], `${key} configures the stack's own Prometheus, which operator mode does not deploy; it is ignored`, undefined, true);
     if (prometheus.tsdb?.outOfOrderTimeWindow) findings.add("warning", ["prometheus", "tsdb", "outOfOrderTimeWindow"], "tsdb configures the stack's own Prometheus, which operator mode does not deploy; it is ignored", undefined, true);
     for (const key of ["keepDroppedTargets", "otlp", "ruleQueryOffset"] as const)
       if (prometheus[key] !== undefined) findings.add("warning", ["prometheus", key], `${key} configures the stack's own Prometheus, which operator mode does not deploy; it is ignored`, undefined, true);

@@ -209,6 +209,9 @@ wanted port, then attach the namespace, pod, service and node labels the role kn
 {{- /* A bare file name lands in the data volume, the one writable directory the chart mounts. */ -}}
 {{- $_ := set $global "query_log_file" (ternary . (printf "/prometheus/%s" .) (hasPrefix "/" .)) -}}
 {{- end -}}
+{{- with .Values.scrapeFailureLogFile -}}
+{{- $_ := set $global "scrape_failure_log_file" (ternary . (printf "/prometheus/%s" .) (hasPrefix "/" .)) -}}
+{{- end -}}
 {{- with .Values.keepDroppedTargets }}{{ $_ := set $global "keep_dropped_targets" . }}{{ end -}}
 {{- with .Values.ruleQueryOffset }}{{ $_ := set $global "rule_query_offset" . }}{{ end -}}
 {{- $scrapeDefaults := dict "protocols" "scrape_protocols" "nativeHistograms" "scrape_native_histograms" "alwaysScrapeClassicHistograms" "always_scrape_classic_histograms" "convertClassicHistogramsToNHCB" "convert_classic_histograms_to_nhcb" "extraScrapeMetrics" "extra_scrape_metrics" "bodySizeLimit" "body_size_limit" "sampleLimit" "sample_limit" "labelLimit" "label_limit" "labelNameLengthLimit" "label_name_length_limit" "labelValueLengthLimit" "label_value_length_limit" "targetLimit" "target_limit" -}}
