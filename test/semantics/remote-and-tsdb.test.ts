@@ -1,4 +1,4 @@
-// remote_read, remote_write's oauth2, sigv4 and send_exemplars, query_log_file, the TSDB
+// remote_read, remote_write's oauth2, sigv4, send_exemplars, proxy and protocol, query_log_file, the TSDB
 // out-of-order window, keep_dropped_targets and otlp: what all-enabled.yaml writes reaches the rendered prometheus.yml
 // unchanged (read back from the render, key by key), promtool accepts the render with the
 // pod's files in place, and the combinations validate refuses, promtool refuses too.
@@ -49,6 +49,7 @@ describe("semantics: remote_read, remote_write auth and exemplars, query log, ou
       expect(got.required_matchers).to.deep.equal(remote.requiredMatchers);
       expect(got.filter_external_labels).to.equal(remote.filterExternalLabels);
       expect(got.headers).to.deep.equal(remote.headers);
+      expect(got.enable_http2).to.equal(remote.enableHttp2);
       if (remote.oauth2) {
         expect(got.oauth2).to.include({ client_id: remote.oauth2.clientId, token_url: remote.oauth2.tokenUrl, client_secret_file: secretFile(remote.oauth2.clientSecretSecret) });
         expect(got.oauth2).to.not.have.property("client_secret");
@@ -56,7 +57,7 @@ describe("semantics: remote_read, remote_write auth and exemplars, query log, ou
     });
   });
 
-  it("remote_write: oauth2, sigv4 and send_exemplars as written; sigv4's credentials only as a file from a Secret", () => {
+  it("remote_write: oauth2, sigv4, send_exemplars, the proxy and the protocol as written; sigv4's credentials only as a file from a Secret", () => {
     const byName = new Map((config.remote_write as Array<Record<string, any>>).map((r) => [r.name ?? r.url, r]));
     const oauth2 = values.remoteWrite!.find((r) => r.oauth2)!;
     expect(byName.get(oauth2.name)!.oauth2).to.deep.equal({
@@ -66,6 +67,9 @@ describe("semantics: remote_read, remote_write auth and exemplars, query log, ou
       scopes: oauth2.oauth2!.scopes,
       endpoint_params: oauth2.oauth2!.endpointParams,
     });
+    // The proxy, redirect, HTTP/2 and protocol settings, by prometheus.yml's names.
+    const proxied = values.remoteWrite!.find((r) => r.proxyUrl)!;
+    expect(byName.get(proxied.name)).to.deep.include({ proxy_url: proxied.proxyUrl, follow_redirects: proxied.followRedirects, enable_http2: proxied.enableHttp2, protobuf_message: proxied.protobufMessage });
     const signed = values.remoteWrite!.find((r) => r.sigv4)!;
     const got = byName.get(signed.name)!;
     expect(got.sigv4).to.deep.equal({ region: signed.sigv4!.region, profile: signed.sigv4!.profile, role_arn: signed.sigv4!.roleArn });

@@ -1016,6 +1016,22 @@ export interface RemoteWrite {
   oauth2?: OAuth2;
   sigv4?: Sigv4;
   /**
+   * Connect through this HTTP, HTTPS or SOCKS5 proxy (proxy_url); the network policies then allow egress to the proxy instead of the endpoint.
+   */
+  proxyUrl?: string;
+  /**
+   * Follow HTTP redirects (Prometheus' default: true).
+   */
+  followRedirects?: boolean;
+  /**
+   * Allow HTTP/2 (Prometheus' default: true).
+   */
+  enableHttp2?: boolean;
+  /**
+   * The remote write protocol: 1.0 (prometheus.WriteRequest, the default) or 2.0 (io.prometheus.write.v2.Request), which the receiver must accept.
+   */
+  protobufMessage?: "prometheus.WriteRequest" | "io.prometheus.write.v2.Request";
+  /**
    * Send exemplars too (send_exemplars); Prometheus stores exemplars only with extraArgs enable-feature: exemplar-storage.
    */
   sendExemplars?: boolean;
@@ -1123,6 +1139,18 @@ export interface RemoteRead {
   basicAuth?: HttpBasicAuth;
   bearerTokenSecret?: SecretKeyRef;
   oauth2?: OAuth2;
+  /**
+   * Connect through this HTTP, HTTPS or SOCKS5 proxy (proxy_url); the network policies then allow egress to the proxy instead of the endpoint.
+   */
+  proxyUrl?: string;
+  /**
+   * Follow HTTP redirects (Prometheus' default: true).
+   */
+  followRedirects?: boolean;
+  /**
+   * Allow HTTP/2 (Prometheus' default: true).
+   */
+  enableHttp2?: boolean;
 }
 /**
  * TSDB settings of prometheus.yml (storage.tsdb).

@@ -56,7 +56,7 @@ function hostPort(address: string, scheme: string): { host: string; port: number
 function urlDestination(url: string): { host: string; port: number } | undefined {
   try {
     const parsed = new URL(url);
-    return { host: parsed.hostname.replace(/^\[|\]$/g, ""), port: parsed.port ? Number(parsed.port) : parsed.protocol === "https:" ? 443 : 80 };
+    return { host: parsed.hostname.replace(/^\[|\]$/g, ""), port: parsed.port ? Number(parsed.port) : parsed.protocol === "https:" ? 443 : parsed.protocol === "socks5:" ? 1080 : 80 };
   } catch {
     return undefined;
   }
@@ -126,8 +126,10 @@ function prometheusDestinations(values: PromstackValues, releaseNamespace: strin
     }
   });
   (prometheus.remoteWrite ?? []).forEach((remote, index) => {
+    const proxy = remote.proxyUrl ? urlDestination(remote.proxyUrl) : undefined;
     const target = urlDestination(remote.url);
-    if (target) out.push({ segments: ["prometheus", "remoteWrite", index, "url"], what: `prometheus.remoteWrite[${index}] sends to ${target.host}:${target.port}`, port: target.port, address: hostAddress(target.host) });
+    if (proxy) out.push({ segments: ["prometheus", "remoteWrite", index, "proxyUrl"], what: `prometheus.remoteWrite[${index}] sends through its proxy ${proxy.host}:${proxy.port}`, port: proxy.port, address: hostAddress(proxy.host) });
+    else if (target) out.push({ segments: ["prometheus", "remoteWrite", index, "url"], what: `prometheus.remoteWrite[${index}] sends to ${target.host}:${target.port}`, port: target.port, address: hostAddress(target.host) });
   });
   (prometheus.additionalAlertmanagers ?? []).forEach((am, index) => {
     am.targets.forEach((target, t) => {
@@ -136,8 +138,10 @@ function prometheusDestinations(values: PromstackValues, releaseNamespace: strin
     });
   });
   (prometheus.remoteRead ?? []).forEach((remote, index) => {
+    const proxy = remote.proxyUrl ? urlDestination(remote.proxyUrl) : undefined;
     const target = urlDestination(remote.url);
-    if (target) out.push({ segments: ["prometheus", "remoteRead", index, "url"], what: `prometheus.remoteRead[${index}] reads from ${target.host}:${target.port}`, port: target.port, address: hostAddress(target.host) });
+    if (proxy) out.push({ segments: ["prometheus", "remoteRead", index, "proxyUrl"], what: `prometheus.remoteRead[${index}] reads through its proxy ${proxy.host}:${proxy.port}`, port: proxy.port, address: hostAddress(proxy.host) });
+    else if (target) out.push({ segments: ["prometheus", "remoteRead", index, "url"], what: `prometheus.remoteRead[${index}] reads from ${target.host}:${target.port}`, port: target.port, address: hostAddress(target.host) });
   });
   return out;
 }

@@ -47,6 +47,9 @@ through *_file fields.
 {{- with .endpointParams }}{{ $_ := set $oauth2 "endpoint_params" . }}{{ end -}}
 {{- $_ := set $out "oauth2" $oauth2 -}}
 {{- end -}}
+{{- with .proxyUrl }}{{ $_ := set $out "proxy_url" . }}{{ end -}}
+{{- if hasKey . "followRedirects" }}{{ $_ := set $out "follow_redirects" .followRedirects }}{{ end -}}
+{{- if hasKey . "enableHttp2" }}{{ $_ := set $out "enable_http2" .enableHttp2 }}{{ end -}}
 {{- toYaml $out -}}
 {{- end -}}
 
@@ -167,6 +170,7 @@ wanted port, then attach the namespace, pod, service and node labels the role kn
 {{- end -}}
 {{- with .writeRelabelings }}{{ $_ := set $out "write_relabel_configs" (include "prometheus.relabelConfigs" . | fromYamlArray) }}{{ end -}}
 {{- if hasKey . "sendExemplars" }}{{ $_ := set $out "send_exemplars" .sendExemplars }}{{ end -}}
+{{- with .protobufMessage }}{{ $_ := set $out "protobuf_message" . }}{{ end -}}
 {{- with .sigv4 -}}
 {{- /* Credentials reach the AWS SDK as a file (AWS_SHARED_CREDENTIALS_FILE, set on the container), never here. */ -}}
 {{- $sigv4 := dict -}}
