@@ -14,6 +14,7 @@ import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GENERATED_NOTICE } from "../chart/header.js";
 import { paths } from "../paths.js";
+import { prometheusFlagValues } from "./prometheus-flags.js";
 
 type Schema = Record<string, unknown>;
 
@@ -478,6 +479,7 @@ export function buildScrapeConfigSchema(prometheusDir: string, commonDir: string
   for (const [name, constant] of pkgOf(`${COMMON}/promslog/flag`).consts) if (/FlagName$/.test(name)) flags.add(constant.value);
   for (const builtin of ["help", "help-long", "help-man", "version"]) flags.add(builtin); // kingpin's own
   NAMED[`${PREFIX}ServerFlag`] = { title: "PrometheusServerFlag", description: "A command-line flag of the prometheus binary (without dashes).", type: "string", enum: [...flags].sort() };
+  NAMED[`${PREFIX}ServerFlagValues`] = serverFlagValues(prometheusDir, mainSources, pkgOf);
 
   const sorted = Object.fromEntries(Object.entries({ ...definitions, ...NAMED }).sort(([a], [b]) => a.localeCompare(b)));
   return {
@@ -487,6 +489,52 @@ export function buildScrapeConfigSchema(prometheusDir: string, commonDir: string
     title: "PrometheusScrapeConfig",
     definitions: sorted,
   };
+}
+
+/**
+ * The value each flag of the prometheus binary takes, by the Go parser behind it (the schema's
+ * titles name it, prometheus-flags.ts); validate refuses an extraArgs value that parser refuses.
+ */
+function serverFlagValues(prometheusDir: string, mainSources: string, pkgOf: (path: string) => GoPackage): Schema {
+  const main = pkgOf(`${PROMETHEUS}/cmd/prometheus`);
+  // The packages main imports that this reader parses (a flag's field lives in one of them).
+  const imported = [...main.importPaths].filter((path) => path.startsWith(`${PROMETHEUS}/`)).flatMap((path) => {
+    try {
+      return [pkgOf(path)];
+    } catch {
+      return [];
+    }
+  });
+  const fieldType = (name: string): string | undefined => {
+    for (const pkg of [main, ...imported])
+      for (const type of pkg.types.values()) for (const field of type.fields ?? []) if (field.names.includes(name)) return field.type;
+    return undefined;
+  };
+  const constant = (qualified: string): string | undefined => {
+    const [alias, name] = qualified.split(".");
+    const path = [...main.imports.values()].map((imports) => imports.get(alias!)).find((found) => found !== undefined);
+    if (!path?.startsWith(`${PROMETHEUS}/`) || !name) return undefined;
+    const sources = goFiles(join(prometheusDir, path.slice(PROMETHEUS.length))).map((file) => readFileSync(file, "utf8")).join("\n");
+    return new RegExp(`\\b${name}\\s+(?:\\w+\\s+)?=\\s+"([^"]*)"`).exec(sources)?.[1];
+  };
+  const values = prometheusFlagValues({ main: mainSources, fieldType, constant });
+  // prometheus/common's logging flags: a level in any case, a format as written.
+  const slog = pkgOf(`${COMMON}/promslog`).sources.join("\n");
+  const options = (name: string): string[] => {
+    const list = new RegExp(`${name}\\s*=\\s*\\[\\]string\\{([^}]*)\\}`).exec(slog)?.[1];
+    if (!list) throw new Error(`promslog no longer declares ${name}: check the logging flags`);
+    return JSON.parse(`[${list.trim().replace(/,$/, "")}]`) as string[];
+  };
+  if (!/func \(l \*Level\) Set[\s\S]*?strings\.ToLower\(s\)/.test(slog)) throw new Error("promslog's Level.Set no longer ignores case: check the log.level flag");
+  values.set("log.level", { kind: "Enum", values: options("LevelFlagOptions"), caseInsensitive: true });
+  values.set("log.format", { kind: "Enum", values: options("FormatFlagOptions") });
+  // An enum in any case keeps its values as examples: a schema enum would refuse the other cases.
+  const properties = Object.fromEntries([...values].sort(([a], [b]) => (a < b ? -1 : 1)).map(([flag, value]): [string, Schema] => [flag, {
+    title: value.caseInsensitive ? "EnumAnyCase" : value.kind,
+    type: "string",
+    ...(value.values ? (value.caseInsensitive ? { examples: value.values } : { enum: value.values }) : {}),
+  }]));
+  return { title: "PrometheusServerFlagValues", description: "The value each flag of the prometheus binary takes, titled by the Go parser it goes through (generator/src/schema/prometheus-flags.ts).", type: "object", properties };
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()!)) {

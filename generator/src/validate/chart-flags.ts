@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { paths, repoRoot } from "../paths.js";
 import type { Findings } from "./findings.js";
+import { flagValueProblem, type FlagValueSchema } from "./flag-values.js";
 import { suggestion } from "./schema-errors.js";
 
 export interface ChartFlags {
@@ -73,12 +74,21 @@ function insideRange(lines: string[], at: number): boolean {
 }
 
 let cached: ChartFlags[] | undefined;
-let serverFlags: string[] | undefined;
+let serverFlags: { names: string[]; values: Record<string, FlagValueSchema> } | undefined;
+
+function readServerFlags(): NonNullable<typeof serverFlags> {
+  const schema = JSON.parse(readFileSync(join(paths.schemas, "prometheus-scrape-config.schema.json"), "utf8")) as { definitions: Record<string, { enum?: string[]; properties?: Record<string, FlagValueSchema> }> };
+  return { names: schema.definitions.promRawServerFlag?.enum ?? [], values: schema.definitions.promRawServerFlagValues?.properties ?? {} };
+}
 
 /** The flags the pinned prometheus binary parses, generated from its sources with the scrape_config schema. */
 export function prometheusServerFlags(): string[] {
-  const schema = JSON.parse(readFileSync(join(paths.schemas, "prometheus-scrape-config.schema.json"), "utf8")) as { definitions: Record<string, { enum?: string[] }> };
-  return schema.definitions.promRawServerFlag?.enum ?? [];
+  return (serverFlags ??= readServerFlags()).names;
+}
+
+/** The value each of those flags takes (titled by its Go parser; see flag-values.ts). */
+export function prometheusServerFlagValues(): Record<string, FlagValueSchema> {
+  return (serverFlags ??= readServerFlags()).values;
 }
 
 /** Errors for extraArgs keys that repeat a flag the chart already passes. */
@@ -93,11 +103,16 @@ export function checkExtraArgs(values: Record<string, unknown>, findings: Findin
       // kingpin also reads a boolean flag X as --no-X.
       const flag = key.startsWith("no-") && entry.flags.has(key.slice(3)) ? key.slice(3) : key;
       if (entry.owner.join(".") === "prometheus") {
-        const known = (serverFlags ??= prometheusServerFlags());
+        const known = prometheusServerFlags();
         if (known.length > 0 && !known.includes(flag) && !(key.startsWith("no-") && known.includes(key.slice(3)))) {
           findings.add("error", [...entry.owner, "extraArgs", key], `--${key} is not a flag of the pinned Prometheus, which would refuse to start${suggestion(key, known)}`, undefined, true);
           continue;
         }
+        // no-<flag> negates a boolean flag, and like it takes no value.
+        const kind = prometheusServerFlagValues()[key] ?? (key.startsWith("no-") ? prometheusServerFlagValues()[key.slice(3)] : undefined);
+        const value = (owner!.extraArgs as Record<string, string>)[key]!;
+        const problem = kind && flagValueProblem(kind, value);
+        if (problem) findings.add("error", [...entry.owner, "extraArgs", key], `--${key}=${JSON.stringify(value)} ${problem}: the pinned Prometheus would refuse to start`);
       }
       if (!entry.flags.has(flag) || entry.repeatable.has(flag) || entry.overridable.has(flag)) continue;
       findings.add("error", [...entry.owner, "extraArgs", key], `--${key} is already passed by the chart (${entry.template}); a flag given twice stops the program at start ("cannot be repeated")`, undefined, true);
