@@ -115,6 +115,17 @@ scrape-config-schema: build ## regenerate schemas/prometheus-scrape-config.schem
 	node dist/generator/src/schema/gen-scrape-config.js $(PROMETHEUS_MODULE_DIR) $(PROMETHEUS_COMMON_DIR)
 # --- end Prometheus' sources ---
 
+# --- Alertmanager's sources: its flags, with the exporter toolkit and prometheus/common its go.mod requires.
+go_mod_require = $(shell awk '$$1 == "$(2)" { print $$2 }' $(1)/go.mod)
+ALERTMANAGER_MODULE_DIR = $(call go_module_dir,github.com/prometheus/alertmanager@$(AMTOOL_VERSION))
+ALERTMANAGER_TOOLKIT_DIR = $(call go_module_dir,github.com/prometheus/exporter-toolkit@$(call go_mod_require,$(ALERTMANAGER_MODULE_DIR),github.com/prometheus/exporter-toolkit))
+ALERTMANAGER_COMMON_DIR = $(call go_module_dir,github.com/prometheus/common@$(call go_mod_require,$(ALERTMANAGER_MODULE_DIR),github.com/prometheus/common))
+
+.PHONY: alertmanager-flags-schema
+alertmanager-flags-schema: build ## regenerate schemas/alertmanager-flags.schema.json from Alertmanager's Go sources
+	node dist/generator/src/schema/gen-alertmanager-flags.js $(ALERTMANAGER_MODULE_DIR) $(ALERTMANAGER_TOOLKIT_DIR) $(ALERTMANAGER_COMMON_DIR)
+# --- end Alertmanager's sources ---
+
 # --- Import corpora: configurations written by others, for promstack import's round trip ---
 # Alertmanager's test and example configs and Prometheus' examples and rule test data, from
 # the modules of the promtool and amtool versions, and Thanos' compiled mixin (alert and
@@ -552,8 +563,8 @@ test-node-arm64: build tools cluster-tools node-arm64-tools $(NODE_IMAGES_ARM64)
 
 # --- Tests: one target per validation layer ---------------------------------------------
 TEST_ENV := HELM=$(HELM) CT=$(CT) CT_CONFIG_DIR=$(CT_CONFIG) PROMTOOL=$(PROMTOOL) AMTOOL=$(AMTOOL) KUBERNETES_VALIDATE=$(VENV)/bin/kubernetes-validate K8S_MINOR=$(K8S_MINOR) PROMETHEUS_OPERATOR_CRDS=$(OPERATOR_CRDS) TRAEFIK_CRDS=$(TRAEFIK_CRDS) CYCLONUS=$(CYCLONUS) IMPORT_CORPORA=$(IMPORT_CORPORA)
-# Only the semantics layer reads Prometheus' sources (go mod download runs when it is used).
-SEMANTICS_ENV = MERMAID_DIR=$(MERMAID_DIR) PROMETHEUS_MODULE_DIR=$(PROMETHEUS_MODULE_DIR) PROMETHEUS_COMMON_DIR=$(PROMETHEUS_COMMON_DIR) PROMETHEUS_BINARY=$(BIN)/prometheus-$(PROMTOOL_VERSION) ALERTMANAGER_BINARY=$(BIN)/alertmanager-$(AMTOOL_VERSION)
+# Only the semantics layer reads Prometheus' and Alertmanager's sources (go mod download runs when it is used).
+SEMANTICS_ENV = MERMAID_DIR=$(MERMAID_DIR) PROMETHEUS_MODULE_DIR=$(PROMETHEUS_MODULE_DIR) PROMETHEUS_COMMON_DIR=$(PROMETHEUS_COMMON_DIR) ALERTMANAGER_MODULE_DIR=$(ALERTMANAGER_MODULE_DIR) ALERTMANAGER_TOOLKIT_DIR=$(ALERTMANAGER_TOOLKIT_DIR) ALERTMANAGER_COMMON_DIR=$(ALERTMANAGER_COMMON_DIR) PROMETHEUS_BINARY=$(BIN)/prometheus-$(PROMTOOL_VERSION) ALERTMANAGER_BINARY=$(BIN)/alertmanager-$(AMTOOL_VERSION)
 
 .PHONY: test-unit
 test-unit: build $(OPERATOR_CRDS)/.installed ## generator functions (generate reads the operator CRDs)

@@ -14,7 +14,7 @@ import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GENERATED_NOTICE } from "../chart/header.js";
 import { paths } from "../paths.js";
-import { prometheusFlagValues } from "./prometheus-flags.js";
+import { flagValuesSchema, kingpinFlagValues, promslogFlagValues } from "./kingpin-flags.js";
 
 type Schema = Record<string, unknown>;
 
@@ -180,14 +180,14 @@ function named(name: string, schema: Schema): Schema {
 // case-insensitively.
 const CASE_INSENSITIVE = new Set([`${PROMETHEUS}/model/relabel.Action`]);
 
-function goFiles(dir: string): string[] {
+export function goFiles(dir: string): string[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith(".go") && !f.endsWith("_test.go"))
     .sort()
     .map((f) => join(dir, f));
 }
 
-function stripComments(source: string): string {
+export function stripComments(source: string): string {
   // Line comments outside strings and struct tags; block comments. Enough for gofmt'd code.
   return source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^((?:[^"`\n/]|"(?:[^"\\\n]|\\.)*"|`[^`]*`|\/(?!\/))*)\/\/.*$/gm, "$1");
 }
@@ -517,24 +517,9 @@ function serverFlagValues(prometheusDir: string, mainSources: string, pkgOf: (pa
     const sources = goFiles(join(prometheusDir, path.slice(PROMETHEUS.length))).map((file) => readFileSync(file, "utf8")).join("\n");
     return new RegExp(`\\b${name}\\s+(?:\\w+\\s+)?=\\s+"([^"]*)"`).exec(sources)?.[1];
   };
-  const values = prometheusFlagValues({ main: mainSources, fieldType, constant });
-  // prometheus/common's logging flags: a level in any case, a format as written.
-  const slog = pkgOf(`${COMMON}/promslog`).sources.join("\n");
-  const options = (name: string): string[] => {
-    const list = new RegExp(`${name}\\s*=\\s*\\[\\]string\\{([^}]*)\\}`).exec(slog)?.[1];
-    if (!list) throw new Error(`promslog no longer declares ${name}: check the logging flags`);
-    return JSON.parse(`[${list.trim().replace(/,$/, "")}]`) as string[];
-  };
-  if (!/func \(l \*Level\) Set[\s\S]*?strings\.ToLower\(s\)/.test(slog)) throw new Error("promslog's Level.Set no longer ignores case: check the log.level flag");
-  values.set("log.level", { kind: "Enum", values: options("LevelFlagOptions"), caseInsensitive: true });
-  values.set("log.format", { kind: "Enum", values: options("FormatFlagOptions") });
-  // An enum in any case keeps its values as examples: a schema enum would refuse the other cases.
-  const properties = Object.fromEntries([...values].sort(([a], [b]) => (a < b ? -1 : 1)).map(([flag, value]): [string, Schema] => [flag, {
-    title: value.caseInsensitive ? "EnumAnyCase" : value.kind,
-    type: "string",
-    ...(value.values ? (value.caseInsensitive ? { examples: value.values } : { enum: value.values }) : {}),
-  }]));
-  return { title: "PrometheusServerFlagValues", description: "The value each flag of the prometheus binary takes, titled by the Go parser it goes through (generator/src/schema/prometheus-flags.ts).", type: "object", properties };
+  const values = kingpinFlagValues({ main: mainSources, fieldType, constant });
+  for (const [flag, value] of promslogFlagValues(pkgOf(`${COMMON}/promslog`).sources.join("\n"))) values.set(flag, value);
+  return flagValuesSchema("PrometheusServerFlagValues", "The value each flag of the prometheus binary takes, titled by the Go parser it goes through (generator/src/schema/kingpin-flags.ts).", values);
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()!)) {

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { paths, repoRoot } from "../paths.js";
 import type { Findings } from "./findings.js";
-import { flagValueProblem, type FlagValueSchema } from "./flag-values.js";
+import { flagValueProblem, goDurationPositive, ratioInRange, type FlagValueSchema } from "./flag-values.js";
 import { suggestion } from "./schema-errors.js";
 
 export interface ChartFlags {
@@ -74,21 +74,55 @@ function insideRange(lines: string[], at: number): boolean {
 }
 
 let cached: ChartFlags[] | undefined;
-let serverFlags: { names: string[]; values: Record<string, FlagValueSchema> } | undefined;
+interface ProgramFlags {
+  names: string[];
+  values: Record<string, FlagValueSchema>;
+}
 
-function readServerFlags(): NonNullable<typeof serverFlags> {
-  const schema = JSON.parse(readFileSync(join(paths.schemas, "prometheus-scrape-config.schema.json"), "utf8")) as { definitions: Record<string, { enum?: string[]; properties?: Record<string, FlagValueSchema> }> };
-  return { names: schema.definitions.promRawServerFlag?.enum ?? [], values: schema.definitions.promRawServerFlagValues?.properties ?? {} };
+// The programs whose flags are generated from their sources: the schema file and definitions.
+// Besides parsing, the programs refuse to start on some values they parse: Alertmanager on an
+// interval that is not positive (app/options.go Validate: the cluster's only with clustering,
+// refused here always), Prometheus on a GOMEMLIMIT ratio outside (0, 1].
+const PROGRAM_FLAGS: Record<string, { file: string; names: string; values: string; program: string; positive: string[] }> = {
+  prometheus: { file: "prometheus-scrape-config.schema.json", names: "promRawServerFlag", values: "promRawServerFlagValues", program: "Prometheus", positive: [] },
+  alertmanager: {
+    file: "alertmanager-flags.schema.json",
+    names: "amRawServerFlag",
+    values: "amRawServerFlagValues",
+    program: "Alertmanager",
+    positive: ["data.retention", "data.maintenance-interval", "alerts.gc-interval", "dispatch.maintenance-interval", "cluster.peer-timeout", "cluster.peers-resolve-timeout", "cluster.gossip-interval", "cluster.pushpull-interval", "cluster.tcp-timeout", "cluster.probe-timeout", "cluster.probe-interval", "cluster.reconnect-interval", "cluster.reconnect-timeout"],
+  },
+};
+
+/** Why the program refuses a value it parses, or undefined. */
+export function rangeProblem(owner: string, flag: string, value: string): string | undefined {
+  if (PROGRAM_FLAGS[owner]?.positive.includes(flag) && !goDurationPositive(value)) return "must be above zero";
+  // Alertmanager checks the ratio only with --enable-feature=auto-gomemlimit.
+  if (owner === "prometheus" && flag === "auto-gomemlimit.ratio" && !ratioInRange(value)) return "must be greater than 0 and at most 1";
+  return undefined;
+}
+const programFlags = new Map<string, ProgramFlags>();
+
+function flagsOf(owner: string): ProgramFlags | undefined {
+  const source = PROGRAM_FLAGS[owner];
+  if (!source) return undefined;
+  let flags = programFlags.get(owner);
+  if (!flags) {
+    const schema = JSON.parse(readFileSync(join(paths.schemas, source.file), "utf8")) as { definitions: Record<string, { enum?: string[]; properties?: Record<string, FlagValueSchema> }> };
+    flags = { names: schema.definitions[source.names]?.enum ?? [], values: schema.definitions[source.values]?.properties ?? {} };
+    programFlags.set(owner, flags);
+  }
+  return flags;
 }
 
 /** The flags the pinned prometheus binary parses, generated from its sources with the scrape_config schema. */
 export function prometheusServerFlags(): string[] {
-  return (serverFlags ??= readServerFlags()).names;
+  return flagsOf("prometheus")!.names;
 }
 
-/** The value each of those flags takes (titled by its Go parser; see flag-values.ts). */
-export function prometheusServerFlagValues(): Record<string, FlagValueSchema> {
-  return (serverFlags ??= readServerFlags()).values;
+/** The flags the pinned alertmanager binary parses (schemas/alertmanager-flags.schema.json). */
+export function alertmanagerServerFlags(): string[] {
+  return flagsOf("alertmanager")!.names;
 }
 
 /** Errors for extraArgs keys that repeat a flag the chart already passes. */
@@ -102,17 +136,24 @@ export function checkExtraArgs(values: Record<string, unknown>, findings: Findin
     for (const key of Object.keys((owner?.extraArgs as Record<string, string> | undefined) ?? {})) {
       // kingpin also reads a boolean flag X as --no-X.
       const flag = key.startsWith("no-") && entry.flags.has(key.slice(3)) ? key.slice(3) : key;
-      if (entry.owner.join(".") === "prometheus") {
-        const known = prometheusServerFlags();
+      const program = flagsOf(entry.owner.join("."));
+      if (program) {
+        const { program: name } = PROGRAM_FLAGS[entry.owner.join(".")]!;
+        const known = program.names;
         if (known.length > 0 && !known.includes(flag) && !(key.startsWith("no-") && known.includes(key.slice(3)))) {
-          findings.add("error", [...entry.owner, "extraArgs", key], `--${key} is not a flag of the pinned Prometheus, which would refuse to start${suggestion(key, known)}`, undefined, true);
+          findings.add("error", [...entry.owner, "extraArgs", key], `--${key} is not a flag of the pinned ${name}, which would refuse to start${suggestion(key, known)}`, undefined, true);
           continue;
         }
         // no-<flag> negates a boolean flag, and like it takes no value.
-        const kind = prometheusServerFlagValues()[key] ?? (key.startsWith("no-") ? prometheusServerFlagValues()[key.slice(3)] : undefined);
+        const negated = !(key in program.values) && key.startsWith("no-") ? program.values[key.slice(3)] : undefined;
+        if (negated && negated.title !== "GoBool") {
+          findings.add("error", [...entry.owner, "extraArgs", key], `--${key}: only a boolean flag has a no- form, and --${key.slice(3)} is not one; the pinned ${name} would refuse to start`);
+          continue;
+        }
+        const kind = program.values[key] ?? negated;
         const value = (owner!.extraArgs as Record<string, string>)[key]!;
-        const problem = kind && flagValueProblem(kind, value);
-        if (problem) findings.add("error", [...entry.owner, "extraArgs", key], `--${key}=${JSON.stringify(value)} ${problem}: the pinned Prometheus would refuse to start`);
+        const problem = kind && (flagValueProblem(kind, value) ?? rangeProblem(entry.owner.join("."), key, value));
+        if (problem) findings.add("error", [...entry.owner, "extraArgs", key], `--${key}=${JSON.stringify(value)} ${problem}: the pinned ${name} would refuse to start`);
       }
       if (!entry.flags.has(flag) || entry.repeatable.has(flag) || entry.overridable.has(flag)) continue;
       findings.add("error", [...entry.owner, "extraArgs", key], `--${key} is already passed by the chart (${entry.template}); a flag given twice stops the program at start ("cannot be repeated")`, undefined, true);

@@ -1,5 +1,5 @@
 // Whether the prometheus binary takes a command-line flag's value, by the Go parser kingpin
-// hands it to (the kind is the title prometheus-flags.ts gives the flag in the scrape-config
+// hands it to (the kind is the title kingpin-flags.ts gives the flag in the scrape-config
 // schema). The binary refuses to start on a value its parser refuses ("Error parsing command
 // line arguments"); test/semantics/flag-values.test.ts holds each parser against the binary.
 import { byteSizeBytes } from "../byte-size.js";
@@ -82,7 +82,7 @@ export function goDurationOk(text: string): boolean {
 /** Why the prometheus binary refuses this value for a flag of this kind, or undefined when it takes it. */
 export function flagValueProblem(schema: FlagValueSchema, value: string): string | undefined {
   // The chart passes an empty value as the bare flag: only a boolean flag goes without one.
-  if (value === "" && schema.title !== "GoBool") return 'needs a value: an empty value passes the bare flag, which Prometheus refuses ("expected argument for flag")';
+  if (value === "" && schema.title !== "GoBool") return 'needs a value: an empty value passes the bare flag, which the program refuses ("expected argument for flag")';
   switch (schema.title) {
     case "GoBool":
       // kingpin takes a boolean flag bare (--x) or negated (--no-x), never with =true or =false.
@@ -106,4 +106,15 @@ export function flagValueProblem(schema: FlagValueSchema, value: string): string
     default:
       return undefined;
   }
+}
+
+/** Whether a duration that time.ParseDuration (or str2duration) takes is above zero. */
+export function goDurationPositive(text: string): boolean {
+  return !text.startsWith("-") && /[1-9]/.test(text.replace(/[^0-9.]+/g, " "));
+}
+
+/** A number kingpin's float parser takes that is in (0, 1] (--auto-gomemlimit.ratio). */
+export function ratioInRange(text: string): boolean {
+  const value = Number(text.replace(/_/g, ""));
+  return value > 0 && value <= 1;
 }

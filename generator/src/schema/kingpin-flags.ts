@@ -1,7 +1,7 @@
-// The value each command-line flag of the prometheus binary takes, read from the kingpin
-// definitions in cmd/prometheus (a.Flag("name", "help").Default("x").DurationVar(&v)), so
-// validate can refuse an extraArgs value the binary would refuse at start, and only those.
-// The kinds are named after the Go parser kingpin hands the value to.
+// The command-line flags a kingpin program defines (Prometheus, Alertmanager) and the value
+// each takes, read from its Go sources (a.Flag("name", "help").Default("x").DurationVar(&v)),
+// so validate can refuse an extraArgs flag or value the program would refuse at start, and
+// only those. The kinds are named after the Go parser kingpin hands the value to.
 
 /** The Go parsers behind the flags (kingpin's IntVar parses with strconv.ParseFloat). */
 export type FlagKind = "GoBool" | "GoFloat" | "GoInt64" | "GoDuration" | "PrometheusDuration" | "Base2Bytes" | "Enum" | "String";
@@ -60,7 +60,7 @@ const BY_METHOD: Record<string, FlagKind> = {
 };
 
 export interface FlagSources {
-  /** cmd/prometheus without comments. */
+  /** The sources that define the flags, without comments. */
   main: string;
   /** The Go type of a struct field of that name (cfg.tsdb.RetentionDuration: RetentionDuration). */
   fieldType(name: string): string | undefined;
@@ -68,8 +68,8 @@ export interface FlagSources {
   constant(qualified: string): string | undefined;
 }
 
-/** Every flag cmd/prometheus defines, with the kind of value it takes. */
-export function prometheusFlagValues(sources: FlagSources): Map<string, FlagValue> {
+/** Every flag the sources define, with the kind of value it takes. */
+export function kingpinFlagValues(sources: FlagSources): Map<string, FlagValue> {
   const out = new Map<string, FlagValue>();
   for (const m of sources.main.matchAll(/(?:\bFlag|OnlyFlag)\(\s*(?:a,\s*)?"([^"]+)"/g)) {
     const name = m[1]!;
@@ -92,8 +92,32 @@ export function prometheusFlagValues(sources: FlagSources): Map<string, FlagValu
       const type = field === undefined ? undefined : sources.fieldType(field);
       if (type === "model.Duration") out.set(name, { kind: "PrometheusDuration" });
       else if (field === undefined) out.set(name, { kind: "String" });
-      else throw new Error(`--${name}: SetValue of ${args.trim()} (type ${type ?? "unknown"}): teach prometheus-flags.ts its parser`);
+      else throw new Error(`--${name}: SetValue of ${args.trim()} (type ${type ?? "unknown"}): teach kingpin-flags.ts its parser`);
     }
   }
   return out;
+}
+
+/** prometheus/common's logging flags (promslogflag.AddFlags): a level in any case, a format as written. */
+export function promslogFlagValues(promslogSources: string): Map<string, FlagValue> {
+  const options = (name: string): string[] => {
+    const list = new RegExp(`${name}\\s*=\\s*\\[\\]string\\{([^}]*)\\}`).exec(promslogSources)?.[1];
+    if (!list) throw new Error(`promslog no longer declares ${name}: check the logging flags`);
+    return JSON.parse(`[${list.trim().replace(/,$/, "")}]`) as string[];
+  };
+  if (!/func \(l \*Level\) Set[\s\S]*?strings\.ToLower\(s\)/.test(promslogSources)) throw new Error("promslog's Level.Set no longer ignores case: check the log.level flag");
+  return new Map([
+    ["log.level", { kind: "Enum", values: options("LevelFlagOptions"), caseInsensitive: true }],
+    ["log.format", { kind: "Enum", values: options("FormatFlagOptions") }],
+  ]);
+}
+
+/** The value schemas of flags: titled by kind; an enum in any case keeps its values as examples. */
+export function flagValuesSchema(title: string, description: string, values: Map<string, FlagValue>): Record<string, unknown> {
+  const properties = Object.fromEntries([...values].sort(([a], [b]) => (a < b ? -1 : 1)).map(([flag, value]) => [flag, {
+    title: value.caseInsensitive ? "EnumAnyCase" : value.kind,
+    type: "string",
+    ...(value.values ? (value.caseInsensitive ? { examples: value.values } : { enum: value.values }) : {}),
+  }]));
+  return { title, description, type: "object", properties };
 }
