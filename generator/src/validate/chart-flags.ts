@@ -120,10 +120,6 @@ export function prometheusServerFlags(): string[] {
   return flagsOf("prometheus")!.names;
 }
 
-/** The flags the pinned alertmanager binary parses (schemas/alertmanager-flags.schema.json). */
-export function alertmanagerServerFlags(): string[] {
-  return flagsOf("alertmanager")!.names;
-}
 
 /** Errors for extraArgs keys that repeat a flag the chart already passes. */
 export function checkExtraArgs(values: Record<string, unknown>, findings: Findings, flags: ChartFlags[] = (cached ??= chartFlags())): void {
